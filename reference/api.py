@@ -1,0 +1,231 @@
+"""The public entry points: open a node, create arrays and groups."""
+
+from __future__ import annotations
+
+import os
+import warnings
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
+
+import numpy as np
+
+from zn5.reference.array import Array
+from zn5.reference.codecs.base import ArrayArrayCodec, BytesBytesCodec, ChunkSpec, Codec
+from zn5.reference.codecs.bytes import BytesCodec, Endian
+from zn5.reference.codecs.n5_block import N5Block
+from zn5.reference.codecs.pipeline import CodecPipeline
+from zn5.reference.codecs.transpose import Transpose
+from zn5.reference.errors import MetadataError, NodeNotFoundError, StoreError
+from zn5.reference.formats.dialect import LenientReadWarning, detect_format, dialect, read_node, write_node
+from zn5.reference.group import Group
+from zn5.reference.model.dtype import DataType
+from zn5.reference.model.grid import RegularGrid
+from zn5.reference.model.keys import ChunkKeyEncoding, KeyEncodingName, Separator
+from zn5.reference.model.node import ArrayModel, GroupModel, join_path, prefix, split_path
+from zn5.reference.store.base import Store
+from zn5.reference.store.local import LocalStore
+from zn5.reference.store.zip import ZipStore
+
+Node = Array | Group
+StoreLike = Store | str | os.PathLike[str]
+Mode = Literal["r", "r+", "w"]
+
+
+def as_store(target: StoreLike, mode: Mode = "r") -> Store:
+    """The store behind a path (a directory, or a ``.zip`` file) or a Store itself."""
+    if isinstance(target, Store):
+        return target
+    if os.fspath(target).endswith(".zip"):
+        return ZipStore(target, "r" if mode == "r" else "w")
+    return LocalStore(target, writable=mode != "r")
+
+
+def _node_path(path: str) -> str:
+    try:
+        return join_path(*split_path(path))
+    except ValueError as error:
+        raise StoreError.at(path or "/", str(error), "CORE-NODE-002") from None
+
+
+def open(
+    target: StoreLike,
+    mode: Mode = "r",
+    *,
+    format: str | None = None,
+    path: str = "",
+) -> Node:
+    """The group or array at ``path`` of a store; the format is detected unless given (CORE-NODE-004)."""
+    store = as_store(target, mode)
+    node_path = _node_path(path)
+    format_name = format or detect_format(store, node_path)
+    dialect(format_name)
+    model = read_node(store, node_path, format_name)
+    if isinstance(model, ArrayModel):
+        return Array(store, node_path, model, format_name)
+    if model is not None:
+        return Group(store, node_path, model, format_name)
+    if next(store.list_prefix(prefix(node_path)), None) is None:
+        raise NodeNotFoundError.at(node_path or "/", "no group or array here", "CORE-NODE-004")
+    if format_name != "n5":
+        warnings.warn(
+            f"/{node_path} has no group metadata; opened as an implicit group (CORE-NODE-004)",
+            LenientReadWarning,
+            stacklevel=2,
+        )
+    return Group(store, node_path, GroupModel(), format_name)
+
+
+def open_array(
+    target: StoreLike,
+    mode: Mode = "r",
+    *,
+    format: str | None = None,
+    path: str = "",
+) -> Array:
+    """The array at ``path``; a group there is a NodeNotFoundError."""
+    node = open(target, mode, format=format, path=path)
+    if not isinstance(node, Array):
+        raise NodeNotFoundError.at(path or "/", "a group is here, not an array", "CORE-NODE-004")
+    return node
+
+
+def open_group(
+    target: StoreLike,
+    mode: Mode = "r",
+    *,
+    format: str | None = None,
+    path: str = "",
+) -> Group:
+    """The group at ``path``; an array there is a NodeNotFoundError."""
+    node = open(target, mode, format=format, path=path)
+    if not isinstance(node, Group):
+        raise NodeNotFoundError.at(path or "/", "an array is here, not a group", "CORE-NODE-004")
+    return node
+
+
+def _standard_chain(
+    ndim: int, dtype: DataType, order: str, filters: Sequence[Codec], compressor: Codec | None, endian: Endian
+) -> tuple[Codec, ...]:
+    """The Zarr chain: [transpose for order F], array filters, bytes, byte filters, compressor."""
+    layout: list[Codec] = [Transpose.reversing(ndim)] if order == "F" and ndim > 1 else []
+    array_filters = [codec for codec in filters if isinstance(codec, ArrayArrayCodec)]
+    byte_filters = [codec for codec in filters if isinstance(codec, BytesBytesCodec)]
+    serialiser = BytesCodec(endian if dtype.has_byte_order else None)
+    return (*layout, *array_filters, serialiser, *byte_filters, *([compressor] if compressor else []))
+
+
+def _key_encoding(
+    format_name: str, name: KeyEncodingName | None, separator: Separator | None
+) -> ChunkKeyEncoding:
+    if format_name == "n5":
+        return ChunkKeyEncoding("v2", "/")
+    chosen = name or ("v2" if format_name == "zarr2" else "default")
+    return ChunkKeyEncoding(chosen, separator or ("/" if chosen == "default" else "."))
+
+
+def create_array(
+    target: StoreLike,
+    *,
+    format: str,
+    shape: Sequence[int],
+    dtype: Any,
+    chunks: Sequence[int],
+    path: str = "",
+    fill_value: Any = 0,
+    order: Literal["C", "F"] = "C",
+    compressor: Codec | None = None,
+    filters: Sequence[Codec] = (),
+    codecs: Sequence[Codec] | None = None,
+    endian: Endian | None = None,
+    chunk_key_encoding: KeyEncodingName | None = None,
+    dimension_separator: Separator | None = None,
+    dimension_names: Sequence[str | None] | None = None,
+    attributes: Mapping[str, Any] | None = None,
+    overwrite: bool = False,
+) -> Array:
+    """Create an array node and its missing ancestor groups; return it open for reading and writing.
+
+    ``codecs`` gives the whole chain; otherwise it is built from ``order``, ``filters``, ``endian``
+    (default: the byte order of ``dtype``, else little) and ``compressor`` (N5: the compressor alone).
+    ``fill_value=None`` is Zarr v2's undefined fill.
+    """
+    store = as_store(target, "w")
+    node_path = _node_path(path)
+    data_type = DataType.of(dtype)
+    byte_order: Endian = endian or ("big" if np.dtype(dtype).byteorder == ">" else "little")
+    chain = (
+        tuple(codecs)
+        if codecs is not None
+        else (
+            (N5Block((compressor,) if isinstance(compressor, BytesBytesCodec) else ()),)
+            if format == "n5"
+            else _standard_chain(len(shape), data_type, order, filters, compressor, byte_order)
+        )
+    )
+    model = ArrayModel(
+        shape=tuple(int(n) for n in shape),
+        data_type=data_type,
+        chunk_grid=RegularGrid(tuple(int(n) for n in chunks)),
+        chunk_key_encoding=_key_encoding(format, chunk_key_encoding, dimension_separator),
+        fill_value=None if fill_value is None else data_type.to_bytes(fill_value),
+        codecs=chain,
+        dimension_names=None if dimension_names is None else tuple(dimension_names),
+        attributes=dict(attributes or {}),
+    )
+    _check_new_array(model)
+    _prepare(store, node_path, format, overwrite)
+    write_node(store, node_path, model, format)
+    return Array(store, node_path, model, format)
+
+
+def _check_new_array(model: ArrayModel) -> None:
+    """Refuse an array whose grid or chain cannot work, before anything is written."""
+    if len(model.chunk_grid.chunk_shape) != model.ndim or min(model.chunk_grid.chunk_shape, default=1) < 1:
+        raise MetadataError.at("<new array>", "chunks needs one positive length per axis", "CORE-GRID-001")
+    try:
+        pipeline = CodecPipeline.of(model.codecs)
+    except ValueError as error:
+        raise MetadataError.at("<new array>", str(error), "CORE-CODEC-001") from None
+    grid = model.chunk_grid.chunk_shape
+    spec = ChunkSpec(grid, model.data_type.numpy_dtype, model.fill_bytes, grid, "<new array>")
+    problems = pipeline.problems(spec)
+    if problems:
+        index, message, requirement = problems[0]
+        raise MetadataError.at("<new array>", message, requirement, f"codecs[{index}]")
+
+
+def create_group(
+    target: StoreLike,
+    *,
+    format: str,
+    path: str = "",
+    attributes: Mapping[str, Any] | None = None,
+    overwrite: bool = False,
+) -> Group:
+    """Create a group node and its missing ancestor groups."""
+    store = as_store(target, "w")
+    node_path = _node_path(path)
+    model = GroupModel(dict(attributes or {}))
+    _prepare(store, node_path, format, overwrite)
+    write_node(store, node_path, model, format)
+    return Group(store, node_path, model, format)
+
+
+def _prepare(store: Store, node_path: str, format_name: str, overwrite: bool) -> None:
+    """Refuse or clear an existing node; write group documents for missing ancestors (CORE-NODE-007)."""
+    dialect(format_name)
+    if read_node(store, node_path, format_name) is not None:
+        if not overwrite:
+            raise StoreError.at(
+                prefix(node_path) or "/", "a node exists here; pass overwrite=True", "CORE-NODE-007"
+            )
+        for key in list(store.list_prefix(prefix(node_path))):
+            store.delete(key)
+    names = split_path(node_path)
+    for depth in range(len(names)):
+        ancestor = "/".join(names[:depth])
+        if read_node(store, ancestor, format_name) is None:
+            write_node(store, ancestor, GroupModel(), format_name)
+
+
+__all__ = ["Array", "Group", "Node", "as_store", "create_array", "create_group", "open"]

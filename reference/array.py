@@ -1,0 +1,193 @@
+"""Arrays: read and write selections through the grid, the key encoding, the codecs and the store.
+
+Chunks are independent, so they are decoded and encoded on a thread pool (the compressors release the
+GIL). A missing chunk reads as the fill value (CORE-CHUNK-001); a stored chunk that cannot be decoded
+is an error, never silently the fill value (CORE-CODEC-005).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator, MutableMapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from functools import cached_property
+from typing import Any, TypeVar
+
+import numpy as np
+
+from zn5.reference.codecs.base import ChunkSpec
+from zn5.reference.codecs.pipeline import CodecPipeline
+from zn5.reference.codecs.sharding import Sharding
+from zn5.reference.formats.dialect import write_node
+from zn5.reference.indexing import ChunkSelection, chunk_selections, finish, normalize, selection_shape
+from zn5.reference.model.node import ArrayModel, prefix
+from zn5.reference.store.base import Store, StoreByteGetter
+
+T = TypeVar("T")
+WORKERS = min(8, os.cpu_count() or 1)
+
+
+def _parallel(function: Callable[[ChunkSelection], T], items: Iterable[ChunkSelection]) -> list[T]:
+    work = list(items)
+    if len(work) < 2 or WORKERS == 1:
+        return [function(item) for item in work]
+    with ThreadPoolExecutor(WORKERS) as pool:
+        return list(pool.map(function, work))
+
+
+class Attributes(MutableMapping[str, Any]):
+    """A node's attributes; each change writes the node's metadata again."""
+
+    def __init__(self, values: dict[str, Any], save: Callable[[dict[str, Any]], None]) -> None:
+        self._values = values
+        self._save = save
+
+    def __getitem__(self, name: str) -> Any:
+        return self._values[name]
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        self._values[name] = value
+        self._save(self._values)
+
+    def __delitem__(self, name: str) -> None:
+        del self._values[name]
+        self._save(self._values)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def update_all(self, values: dict[str, Any]) -> None:
+        """Replace several attributes with one write."""
+        self._values.update(values)
+        self._save(self._values)
+
+    def __repr__(self) -> str:
+        return f"Attributes({self._values!r})"
+
+
+class Array:
+    """An array node of a store."""
+
+    def __init__(self, store: Store, path: str, model: ArrayModel, format_name: str) -> None:
+        self.store = store
+        self.path = path
+        self.model = model
+        self.format = format_name
+        self.pipeline = CodecPipeline.of(model.codecs)
+
+    def __repr__(self) -> str:
+        return f"<zn5 Array {self.format} /{self.path} shape={self.shape} dtype={self.dtype}>"
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """The array's shape (for N5: ``dimensions`` as declared)."""
+        return self.model.shape
+
+    @property
+    def dtype(self) -> np.dtype[Any]:
+        """The element type, in native byte order."""
+        return self.model.data_type.numpy_dtype
+
+    @property
+    def ndim(self) -> int:
+        """Number of dimensions."""
+        return self.model.ndim
+
+    @property
+    def size(self) -> int:
+        """Number of elements."""
+        return self.model.size
+
+    @property
+    def chunks(self) -> tuple[int, ...]:
+        """The chunk shape."""
+        return self.model.chunk_grid.chunk_shape
+
+    @property
+    def fill_value(self) -> Any:
+        """The fill value as a NumPy scalar, or None when it is undefined (Zarr v2 ``null``)."""
+        return None if self.model.fill_value is None else self.model.data_type.scalar(self.model.fill_value)
+
+    @cached_property
+    def attrs(self) -> Attributes:
+        """The array's attributes."""
+        return Attributes(dict(self.model.attributes), self._save_attributes)
+
+    def _save_attributes(self, values: dict[str, Any]) -> None:
+        self.model = replace(self.model, attributes=dict(values))
+        write_node(self.store, self.path, self.model, self.format)
+
+    def chunk_key(self, coords: tuple[int, ...]) -> str:
+        """The store key of the chunk at ``coords``."""
+        return prefix(self.path) + self.model.chunk_key_encoding.encode(coords)
+
+    def chunk_spec(self, coords: tuple[int, ...]) -> ChunkSpec:
+        """The decoded representation of the chunk at ``coords``."""
+        grid = self.model.chunk_grid
+        return ChunkSpec(
+            shape=grid.chunk_shape,
+            dtype=self.dtype,
+            fill_value=self.model.fill_bytes,
+            valid_shape=grid.valid_shape(coords, self.shape),
+            key=self.chunk_key(coords),
+        )
+
+    def read_chunk(self, coords: tuple[int, ...]) -> np.ndarray[Any, Any]:
+        """The whole chunk at ``coords``, the fill value where it is missing (CORE-CHUNK-001)."""
+        spec = self.chunk_spec(coords)
+        data = self.store.get(spec.key)
+        return spec.fill_array() if data is None else self.pipeline.decode(data, spec)
+
+    def write_chunk(self, coords: tuple[int, ...], chunk: np.ndarray[Any, Any]) -> None:
+        """Encode and store a whole chunk."""
+        spec = self.chunk_spec(coords)
+        self.store.set(spec.key, self.pipeline.encode(np.ascontiguousarray(chunk, dtype=self.dtype), spec))
+
+    def _read_part(self, part: ChunkSelection) -> np.ndarray[Any, Any]:
+        codec = self.pipeline.array_bytes
+        if isinstance(codec, Sharding) and not self.pipeline.array_array and not self.pipeline.bytes_bytes:
+            spec = self.chunk_spec(part.coords)
+            bounds = tuple(slice(r.start, r.stop) for r in part.chunk_region)
+            block = codec.decode_region(StoreByteGetter(self.store, spec.key), spec, bounds)
+            return block[tuple(slice(None, None, r.step) for r in part.chunk_region)]
+        return self.read_chunk(part.coords)[part.chunk_region]
+
+    def __getitem__(self, selection: Any) -> Any:
+        axes = normalize(selection, self.shape)
+        out = np.empty(selection_shape(axes), dtype=self.dtype)
+
+        def copy(part: ChunkSelection) -> None:
+            out[part.out_region] = self._read_part(part)
+
+        _parallel(copy, chunk_selections(axes, self.chunks))
+        return finish(out, axes)
+
+    def __setitem__(self, selection: Any, value: Any) -> None:
+        axes = normalize(selection, self.shape)
+        target_shape = tuple(axis.count for axis in axes if not axis.dropped)
+        values = np.broadcast_to(np.asarray(value, dtype=self.dtype), target_shape)
+        values = values[tuple(np.newaxis if axis.dropped else slice(None) for axis in axes)]
+        values = values[tuple(slice(None, None, -1) if axis.reversed else slice(None) for axis in axes)]
+
+        def store_part(part: ChunkSelection) -> None:
+            spec = self.chunk_spec(part.coords)
+            if self._covers_chunk(part, spec):
+                chunk = spec.fill_array()
+            else:
+                chunk = self.read_chunk(part.coords).copy()
+            chunk[part.chunk_region] = values[part.out_region]
+            self.store.set(spec.key, self.pipeline.encode(chunk, spec))
+
+        _parallel(store_part, chunk_selections(axes, self.chunks))
+
+    @staticmethod
+    def _covers_chunk(part: ChunkSelection, spec: ChunkSpec) -> bool:
+        """Whether a write replaces every element of the chunk inside the array."""
+        return all(
+            region.start == 0 and region.stop >= valid and region.step == 1
+            for region, valid in zip(part.chunk_region, spec.valid_shape, strict=True)
+        )

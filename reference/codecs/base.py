@@ -1,0 +1,148 @@
+"""What every codec is: a kind, a canonical name and configuration, and encode/decode (CORE-CODEC-001).
+
+Codecs come in three kinds. An array→array codec changes an array's shape, order or type; an
+array→bytes codec serialises an array; a bytes→bytes codec transforms bytes. Decoding bytes→bytes
+codecs are given the largest output they may produce, so a chunk that expands beyond what its
+metadata allows is an error before it is allocated (CORE-CODEC-004).
+"""
+
+from __future__ import annotations
+
+import math
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from typing import Any, ClassVar, Literal, Protocol
+
+import numpy as np
+
+CodecKind = Literal["array_to_array", "array_to_bytes", "bytes_to_bytes"]
+
+
+@dataclass(frozen=True)
+class ChunkSpec:
+    """The decoded representation a codec works on: one chunk's shape and element type.
+
+    ``valid_shape`` is the part of the chunk inside the array (N5 writes only that part);
+    ``key`` names the chunk in error messages.
+    """
+
+    shape: tuple[int, ...]
+    dtype: np.dtype[Any]
+    fill_value: bytes
+    valid_shape: tuple[int, ...]
+    key: str
+
+    @property
+    def nbytes(self) -> int:
+        """Size of the decoded chunk in bytes."""
+        return math.prod(self.shape) * self.dtype.itemsize
+
+    def with_key(self, key: str) -> ChunkSpec:
+        """The same spec for another chunk key."""
+        return replace(self, key=key)
+
+    def fill_scalar(self) -> np.generic:
+        """The fill element."""
+        value: np.generic = np.frombuffer(self.fill_value, dtype=self.dtype, count=1)[0]
+        return value
+
+    def fill_array(self, shape: tuple[int, ...] | None = None) -> np.ndarray[Any, Any]:
+        """An array of ``shape`` (default: the chunk's) holding nothing but the fill value."""
+        return np.full(self.shape if shape is None else shape, self.fill_scalar(), dtype=self.dtype)
+
+
+class ByteGetter(Protocol):
+    """Where a partial decoder reads encoded bytes from: a whole value or a range of it."""
+
+    @property
+    def key(self) -> str:
+        """The store key, for messages."""
+
+    def get(self) -> bytes | None:
+        """The whole value, or None when it is missing."""
+
+    def get_range(self, start: int, length: int | None) -> bytes | None:
+        """``length`` bytes from ``start`` (a negative start counts from the end), or None if missing."""
+
+
+class Codec(ABC):
+    """A codec as it appears in the core model's chain."""
+
+    name: ClassVar[str]
+    kind: ClassVar[CodecKind]
+    v2_ids: ClassVar[tuple[str, ...]] = ()
+    n5_types: ClassVar[tuple[str, ...]] = ()
+    in_zarr3: ClassVar[bool] = True
+    """False for codecs that exist only inside N5 blocks."""
+
+    @classmethod
+    @abstractmethod
+    def from_configuration(cls, configuration: Mapping[str, Any]) -> Codec:
+        """Build the codec from its canonical configuration; raise ValueError naming a bad member."""
+
+    @abstractmethod
+    def configuration(self) -> dict[str, Any]:
+        """The canonical configuration (the Zarr v3 form)."""
+
+    def problems(self, spec: ChunkSpec) -> list[tuple[str, str]]:
+        """``(message, requirement)`` for each way this codec cannot serve chunks of ``spec``."""
+        return []
+
+
+class ArrayArrayCodec(Codec):
+    """An array→array codec."""
+
+    kind = "array_to_array"
+
+    @abstractmethod
+    def resolve(self, spec: ChunkSpec) -> ChunkSpec:
+        """The representation this codec encodes ``spec`` into."""
+
+    @abstractmethod
+    def encode(self, chunk: np.ndarray[Any, Any], spec: ChunkSpec) -> np.ndarray[Any, Any]:
+        """Encode a chunk of representation ``spec``."""
+
+    @abstractmethod
+    def decode(self, chunk: np.ndarray[Any, Any], spec: ChunkSpec) -> np.ndarray[Any, Any]:
+        """Decode into a chunk of representation ``spec``."""
+
+
+class ArrayBytesCodec(Codec):
+    """An array→bytes codec."""
+
+    kind = "array_to_bytes"
+
+    @abstractmethod
+    def encode(self, chunk: np.ndarray[Any, Any], spec: ChunkSpec) -> bytes:
+        """Serialise a chunk of representation ``spec``."""
+
+    @abstractmethod
+    def decode(self, data: bytes, spec: ChunkSpec) -> np.ndarray[Any, Any]:
+        """Deserialise into a chunk of representation ``spec``; raise ChunkError on bad bytes."""
+
+    @abstractmethod
+    def max_encoded_size(self, spec: ChunkSpec) -> int:
+        """An upper bound of the encoded size of a chunk of representation ``spec``."""
+
+
+class BytesBytesCodec(Codec):
+    """A bytes→bytes codec."""
+
+    kind = "bytes_to_bytes"
+
+    @abstractmethod
+    def encode(self, data: bytes, spec: ChunkSpec) -> bytes:
+        """Transform ``data``."""
+
+    @abstractmethod
+    def decode(self, data: bytes, spec: ChunkSpec, max_size: int) -> bytes:
+        """Undo the transform; raise ChunkError when the output would exceed ``max_size`` bytes."""
+
+    def max_encoded_size(self, size: int) -> int:
+        """An upper bound of the encoded size of ``size`` input bytes (compressors may expand)."""
+        return size + size // 8 + 1024
+
+
+CodecParser = Callable[[Any, str], Codec]
+"""Builds a codec from a canonical ``{"name", "configuration"}`` object found at a JSON location."""

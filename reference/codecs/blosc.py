@@ -1,0 +1,79 @@
+"""The ``blosc`` codec: a c-blosc 1 container with a 16-byte header (spec/codecs/blosc.md).
+
+Decoding never depends on the configuration: the container's header records shuffle and type size.
+The header's declared size is checked before anything is decompressed (CORE-CODEC-004).
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from numcodecs import blosc
+
+from zn5.reference.codecs._bounded import corrupt, too_large
+from zn5.reference.codecs._config import check_members, choice, integer
+from zn5.reference.codecs.base import BytesBytesCodec, ChunkSpec
+
+CNAMES = ("blosclz", "lz4", "lz4hc", "zlib", "zstd", "snappy")
+Shuffle = Literal["noshuffle", "shuffle", "bitshuffle"]
+SHUFFLES: tuple[Shuffle, ...] = ("noshuffle", "shuffle", "bitshuffle")
+HEADER = struct.Struct("<BBBBIII")
+
+
+@dataclass(frozen=True)
+class Blosc(BytesBytesCodec):
+    """Blosc compression (CODEC-BLOSC-001); ``typesize`` None means the element size of the chunk."""
+
+    name = "blosc"
+    v2_ids = ("blosc",)
+    n5_types = ("blosc",)
+    cname: str = "lz4"
+    clevel: int = 5
+    shuffle: Shuffle = "shuffle"
+    typesize: int | None = None
+    blocksize: int = 0
+
+    @classmethod
+    def from_configuration(cls, configuration: Mapping[str, Any]) -> Blosc:
+        check_members(configuration, {"cname", "clevel", "shuffle", "typesize", "blocksize"})
+        shuffle = choice(configuration, "shuffle", SHUFFLES)
+        typesize = configuration.get("typesize")
+        if typesize is not None or shuffle != "noshuffle":
+            typesize = integer(configuration, "typesize", low=1, high=255)
+        return cls(
+            cname=choice(configuration, "cname", CNAMES),
+            clevel=integer(configuration, "clevel", low=0, high=9),
+            shuffle=shuffle,
+            typesize=typesize,
+            blocksize=integer(configuration, "blocksize", low=0, high=2**31 - 1, default=0),
+        )
+
+    def configuration(self) -> dict[str, Any]:
+        config: dict[str, Any] = {"cname": self.cname, "clevel": self.clevel, "shuffle": self.shuffle}
+        if self.typesize is not None:
+            config["typesize"] = self.typesize
+        config["blocksize"] = self.blocksize
+        return config
+
+    def encode(self, data: bytes, spec: ChunkSpec) -> bytes:
+        typesize = self.typesize or spec.dtype.itemsize
+        shuffle = SHUFFLES.index(self.shuffle)
+        return bytes(
+            blosc.compress(data, self.cname.encode(), self.clevel, shuffle, self.blocksize, typesize)
+        )
+
+    def decode(self, data: bytes, spec: ChunkSpec, max_size: int) -> bytes:
+        if len(data) < HEADER.size:
+            raise corrupt(spec.key, "blosc", f"{len(data)} bytes are too few for a blosc header")
+        _version, _lz_version, _flags, _typesize, nbytes, _blocksize, cbytes = HEADER.unpack_from(data)
+        if cbytes != len(data):
+            raise corrupt(spec.key, "blosc", f"the header declares {cbytes} bytes but {len(data)} are stored")
+        if nbytes > max_size:
+            raise too_large(spec.key, "blosc", max_size)
+        try:
+            return bytes(blosc.decompress(data))
+        except RuntimeError as error:
+            raise corrupt(spec.key, "blosc", error) from None

@@ -1,0 +1,241 @@
+"""The ``sharding_indexed`` codec: inner chunks in one stored value, with an index (spec/codecs/sharding.md).
+
+The index is a uint64 array of shape ``chunks_per_shard + [2]`` holding ``(offset, nbytes)`` for each
+inner chunk in C order; ``2**64 - 1`` in both marks an absent inner chunk, which reads as the fill value
+(CODEC-SHARDING-003). The index sits at the start or the end of the shard and is encoded with
+``index_codecs``, which must have a fixed encoded size (CODEC-SHARDING-002). Readers that need part of a
+shard fetch the index and then only the inner chunks they need (CODEC-SHARDING-005).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
+from functools import cached_property
+from itertools import product
+from typing import Any, Literal
+
+import numpy as np
+
+from zn5.reference.codecs.base import ArrayBytesCodec, ByteGetter, ChunkSpec, Codec
+from zn5.reference.codecs.bytes import BytesCodec
+from zn5.reference.codecs.crc32c import Crc32c
+from zn5.reference.codecs.pipeline import CodecPipeline
+from zn5.reference.codecs.transpose import Transpose
+from zn5.reference.errors import ChunkError
+
+ABSENT = 2**64 - 1
+FIXED_SIZE_INDEX_CODECS = (BytesCodec, Crc32c, Transpose)
+Region = tuple[slice, ...]
+
+
+def _parse_chain(configuration: Mapping[str, Any], member: str, default: Any = None) -> tuple[Codec, ...]:
+    from zn5.reference.codecs.registry import BY_NAME
+
+    items = configuration.get(member, default)
+    if not isinstance(items, list) or not items:
+        raise ValueError(f"configuration.{member} must be a non-empty list of codecs")
+    chain = []
+    for position, item in enumerate(items):
+        name, inner = (
+            (item, {}) if isinstance(item, str) else (item.get("name"), item.get("configuration", {}))
+        )
+        codec = BY_NAME.get(name) if isinstance(name, str) else None
+        if codec is None:
+            raise ValueError(f"configuration.{member}[{position}] names no known codec: {item!r}")
+        chain.append(codec.from_configuration(inner))
+    return tuple(chain)
+
+
+@dataclass(frozen=True)
+class Sharding(ArrayBytesCodec):
+    """Shards of ``chunk_shape`` inner chunks (CODEC-SHARDING-001)."""
+
+    name = "sharding_indexed"
+    chunk_shape: tuple[int, ...]
+    codecs: tuple[Codec, ...]
+    index_codecs: tuple[Codec, ...] = (BytesCodec("little"), Crc32c())
+    index_location: Literal["start", "end"] = "end"
+
+    @classmethod
+    def from_configuration(cls, configuration: Mapping[str, Any]) -> Sharding:
+        from zn5.reference.codecs._config import check_members, choice
+
+        check_members(configuration, {"chunk_shape", "codecs", "index_codecs", "index_location"})
+        shape = configuration.get("chunk_shape")
+        if not isinstance(shape, list) or not all(
+            isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in shape
+        ):
+            raise ValueError(f"configuration.chunk_shape must be a list of positive integers (got {shape!r})")
+        index_codecs = _parse_chain(configuration, "index_codecs")
+        if not all(isinstance(codec, FIXED_SIZE_INDEX_CODECS) for codec in index_codecs):
+            raise ValueError(
+                "configuration.index_codecs may hold only fixed-size codecs (bytes, transpose, crc32c)"
+            )
+        sharding = cls(
+            chunk_shape=tuple(shape),
+            codecs=_parse_chain(configuration, "codecs"),
+            index_codecs=index_codecs,
+            index_location=choice(configuration, "index_location", ("start", "end"), default="end"),
+        )
+        sharding.inner_pipeline  # noqa: B018 - validates the order of the inner chain
+        sharding.index_pipeline  # noqa: B018
+        return sharding
+
+    def configuration(self) -> dict[str, Any]:
+        def chain(codecs: tuple[Codec, ...]) -> list[dict[str, Any]]:
+            return [{"name": codec.name, "configuration": codec.configuration()} for codec in codecs]
+
+        return {
+            "chunk_shape": list(self.chunk_shape),
+            "codecs": chain(self.codecs),
+            "index_codecs": chain(self.index_codecs),
+            "index_location": self.index_location,
+        }
+
+    @cached_property
+    def inner_pipeline(self) -> CodecPipeline:
+        """The chain that encodes each inner chunk."""
+        return CodecPipeline.of(self.codecs)
+
+    @cached_property
+    def index_pipeline(self) -> CodecPipeline:
+        """The chain that encodes the index."""
+        return CodecPipeline.of(self.index_codecs)
+
+    def problems(self, spec: ChunkSpec) -> list[tuple[str, str]]:
+        """The inner chunks must tile the shard exactly (CODEC-SHARDING-002); the inner chain must fit."""
+        if len(spec.shape) != len(self.chunk_shape) or any(
+            outer % inner for outer, inner in zip(spec.shape, self.chunk_shape, strict=True)
+        ):
+            message = (
+                f"configuration.chunk_shape {list(self.chunk_shape)} does not divide the shard shape "
+                f"{list(spec.shape)}"
+            )
+            return [(message, "CODEC-SHARDING-002")]
+        inner = self.inner_pipeline.problems(self._inner_spec(spec, (0,) * len(spec.shape)))
+        return [
+            (f"configuration.codecs[{index}]: {message}", requirement)
+            for index, message, requirement in inner
+        ]
+
+    def _chunks_per_shard(self, spec: ChunkSpec) -> tuple[int, ...]:
+        return tuple(outer // inner for outer, inner in zip(spec.shape, self.chunk_shape, strict=True))
+
+    def _index_spec(self, spec: ChunkSpec) -> ChunkSpec:
+        shape = (*self._chunks_per_shard(spec), 2)
+        fill = np.uint64(ABSENT).tobytes()
+        return ChunkSpec(shape, np.dtype("uint64"), fill, shape, f"{spec.key} (shard index)")
+
+    def index_size(self, spec: ChunkSpec) -> int:
+        """The exact encoded size of the index."""
+        index_spec = self._index_spec(spec)
+        return len(self.index_pipeline.encode(index_spec.fill_array(), index_spec))
+
+    def _inner_spec(self, spec: ChunkSpec, position: tuple[int, ...]) -> ChunkSpec:
+        origin = [p * c for p, c in zip(position, self.chunk_shape, strict=True)]
+        valid = tuple(
+            max(0, min(c, v - o)) for c, v, o in zip(self.chunk_shape, spec.valid_shape, origin, strict=True)
+        )
+        return replace(
+            spec, shape=self.chunk_shape, valid_shape=valid, key=f"{spec.key} inner {list(position)}"
+        )
+
+    def _inner_region(self, position: tuple[int, ...]) -> Region:
+        return tuple(slice(p * c, (p + 1) * c) for p, c in zip(position, self.chunk_shape, strict=True))
+
+    def encode(self, chunk: np.ndarray[Any, Any], spec: ChunkSpec) -> bytes:
+        cps = self._chunks_per_shard(spec)
+        index = np.full((*cps, 2), ABSENT, dtype=np.uint64)
+        fill = spec.fill_value * math.prod(self.chunk_shape)
+        offset = self.index_size(spec) if self.index_location == "start" else 0
+        parts = []
+        for position in product(*map(range, cps)):
+            inner = np.ascontiguousarray(chunk[self._inner_region(position)])
+            if inner.tobytes() == fill:
+                continue
+            encoded = self.inner_pipeline.encode(inner, self._inner_spec(spec, position))
+            index[position] = (offset, len(encoded))
+            parts.append(encoded)
+            offset += len(encoded)
+        index_bytes = self.index_pipeline.encode(index, self._index_spec(spec))
+        body = b"".join(parts)
+        return index_bytes + body if self.index_location == "start" else body + index_bytes
+
+    def decode(self, data: bytes, spec: ChunkSpec) -> np.ndarray[Any, Any]:
+        whole = tuple(slice(0, n) for n in spec.shape)
+        return self.decode_region(_BytesGetter(spec.key, data), spec, whole)
+
+    def decode_region(self, getter: ByteGetter, spec: ChunkSpec, region: Region) -> np.ndarray[Any, Any]:
+        """The part ``region`` of the shard, reading only the index and the inner chunks it needs."""
+        out_shape = tuple(s.stop - s.start for s in region)
+        index = self._read_index(getter, spec)
+        if index is None:
+            return spec.fill_array(out_shape)
+        out = np.empty(out_shape, dtype=spec.dtype)
+        for position, inner_region, out_region in self._overlaps(region):
+            out[out_region] = self._read_inner(getter, spec, index, position)[inner_region]
+        return out
+
+    def _overlaps(self, region: Region) -> Iterator[tuple[tuple[int, ...], Region, Region]]:
+        ranges = [
+            range(s.start // c, (s.stop - 1) // c + 1) if s.stop > s.start else range(0)
+            for s, c in zip(region, self.chunk_shape, strict=True)
+        ]
+        for position in product(*ranges):
+            inner, out = [], []
+            for p, c, s in zip(position, self.chunk_shape, region, strict=True):
+                lo, hi = max(s.start, p * c), min(s.stop, (p + 1) * c)
+                inner.append(slice(lo - p * c, hi - p * c))
+                out.append(slice(lo - s.start, hi - s.start))
+            yield position, tuple(inner), tuple(out)
+
+    def _read_index(self, getter: ByteGetter, spec: ChunkSpec) -> np.ndarray[Any, Any] | None:
+        size = self.index_size(spec)
+        raw = getter.get_range(0, size) if self.index_location == "start" else getter.get_range(-size, None)
+        if raw is None:
+            return None
+        if len(raw) != size:
+            raise ChunkError.at(
+                spec.key, f"the shard is shorter than its {size}-byte index", "CODEC-SHARDING-004"
+            )
+        return self.index_pipeline.decode(raw, self._index_spec(spec))
+
+    def _read_inner(
+        self, getter: ByteGetter, spec: ChunkSpec, index: np.ndarray[Any, Any], position: tuple[int, ...]
+    ) -> np.ndarray[Any, Any]:
+        inner_spec = self._inner_spec(spec, position)
+        offset, nbytes = (int(v) for v in index[position])
+        if offset == ABSENT and nbytes == ABSENT:
+            return inner_spec.fill_array()
+        data = getter.get_range(offset, nbytes) if offset != ABSENT else None
+        if data is None or len(data) != nbytes:
+            raise ChunkError.at(
+                spec.key,
+                f"index entry {list(position)} = ({offset}, {nbytes}) points outside the shard",
+                "CODEC-SHARDING-004",
+            )
+        return self.inner_pipeline.decode(data, inner_spec)
+
+    def max_encoded_size(self, spec: ChunkSpec) -> int:
+        inner = self.inner_pipeline.max_encoded_size(self._inner_spec(spec, (0,) * len(spec.shape)))
+        return self.index_size(spec) + inner * math.prod(self._chunks_per_shard(spec))
+
+
+@dataclass(frozen=True)
+class _BytesGetter:
+    """A ByteGetter over bytes already in memory."""
+
+    key: str
+    data: bytes
+
+    def get(self) -> bytes | None:
+        return self.data
+
+    def get_range(self, start: int, length: int | None) -> bytes | None:
+        begin = start if start >= 0 else max(0, len(self.data) + start)
+        end = len(self.data) if length is None else begin + length
+        if begin > len(self.data) or end > len(self.data):
+            return b""
+        return self.data[begin:end]

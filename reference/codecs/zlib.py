@@ -1,0 +1,38 @@
+"""The ``numcodecs.zlib`` codec: an RFC 1950 zlib stream (spec/codecs/zlib.md).
+
+Zarr v2 names it ``zlib``; N5 writes it as ``gzip`` with ``useZlib: true``.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from zn5.reference.codecs._bounded import inflate
+from zn5.reference.codecs._config import check_members, integer
+from zn5.reference.codecs.base import BytesBytesCodec, ChunkSpec
+
+
+@dataclass(frozen=True)
+class Zlib(BytesBytesCodec):
+    """zlib compression at ``level`` 0 to 9 (CODEC-ZLIB-001)."""
+
+    name = "numcodecs.zlib"
+    v2_ids = ("zlib",)
+    level: int = 1
+
+    @classmethod
+    def from_configuration(cls, configuration: Mapping[str, Any]) -> Zlib:
+        check_members(configuration, {"level"})
+        return cls(level=integer(configuration, "level", low=0, high=9))
+
+    def configuration(self) -> dict[str, Any]:
+        return {"level": self.level}
+
+    def encode(self, data: bytes, spec: ChunkSpec) -> bytes:
+        return zlib.compress(data, self.level)
+
+    def decode(self, data: bytes, spec: ChunkSpec, max_size: int) -> bytes:
+        return inflate(data, wbits=15, max_size=max_size, key=spec.key, codec="zlib", members=False)

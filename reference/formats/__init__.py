@@ -1,0 +1,1 @@
+"""Format dialects: pure conversions between each format's metadata documents and the core model."""

@@ -1,0 +1,107 @@
+"""The three dialects behind one interface, and format detection (spec/core/hierarchy.md).
+
+A dialect is a module with ``FORMAT``, ``DOCUMENT_KEYS``, ``parse_node`` and ``encode_node``. This
+module reads and writes their documents through a store; nothing here knows a format's fields.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping
+from types import ModuleType
+from typing import Any, Literal
+
+from zn5.reference.errors import MetadataError, NodeNotFoundError, Problem, raise_if_any
+from zn5.reference.formats import n5, zarr2, zarr3
+from zn5.reference.formats.documents import Parsed, Report, dump_json, parse_json_object
+from zn5.reference.model.node import ArrayModel, GroupModel, prefix, split_path
+from zn5.reference.store.base import Store
+
+FormatName = Literal["zarr2", "zarr3", "n5"]
+DIALECTS: Mapping[str, ModuleType] = {"zarr2": zarr2, "zarr3": zarr3, "n5": n5}
+Node = ArrayModel | GroupModel
+
+
+class LenientReadWarning(UserWarning):
+    """A known real-world deviation from the spec was read anyway (DECISIONS.md section 4)."""
+
+
+def dialect(name: str) -> ModuleType:
+    """The dialect module of a format name."""
+    try:
+        return DIALECTS[name]
+    except KeyError:
+        raise ValueError(f"unknown format {name!r}; expected one of {sorted(DIALECTS)}") from None
+
+
+def read_documents(
+    store: Store, path: str, format_name: str
+) -> tuple[dict[str, dict[str, Any] | None], list[Problem]]:
+    """The parsed metadata documents of the node at ``path`` (absent ones are None), with JSON problems."""
+    documents: dict[str, dict[str, Any] | None] = {}
+    problems: list[Problem] = []
+    for name in dialect(format_name).DOCUMENT_KEYS:
+        key = prefix(path) + name
+        raw = store.get(key)
+        report = Report(key)
+        documents[name] = None if raw is None else parse_json_object(raw, report)
+        problems.extend(report.problems)
+    return documents, problems
+
+
+def parse_node(store: Store, path: str, format_name: str) -> Parsed[Node] | None:
+    """The node at ``path`` with every problem found; None when no metadata document is there."""
+    documents, problems = read_documents(store, path, format_name)
+    if any(problem.level == "error" for problem in problems):
+        return Parsed(None, problems)
+    parsed = dialect(format_name).parse_node(documents, prefix(path))
+    if parsed is None:
+        return None
+    return Parsed(parsed.value, problems + parsed.problems)
+
+
+def read_node(store: Store, path: str, format_name: str) -> Node | None:
+    """The node at ``path``; raise MetadataError with every problem when it is invalid."""
+    parsed = parse_node(store, path, format_name)
+    if parsed is None:
+        return None
+    raise_if_any(parsed.problems, MetadataError)
+    for problem in parsed.problems:
+        if problem.level == "deviation":
+            warnings.warn(str(problem), LenientReadWarning, stacklevel=3)
+    return parsed.value
+
+
+def write_node(store: Store, path: str, model: Node, format_name: str) -> None:
+    """Write the metadata documents of a node."""
+    documents = dialect(format_name).encode_node(model, root=path == "")
+    for name, document in documents.items():
+        store.set(prefix(path) + name, dump_json(document))
+
+
+def markers(store: Store, path: str) -> list[str]:
+    """The formats whose metadata documents exist at ``path``."""
+    found = []
+    for name, module in DIALECTS.items():
+        if any(store.get(prefix(path) + key) is not None for key in module.DOCUMENT_KEYS if key != ".zattrs"):
+            found.append(name)
+    return found
+
+
+def detect_format(store: Store, path: str) -> str:
+    """The format of the node at ``path``, or of its nearest ancestor with metadata (CORE-NODE-004)."""
+    names = split_path(path)
+    for depth in range(len(names), -1, -1):
+        here = "/".join(names[:depth])
+        found = markers(store, here)
+        if len(found) > 1:
+            raise MetadataError.at(
+                prefix(here) or "/",
+                f"metadata of several formats ({', '.join(found)}); pass format=",
+                "CORE-NODE-005",
+            )
+        if found:
+            return found[0]
+    raise NodeNotFoundError.at(
+        path or "/", "no Zarr v2, Zarr v3 or N5 metadata at or above this path", "CORE-NODE-004"
+    )

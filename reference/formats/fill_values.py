@@ -1,0 +1,178 @@
+"""Fill values in JSON, shared by Zarr v2 and Zarr v3 (spec/core/data-types.md, spec/formats/).
+
+Both formats spell fill values the same way per kind of type, so one table serves both, and the
+requirement IDs share their numbers: ``<FORMAT>-FILL-002`` booleans, ``-003`` integers, ``-004``
+floats, ``-005`` complex pairs, ``-006`` raw and fixed-length bytes (base64), ``-007`` fixed-length
+strings, ``-008`` datetimes and timedeltas (integer counts). Zarr v3 also allows ``"0x…"`` float bit
+patterns (ZARR3-FILL-004); Zarr v2 has ``null`` (ZARR2-FILL-001).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import math
+from typing import Any, Literal
+
+import numpy as np
+
+from zn5.reference.formats.documents import Report, is_int, type_name
+from zn5.reference.model.dtype import DataType
+
+Dialect = Literal["ZARR2", "ZARR3"]
+SPECIAL_FLOATS = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
+
+
+def decode_fill(value: Any, dtype: DataType, dialect: Dialect, report: Report) -> bytes | None:
+    """The native bytes of a fill value, or None (recording the problem) when it does not fit ``dtype``."""
+    kind = dtype.kind
+    if kind == "b":
+        return _decode_bool(value, dtype, dialect, report)
+    if kind in "iu":
+        return _decode_int(value, dtype, f"{dialect}-FILL-003", report)
+    if kind in "mM":
+        return _decode_int(value, DataType.of("int64"), f"{dialect}-FILL-008", report)
+    if kind == "f":
+        return _decode_float(value, dtype.numpy_dtype, dialect, report, "fill_value")
+    if kind == "c":
+        return _decode_complex(value, dtype, dialect, report)
+    if kind in "SV":
+        return _decode_base64(value, dtype, dialect, report)
+    return _decode_text(value, dtype, dialect, report)
+
+
+def encode_fill(raw: bytes, dtype: DataType, dialect: Dialect) -> Any:
+    """The JSON spelling of a fill value's native bytes."""
+    kind = dtype.kind
+    value = dtype.scalar(raw)
+    if kind == "b":
+        return bool(value)
+    if kind in "iu":
+        return int(value)
+    if kind in "mM":
+        return int(np.frombuffer(raw, dtype=np.int64)[0])
+    if kind == "f":
+        return _encode_float(raw, dtype.numpy_dtype, dialect)
+    if kind == "c":
+        half = np.dtype(f"f{dtype.itemsize // 2}")
+        return [
+            _encode_float(raw[: half.itemsize], half, dialect),
+            _encode_float(raw[half.itemsize :], half, dialect),
+        ]
+    if kind == "S":
+        return base64.standard_b64encode(raw.rstrip(b"\x00")).decode()
+    if kind == "V":
+        return base64.standard_b64encode(raw).decode()
+    return str(value)
+
+
+def _decode_bool(value: Any, dtype: DataType, dialect: Dialect, report: Report) -> bytes | None:
+    if not isinstance(value, bool):
+        report.error(
+            "fill_value", f"must be true or false for bool, not {type_name(value)}", f"{dialect}-FILL-002"
+        )
+        return None
+    return dtype.to_bytes(value)
+
+
+def _decode_int(value: Any, dtype: DataType, requirement: str, report: Report) -> bytes | None:
+    info = np.iinfo(dtype.numpy_dtype)
+    if not is_int(value) or not info.min <= value <= info.max:
+        report.error(
+            "fill_value", f"must be an integer from {info.min} to {info.max} (got {value!r})", requirement
+        )
+        return None
+    return dtype.to_bytes(value)
+
+
+def _decode_float(
+    value: Any, dtype: np.dtype[Any], dialect: Dialect, report: Report, where: str
+) -> bytes | None:
+    requirement = f"{dialect}-FILL-004"
+    if isinstance(value, str) and value in SPECIAL_FLOATS:
+        return np.asarray(SPECIAL_FLOATS[value], dtype=dtype).tobytes()
+    if isinstance(value, str) and dialect == "ZARR3" and value.startswith("0x"):
+        return _decode_float_bits(value, dtype, report, where, requirement)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        expected = '"NaN", "Infinity", "-Infinity"' + (' or a "0x" bit pattern' if dialect == "ZARR3" else "")
+        report.error(where, f"must be a number, {expected} (got {value!r})", requirement)
+        return None
+    with np.errstate(over="ignore"):
+        converted = np.asarray(value, dtype=dtype)
+    if math.isfinite(value) and not np.isfinite(converted):
+        report.error(where, f"{value!r} is out of range for {dtype.name}", requirement)
+        return None
+    return converted.tobytes()
+
+
+def _decode_float_bits(
+    value: str, dtype: np.dtype[Any], report: Report, where: str, requirement: str
+) -> bytes | None:
+    digits = value[2:]
+    if len(digits) != 2 * dtype.itemsize or not all(c in "0123456789abcdefABCDEF" for c in digits):
+        report.error(
+            where,
+            f"a bit pattern for {dtype.name} has {2 * dtype.itemsize} hex digits (got {value!r})",
+            requirement,
+        )
+        return None
+    unsigned = np.dtype(f"u{dtype.itemsize}")
+    return np.asarray(int(digits, 16), dtype=unsigned).tobytes()
+
+
+def _encode_float(raw: bytes, dtype: np.dtype[Any], dialect: Dialect) -> Any:
+    value = float(np.frombuffer(raw, dtype=dtype)[0])
+    if math.isnan(value):
+        canonical = np.asarray(math.nan, dtype=dtype).tobytes()
+        if raw == canonical or dialect == "ZARR2":
+            return "NaN"
+        bits = int(np.frombuffer(raw, dtype=np.dtype(f"u{dtype.itemsize}"))[0])
+        return f"0x{bits:0{2 * dtype.itemsize}x}"
+    if math.isinf(value):
+        return "Infinity" if value > 0 else "-Infinity"
+    return value
+
+
+def _decode_complex(value: Any, dtype: DataType, dialect: Dialect, report: Report) -> bytes | None:
+    requirement = f"{dialect}-FILL-005"
+    if not isinstance(value, list) or len(value) != 2:
+        report.error(
+            "fill_value", f"must be a [real, imaginary] pair for {dtype.name} (got {value!r})", requirement
+        )
+        return None
+    half = np.dtype(f"f{dtype.itemsize // 2}")
+    parts = [_decode_float(part, half, dialect, report, f"fill_value[{i}]") for i, part in enumerate(value)]
+    if parts[0] is None or parts[1] is None:
+        return None
+    return parts[0] + parts[1]
+
+
+def _decode_base64(value: Any, dtype: DataType, dialect: Dialect, report: Report) -> bytes | None:
+    requirement = f"{dialect}-FILL-006"
+    if dialect == "ZARR3" and isinstance(value, list) and all(is_int(b) and 0 <= b < 256 for b in value):
+        value = base64.standard_b64encode(bytes(value)).decode()
+    try:
+        raw = base64.b64decode(value, validate=True) if isinstance(value, str) else None
+    except binascii.Error:
+        raw = None
+    if raw is None:
+        report.error("fill_value", f"must be a base64 string for {dtype.name} (got {value!r})", requirement)
+        return None
+    too_long = len(raw) > dtype.itemsize if dtype.kind == "S" else len(raw) != dtype.itemsize
+    if too_long:
+        report.error(
+            "fill_value", f"decodes to {len(raw)} bytes, {dtype.name} holds {dtype.itemsize}", requirement
+        )
+        return None
+    return raw.ljust(dtype.itemsize, b"\x00")
+
+
+def _decode_text(value: Any, dtype: DataType, dialect: Dialect, report: Report) -> bytes | None:
+    requirement = f"{dialect}-FILL-007"
+    length = dtype.itemsize // 4
+    if not isinstance(value, str) or len(value) > length:
+        report.error(
+            "fill_value", f"must be a string of at most {length} characters (got {value!r})", requirement
+        )
+        return None
+    return dtype.to_bytes(value)

@@ -1,0 +1,311 @@
+"""Zarr v2: ``.zarray``, ``.zgroup`` and ``.zattrs`` to the core model and back (spec/formats/zarr2.md).
+
+The dialect's differences from the core model, each converted here and nowhere else:
+byte order lives in the ``dtype`` string and becomes the ``bytes`` codec's endian; ``order: "F"``
+becomes a leading ``transpose`` that reverses the axes; ``filters`` and ``compressor`` become the
+codec chain; ``dimension_separator`` selects the ``v2`` chunk key encoding's separator; and a
+``null`` fill value means "undefined" (ZARR2-FILL-001).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from zn5.reference.codecs import registry
+from zn5.reference.codecs._config import UnknownMemberError
+from zn5.reference.codecs.base import ArrayArrayCodec, BytesBytesCodec, Codec
+from zn5.reference.codecs.blosc import SHUFFLES, Blosc
+from zn5.reference.codecs.bytes import BytesCodec, Endian
+from zn5.reference.codecs.transpose import Transpose
+from zn5.reference.errors import UnsupportedError
+from zn5.reference.formats.documents import Parsed, Report, int_list, is_int, require, type_name
+from zn5.reference.formats.fill_values import decode_fill, encode_fill
+from zn5.reference.model.dtype import DataType
+from zn5.reference.model.grid import RegularGrid
+from zn5.reference.model.keys import ChunkKeyEncoding
+from zn5.reference.model.node import MAX_ELEMENTS, ArrayModel, GroupModel
+
+FORMAT = "zarr2"
+
+ARRAY_KEY = ".zarray"
+GROUP_KEY = ".zgroup"
+ATTRIBUTES_KEY = ".zattrs"
+DOCUMENT_KEYS = (ARRAY_KEY, GROUP_KEY, ATTRIBUTES_KEY)
+ARRAY_MEMBERS = ("zarr_format", "shape", "chunks", "dtype", "compressor", "fill_value", "order", "filters")
+TYPESTR = re.compile(
+    r"^(?P<order>[<>|])(?P<kind>[biufcmMSUV])(?P<size>[0-9]+)(?P<unit>\[[0-9]*[A-Za-z]+\])?$"
+)
+BYTE_ORDERS: Mapping[str, Endian | None] = {"<": "little", ">": "big", "|": None}
+
+
+def parse_dtype(value: Any, report: Report) -> tuple[DataType, Endian | None] | None:
+    """The data type and byte order of a typestr such as ``"<f8"`` (ZARR2-DTYPE-001, ZARR2-DTYPE-002)."""
+    if isinstance(value, list) or value == "|O":
+        raise UnsupportedError.at(
+            report.key,
+            f"{value!r} (structured or object types) is outside the core model",
+            "ZARR2-DTYPE-004",
+            "dtype",
+        )
+    match = TYPESTR.match(value) if isinstance(value, str) else None
+    if match is None:
+        report.error(
+            "dtype",
+            f"must be a type string such as '<i4' with a byte order (got {value!r})",
+            "ZARR2-DTYPE-001",
+        )
+        return None
+    try:
+        dtype = DataType.of(value)
+    except (TypeError, ValueError) as error:
+        report.error("dtype", f"{value!r} is not a valid type string: {error}", "ZARR2-DTYPE-001")
+        return None
+    if dtype.kind in "mM" and match["unit"] is None:
+        report.error("dtype", f"{value!r} needs a unit such as [ns]", "ZARR2-DTYPE-003")
+        return None
+    order = match["order"]
+    if order == "|" and dtype.has_byte_order:
+        report.error(
+            "dtype", f"{value!r} needs '<' or '>': its elements have a byte order", "ZARR2-DTYPE-002"
+        )
+        return None
+    return dtype, BYTE_ORDERS[order] if dtype.has_byte_order else None
+
+
+def format_dtype(dtype: DataType, endian: Endian | None) -> str:
+    """The typestr of a data type serialised with ``endian``; ``|`` for types without byte order."""
+    order = "|" if not dtype.has_byte_order else "<" if endian == "little" else ">"
+    return order + dtype.numpy_dtype.str[1:]
+
+
+def _blosc_from_v2(config: dict[str, Any], dtype: DataType) -> dict[str, Any]:
+    shuffle = config.get("shuffle", 1)
+    if shuffle == -1:
+        shuffle = 2 if dtype.itemsize == 1 else 1
+    if is_int(shuffle) and 0 <= shuffle < len(SHUFFLES):
+        config["shuffle"] = SHUFFLES[shuffle]
+    config.setdefault("typesize", dtype.itemsize)
+    return config
+
+
+def codec_from_v2(obj: Any, location: str, dtype: DataType, report: Report) -> Codec | None:
+    """The core codec of a numcodecs ``{"id": …}`` object (ZARR2-CODEC-001, ZARR2-CODEC-002)."""
+    if not isinstance(obj, dict) or not isinstance(obj.get("id"), str):
+        report.error(location, f"must be an object with a string 'id' (got {obj!r})", "ZARR2-CODEC-001")
+        return None
+    codec = registry.BY_V2_ID.get(obj["id"])
+    if codec is None:
+        raise UnsupportedError.at(report.key, f"unknown codec id {obj['id']!r}", "ZARR2-CODEC-002", location)
+    config = {name: value for name, value in obj.items() if name != "id"}
+    if codec is Blosc:
+        config = _blosc_from_v2(config, dtype)
+    while True:
+        try:
+            return codec.from_configuration(config)
+        except UnknownMemberError as error:
+            report.deviation(
+                f"{location}.{error.member}", f"unknown member of {obj['id']} is ignored", "ZARR2-CODEC-003"
+            )
+            config.pop(error.member)
+        except ValueError as error:
+            report.error(location, f"{obj['id']}: {error}", "ZARR2-CODEC-003")
+            return None
+
+
+def _codec_to_v2(codec: Codec) -> dict[str, Any]:
+    config = codec.configuration()
+    if isinstance(codec, Blosc):
+        config = {
+            "cname": codec.cname,
+            "clevel": codec.clevel,
+            "shuffle": SHUFFLES.index(codec.shuffle),
+            "blocksize": codec.blocksize,
+        }
+    return {"id": codec.v2_ids[0], **config}
+
+
+def _parse_chain(
+    doc: Mapping[str, Any], dtype: DataType, endian: Endian | None, ndim: int, report: Report
+) -> tuple[Codec, ...] | None:
+    """The codec chain: [transpose], array filters, bytes, byte filters, compressor (ZARR2-CODEC-004)."""
+    filters = doc.get("filters")
+    if filters is not None and not isinstance(filters, list):
+        report.error(
+            "filters",
+            f"must be null or an array of codec objects, not {type_name(filters)}",
+            "ZARR2-META-006",
+        )
+        return None
+    parsed = [codec_from_v2(item, f"filters[{i}]", dtype, report) for i, item in enumerate(filters or [])]
+    compressor = doc.get("compressor")
+    if compressor is not None:
+        parsed.append(codec_from_v2(compressor, "compressor", dtype, report))
+    if any(codec is None for codec in parsed):
+        return None
+    codecs = [codec for codec in parsed if codec is not None]
+    array_filters = [codec for codec in codecs if isinstance(codec, ArrayArrayCodec)]
+    byte_codecs = [codec for codec in codecs if isinstance(codec, BytesBytesCodec)]
+    if codecs[: len(array_filters)] != array_filters or len(array_filters) + len(byte_codecs) != len(codecs):
+        report.error(
+            "filters",
+            "an array filter follows a bytes filter; the chain cannot be decoded in order",
+            "ZARR2-CODEC-004",
+        )
+        return None
+    layout: list[Codec] = [Transpose.reversing(ndim)] if doc.get("order") == "F" and ndim > 1 else []
+    return (*layout, *array_filters, BytesCodec(endian), *byte_codecs)
+
+
+def parse_array(doc: Mapping[str, Any], attributes: Mapping[str, Any], key: str) -> Parsed[ArrayModel]:
+    """The array a ``.zarray`` document describes, with every problem found."""
+    report = Report(key)
+    if not require(doc, ARRAY_MEMBERS, report, "ZARR2-META-001"):
+        return Parsed(None, report.problems)
+    if doc["zarr_format"] != 2:
+        report.error("zarr_format", f"must be 2 (got {doc['zarr_format']!r})", "ZARR2-META-001")
+    for extra in sorted(set(doc) - {*ARRAY_MEMBERS, "dimension_separator"}):
+        report.warning(extra, "is not a Zarr v2 array member and is ignored", "ZARR2-META-008")
+    shape = int_list(doc, "shape", report, "ZARR2-META-002", minimum=0)
+    chunks = int_list(doc, "chunks", report, "ZARR2-META-003", minimum=0)
+    if shape is not None and chunks is not None:
+        chunks = _check_chunks(shape, chunks, report)
+    if doc["order"] not in ("C", "F"):
+        report.error("order", f"must be 'C' or 'F' (got {doc['order']!r})", "ZARR2-META-005")
+    separator = doc.get("dimension_separator", ".")
+    if separator not in (".", "/"):
+        report.error("dimension_separator", f"must be '.' or '/' (got {separator!r})", "ZARR2-META-007")
+    dtype_and_endian = parse_dtype(doc["dtype"], report)
+    if dtype_and_endian is None or shape is None or chunks is None or not report.ok():
+        return Parsed(None, report.problems)
+    dtype, endian = dtype_and_endian
+    fill = None if doc["fill_value"] is None else decode_fill(doc["fill_value"], dtype, "ZARR2", report)
+    codecs = _parse_chain(doc, dtype, endian, len(shape), report)
+    if codecs is None or not report.ok():
+        return Parsed(None, report.problems)
+    model = ArrayModel(
+        shape=shape,
+        data_type=dtype,
+        chunk_grid=RegularGrid(chunks),
+        chunk_key_encoding=ChunkKeyEncoding("v2", separator),
+        fill_value=fill,
+        codecs=codecs,
+        attributes=dict(attributes),
+    )
+    return Parsed(model, report.problems)
+
+
+def _check_chunks(shape: tuple[int, ...], chunks: tuple[int, ...], report: Report) -> tuple[int, ...] | None:
+    """Chunk lengths: one per axis, positive; a legacy 0 on an empty axis reads as 1 (CORE-GRID-001)."""
+    if len(chunks) != len(shape):
+        report.error("chunks", f"has {len(chunks)} entries, shape has {len(shape)}", "ZARR2-META-003")
+        return None
+    fixed = []
+    for axis, (length, chunk) in enumerate(zip(shape, chunks, strict=True)):
+        if chunk == 0 and length == 0:
+            report.deviation(
+                f"chunks[{axis}]", "a chunk length of 0 on an empty axis reads as 1", "CORE-GRID-001"
+            )
+            chunk = 1
+        elif chunk == 0:
+            report.error(f"chunks[{axis}]", "must be positive", "CORE-GRID-001")
+            return None
+        fixed.append(chunk)
+    if math.prod(shape) > MAX_ELEMENTS:
+        report.error("shape", f"declares {math.prod(shape)} elements, more than 2**62", "CORE-GRID-005")
+        return None
+    return tuple(fixed)
+
+
+def parse_group(doc: Mapping[str, Any], attributes: Mapping[str, Any], key: str) -> Parsed[GroupModel]:
+    """The group a ``.zgroup`` document describes (ZARR2-META-009)."""
+    report = Report(key)
+    if doc.get("zarr_format") != 2:
+        report.error("zarr_format", f"must be 2 (got {doc.get('zarr_format')!r})", "ZARR2-META-009")
+    for extra in sorted(set(doc) - {"zarr_format"}):
+        report.error(extra, "is not allowed in .zgroup", "ZARR2-META-009")
+    return Parsed(GroupModel(dict(attributes)) if report.ok() else None, report.problems)
+
+
+def encode_array(model: ArrayModel) -> dict[str, dict[str, Any]]:
+    """The documents of an array: ``.zarray`` and, when it has attributes, ``.zattrs``."""
+    order, codecs = _split_layout(model)
+    serialiser, rest = codecs[0], codecs[1:]
+    if not isinstance(serialiser, BytesCodec):
+        raise UnsupportedError.at(
+            ARRAY_KEY, f"Zarr v2 cannot store the {serialiser.name} codec", "ZARR2-CODEC-004"
+        )
+    byte_codecs = [codec for codec in rest if not isinstance(codec, ArrayArrayCodec)]
+    array_filters = [codec for codec in rest if isinstance(codec, ArrayArrayCodec)]
+    for codec in rest:
+        if not codec.v2_ids:
+            raise UnsupportedError.at(
+                ARRAY_KEY, f"Zarr v2 has no codec id for {codec.name}", "ZARR2-CODEC-002"
+            )
+    compressor = byte_codecs[-1] if byte_codecs else None
+    filters = [*array_filters, *byte_codecs[:-1]]
+    zarray = {
+        "zarr_format": 2,
+        "shape": list(model.shape),
+        "chunks": list(model.chunk_grid.chunk_shape),
+        "dtype": format_dtype(model.data_type, serialiser.endian),
+        "compressor": None if compressor is None else _codec_to_v2(compressor),
+        "fill_value": None
+        if model.fill_value is None
+        else encode_fill(model.fill_value, model.data_type, "ZARR2"),
+        "order": order,
+        "filters": [_codec_to_v2(codec) for codec in filters] or None,
+        "dimension_separator": model.chunk_key_encoding.separator,
+    }
+    documents: dict[str, dict[str, Any]] = {ARRAY_KEY: zarray}
+    if model.attributes:
+        documents[ATTRIBUTES_KEY] = dict(model.attributes)
+    return documents
+
+
+def _split_layout(model: ArrayModel) -> tuple[str, tuple[Codec, ...]]:
+    """``"F"`` and the rest of the chain when it starts with the reversing transpose; else ``"C"``."""
+    if model.chunk_key_encoding.name != "v2":
+        raise UnsupportedError.at(ARRAY_KEY, "Zarr v2 chunk keys use the v2 encoding", "ZARR2-KEY-001")
+    codecs = tuple(model.codecs)
+    if codecs and isinstance(codecs[0], Transpose):
+        if codecs[0] != Transpose.reversing(model.ndim):
+            raise UnsupportedError.at(
+                ARRAY_KEY, "Zarr v2 can only reverse the axes (order 'F')", "ZARR2-META-005"
+            )
+        return "F", codecs[1:]
+    return "C", codecs
+
+
+def encode_group(model: GroupModel) -> dict[str, dict[str, Any]]:
+    """The documents of a group: ``.zgroup`` and, when it has attributes, ``.zattrs``."""
+    documents: dict[str, dict[str, Any]] = {GROUP_KEY: {"zarr_format": 2}}
+    if model.attributes:
+        documents[ATTRIBUTES_KEY] = dict(model.attributes)
+    return documents
+
+
+def parse_node(
+    documents: Mapping[str, dict[str, Any] | None], prefix: str
+) -> Parsed[ArrayModel | GroupModel] | None:
+    """The node whose documents were read at ``prefix``; None without ``.zarray`` or ``.zgroup``."""
+    zarray, zgroup = documents.get(ARRAY_KEY), documents.get(GROUP_KEY)
+    attributes = documents.get(ATTRIBUTES_KEY) or {}
+    if zarray is not None and zgroup is not None:
+        report = Report(prefix + GROUP_KEY)
+        report.error("", "a node cannot be both an array and a group", "ZARR2-META-010")
+        return Parsed(None, report.problems)
+    if zarray is not None:
+        array = parse_array(zarray, attributes, prefix + ARRAY_KEY)
+        return Parsed(array.value, array.problems)
+    if zgroup is not None:
+        group = parse_group(zgroup, attributes, prefix + GROUP_KEY)
+        return Parsed(group.value, group.problems)
+    return None
+
+
+def encode_node(model: ArrayModel | GroupModel, *, root: bool) -> dict[str, dict[str, Any]]:
+    """The documents of a node."""
+    return encode_array(model) if isinstance(model, ArrayModel) else encode_group(model)

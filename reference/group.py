@@ -1,0 +1,77 @@
+"""Groups: nodes that hold other nodes and attributes (spec/core/hierarchy.md)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from zn5.reference.array import Array, Attributes
+from zn5.reference.errors import NodeNotFoundError, StoreError
+from zn5.reference.formats.dialect import read_node, write_node
+from zn5.reference.model.node import ArrayModel, GroupModel, join_path, name_problem, prefix
+from zn5.reference.store.base import Store
+
+if TYPE_CHECKING:
+    from zn5.reference.api import Node
+
+
+class Group:
+    """A group node of a store."""
+
+    def __init__(self, store: Store, path: str, model: GroupModel, format_name: str) -> None:
+        self.store = store
+        self.path = path
+        self.model = model
+        self.format = format_name
+
+    def __repr__(self) -> str:
+        return f"<zn5 Group {self.format} /{self.path}>"
+
+    @cached_property
+    def attrs(self) -> Attributes:
+        """The group's attributes."""
+        return Attributes(dict(self.model.attributes), self._save_attributes)
+
+    def _save_attributes(self, values: dict[str, Any]) -> None:
+        self.model = replace(self.model, attributes=dict(values))
+        write_node(self.store, self.path, self.model, self.format)
+
+    def _child_path(self, name: str) -> str:
+        problem = name_problem(name)
+        if problem is not None:
+            raise StoreError.at(prefix(self.path) + name, problem, "CORE-NODE-002")
+        return join_path(self.path, name)
+
+    def members(self) -> Iterator[tuple[str, Node]]:
+        """The children of the group, sorted by name (CORE-NODE-006)."""
+        _keys, names = self.store.list_dir(prefix(self.path))
+        for name in names:
+            if name_problem(name) is not None:
+                continue
+            child = self._open_child(name)
+            if child is not None:
+                yield name, child
+
+    def __iter__(self) -> Iterator[str]:
+        return (name for name, _node in self.members())
+
+    def _open_child(self, name: str) -> Node | None:
+        path = self._child_path(name)
+        model = read_node(self.store, path, self.format)
+        if model is None:
+            implicit = self.format == "n5" and next(self.store.list_prefix(prefix(path)), None) is not None
+            return Group(self.store, path, GroupModel(), self.format) if implicit else None
+        if isinstance(model, ArrayModel):
+            return Array(self.store, path, model, self.format)
+        return Group(self.store, path, model, self.format)
+
+    def __getitem__(self, name: str) -> Node:
+        node = self._open_child(name)
+        if node is None:
+            raise NodeNotFoundError.at(prefix(self.path) + name, "no group or array here", "CORE-NODE-004")
+        return node
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and name_problem(name) is None and self._open_child(name) is not None

@@ -1,0 +1,87 @@
+"""Data types and fill values of the core model (spec/core/data-types.md).
+
+A data type is a NumPy dtype in native byte order: byte order is a property of the serialising codec,
+never of the type (CORE-DTYPE-002). Fill values are kept as the element's bytes in native order, so
+that NaN payloads and negative zero survive exactly (CORE-FILL-001).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+SUPPORTED_KINDS = "biufcmMSUV"
+DATETIME_UNITS = ("Y", "M", "W", "D", "h", "m", "s", "ms", "us", "ns", "ps", "fs", "as", "generic")
+
+
+@dataclass(frozen=True)
+class DataType:
+    """A fixed-size element type (CORE-DTYPE-001)."""
+
+    numpy_dtype: np.dtype[Any]
+
+    @classmethod
+    def of(cls, spec: object) -> DataType:
+        """The data type of anything NumPy accepts as a dtype, in native byte order."""
+        dtype = np.dtype(spec)  # type: ignore[call-overload]
+        if dtype.kind not in SUPPORTED_KINDS or dtype.fields is not None or dtype.subdtype is not None:
+            raise ValueError(f"data type {dtype.str!r} is outside the core model (CORE-DTYPE-001)")
+        if dtype.itemsize == 0:
+            raise ValueError(f"data type {dtype.str!r} has no size (CORE-DTYPE-001)")
+        return cls(dtype.newbyteorder("="))
+
+    @property
+    def itemsize(self) -> int:
+        """Bytes per element."""
+        return self.numpy_dtype.itemsize
+
+    @property
+    def kind(self) -> str:
+        """The NumPy kind character."""
+        return self.numpy_dtype.kind
+
+    @property
+    def has_byte_order(self) -> bool:
+        """Whether serialising this type needs an endianness (CORE-DTYPE-002)."""
+        return self.numpy_dtype.byteorder != "|"
+
+    @property
+    def name(self) -> str:
+        """The canonical name (Zarr v3 spelling where one exists)."""
+        kind, size = self.kind, self.itemsize
+        if kind == "b":
+            return "bool"
+        if kind in "iuf":
+            return f"{'int' if kind == 'i' else 'uint' if kind == 'u' else 'float'}{8 * size}"
+        if kind == "c":
+            return f"complex{8 * size}"
+        if kind == "V":
+            return f"r{8 * size}"
+        if kind == "S":
+            return f"fixed_length_bytes[{size}]"
+        if kind == "U":
+            return f"fixed_length_utf32[{size}]"
+        unit, count = np.datetime_data(self.numpy_dtype)
+        family = "numpy.datetime64" if kind == "M" else "numpy.timedelta64"
+        return f"{family}[{count}{unit}]"
+
+    def zeros_bytes(self) -> bytes:
+        """The all-zero element, the fill value an undefined fill reads as (CORE-FILL-004)."""
+        return bytes(self.itemsize)
+
+    def scalar(self, raw: bytes) -> np.generic:
+        """The element whose native bytes are ``raw``."""
+        value: np.generic = np.frombuffer(raw, dtype=self.numpy_dtype, count=1)[0]
+        return value
+
+    def to_bytes(self, value: object) -> bytes:
+        """The native bytes of ``value`` converted to this type; 0 is the all-zero element of any type."""
+        if isinstance(value, int) and value == 0 and self.kind in "SUV":
+            return self.zeros_bytes()
+        if self.kind == "V" and isinstance(value, bytes):
+            if len(value) != self.itemsize:
+                raise ValueError(f"{len(value)} bytes cannot fill a {self.itemsize}-byte raw element")
+            return value
+        return np.asarray(value, dtype=self.numpy_dtype).tobytes()
