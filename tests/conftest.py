@@ -1,0 +1,12 @@
+"""Shared test configuration: the hypothesis profile CI uses (DECISIONS.md section 7)."""
+
+from hypothesis import HealthCheck, settings
+
+settings.register_profile(
+    "ci",
+    derandomize=True,
+    deadline=None,
+    max_examples=60,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.load_profile("ci")
