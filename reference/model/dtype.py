@@ -49,7 +49,7 @@ class DataType:
 
     @property
     def name(self) -> str:
-        """The canonical name (Zarr v3 spelling where one exists)."""
+        """The canonical name: Zarr v3 spelling where one exists; lengths in bytes (CORE-DTYPE-001)."""
         kind, size = self.kind, self.itemsize
         if kind == "b":
             return "bool"
