@@ -274,15 +274,22 @@ def _json_path(parts: Iterable[str | int]) -> str:
 
 def _schema_problem(file: str, error: ValidationError, front_matter: FrontMatter) -> Problem:
     """Turn one schema error into a problem that names the field and the rule."""
+    if error.validator == "anyOf" and error.context:
+        non_type = [cause for cause in error.context if cause.validator != "type"]
+        error = (non_type or error.context)[0]
     parts: list[str | int] = list(error.absolute_path)
     message = error.message
-    if error.validator == "required" and isinstance(error.instance, dict):
+    description = error.schema.get("description") if isinstance(error.schema, dict) else None
+    if error.validator == "pattern" and description:
+        message = f"{error.instance!r} does not follow the rule: {description}"
+    elif error.validator == "required" and isinstance(error.instance, dict):
         missing = [name for name in error.validator_value if name not in error.instance]
         parts.extend(missing[:1])
         message = "is required here but missing"
-    elif error.validator is None or error.schema is False:
+    elif error.validator in (None, "not"):
         message = "is not allowed here"
-    if any(step in ("then", "else") for step in error.relative_schema_path):
+    schema_path = list(error.schema_path)
+    if schema_path[:1] == ["allOf"] and any(step in ("then", "else") for step in schema_path):
         message += f" (status {front_matter.get('status')!r}, track {front_matter.get('track')!r})"
     return Problem(file, _json_path(parts) or "(front matter)", message)
 
