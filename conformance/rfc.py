@@ -531,6 +531,14 @@ def _parse_log(log: str) -> list[tuple[str, str, str]]:
     return entries
 
 
+def is_shallow(toplevel: Path) -> bool:
+    """True for a shallow clone, whose oldest visible commit need not be where a file began."""
+    try:
+        return _git(toplevel, "rev-parse", "--is-shallow-repository").strip() == "true"
+    except (OSError, subprocess.CalledProcessError):
+        return False
+
+
 def status_history(rfc: Rfc, today: dt.date) -> list[Version] | None:
     """The RFC's committed versions plus the working tree when its status differs; None outside git."""
     toplevel = git_toplevel(rfc.path.parent)
@@ -578,7 +586,8 @@ def check_history(rfc: Rfc, layout: Layout, today: dt.date) -> list[Problem]:
     file = layout.display(rfc.path)
     first = versions[0]
     problems = []
-    if first.status is not None and first.status != "Draft":
+    began_here = first.ref == WORKING_TREE or not is_shallow(rfc.path.parent)
+    if began_here and first.status is not None and first.status != "Draft":
         problems.append(Problem(file, "status", f"an RFC starts as Draft; {first.ref} has {first.status}"))
     changes = [(before, after) for before, after in pairwise(versions) if before.status != after.status]
     for before, after in changes:

@@ -497,6 +497,23 @@ def test_first_version_must_be_draft(tmp_path: Path) -> None:
     assert re.fullmatch(r"an RFC starts as Draft; commit [0-9a-f]{10} \(.+\) has Review", problems[0].message)
 
 
+def test_shallow_clone_does_not_require_a_draft_start(tmp_path: Path) -> None:
+    origin = tmp_path / "origin"
+    commit_versions(
+        origin,
+        [
+            ("0012-example.md", front()),
+            ("0012-example.md", front(status="Review", **REVIEWED)),
+            ("0012-example.md", front(status="Last-Call", **REVIEWED, **LAST_CALL_DONE)),
+        ],
+    )
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{origin}", str(clone))
+    layout = rfc.Layout.at(clone)
+    assert rfc.is_shallow(clone)
+    assert history_problems(layout) == []
+
+
 def test_working_tree_is_compared_with_the_last_commit(tmp_path: Path) -> None:
     layout = commit_versions(tmp_path, [("0012-example.md", front())])
     write_rfc(layout.rfcs, "0012-example.md", front(status="Last-Call", **REVIEWED, **LAST_CALL_DONE))
