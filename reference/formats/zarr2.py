@@ -19,6 +19,7 @@ from zn5.reference.codecs._config import UnknownMemberError
 from zn5.reference.codecs.base import ArrayArrayCodec, BytesBytesCodec, Codec
 from zn5.reference.codecs.blosc import SHUFFLES, Blosc
 from zn5.reference.codecs.bytes import BytesCodec, Endian
+from zn5.reference.codecs.pipeline import CodecPipeline
 from zn5.reference.codecs.transpose import Transpose
 from zn5.reference.errors import UnsupportedError
 from zn5.reference.formats.documents import Parsed, Report, int_list, is_int, require, type_name
@@ -232,14 +233,14 @@ def parse_group(doc: Mapping[str, Any], attributes: Mapping[str, Any], key: str)
 def encode_array(model: ArrayModel) -> dict[str, dict[str, Any]]:
     """The documents of an array: ``.zarray`` and, when it has attributes, ``.zattrs``."""
     order, codecs = _split_layout(model)
-    serialiser, rest = codecs[0], codecs[1:]
+    pipeline = CodecPipeline.of(codecs)
+    serialiser = pipeline.array_bytes
     if not isinstance(serialiser, BytesCodec):
         raise UnsupportedError.at(
             ARRAY_KEY, f"Zarr v2 cannot store the {serialiser.name} codec", "ZARR2-CODEC-004"
         )
-    byte_codecs = [codec for codec in rest if not isinstance(codec, ArrayArrayCodec)]
-    array_filters = [codec for codec in rest if isinstance(codec, ArrayArrayCodec)]
-    for codec in rest:
+    array_filters, byte_codecs = list(pipeline.array_array), list(pipeline.bytes_bytes)
+    for codec in (*array_filters, *byte_codecs):
         if not codec.v2_ids:
             raise UnsupportedError.at(
                 ARRAY_KEY, f"Zarr v2 has no codec id for {codec.name}", "ZARR2-CODEC-002"
