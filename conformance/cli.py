@@ -11,7 +11,11 @@ import sys
 from collections.abc import Callable, Sequence
 from importlib import import_module
 
-SUBCOMMAND_MODULES = ("zn5.conformance.inspect",)
+SUBCOMMAND_MODULES = (
+    "zn5.conformance.inspect",
+    "zn5.conformance.corpus_tools",
+    "zn5.conformance.rfc",
+)
 
 Handler = Callable[[argparse.Namespace], int]
 

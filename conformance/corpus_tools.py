@@ -1,0 +1,127 @@
+"""``zn5 corpus build [DEST]`` and ``zn5 corpus check [DIR]``: generate the corpus and lint it.
+
+The check reports every problem at once: case.json against its schema, ids equal to folder paths and
+unique, uids recomputed, capability tokens from the vocabulary, requirement IDs defined in the spec,
+declarative descriptions, reject cases with their twins, and coverage (every MUST has a case, every
+MUST NOT a reject case, unless the spec marks it as covered by a project test).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+
+from zn5.conformance.generate import build
+from zn5.conformance.requirements import Requirement, load_requirements
+
+PACKAGE = Path(__file__).resolve().parent
+CORPUS = PACKAGE / "corpus"
+REPOSITORY = PACKAGE.parent
+SCHEMAS = REPOSITORY / "schemas" / "project"
+MODAL_VERBS = re.compile(r"\b(must|shall|should|may|might|ought|need to|needs to)\b", re.IGNORECASE)
+
+
+def case_validator(schemas: Path = SCHEMAS) -> Draft202012Validator:
+    """A validator for case.json with the project schemas it refers to."""
+    resources = [
+        (document["$id"], Resource.from_contents(document))
+        for document in (
+            json.loads(path.read_text(encoding="utf-8")) for path in sorted(schemas.glob("*.json"))
+        )
+    ]
+    registry: Registry[Any] = Registry().with_resources(resources)
+    case_schema = json.loads((schemas / "case.schema.json").read_text(encoding="utf-8"))
+    return Draft202012Validator(case_schema, registry=registry)
+
+
+def iter_cases(corpus: Path) -> Iterator[tuple[Path, dict[str, Any]]]:
+    """Every case folder and its case.json, in id order."""
+    for path in sorted((corpus / "cases").rglob("case.json")):
+        yield path.parent, json.loads(path.read_text(encoding="utf-8"))
+
+
+def lint(corpus: Path, requirements: dict[str, Requirement] | None) -> list[str]:
+    """Every problem with the corpus at ``corpus``; ``requirements`` None skips the spec checks."""
+    problems: list[str] = []
+    validator = case_validator()
+    vocabulary = set(json.loads((corpus / "capabilities.json").read_text(encoding="utf-8"))["tokens"])
+    cases = list(iter_cases(corpus))
+    ids = {case["id"] for _, case in cases}
+    covered: dict[str, set[str]] = {}
+    for folder, case in cases:
+        where = folder.relative_to(corpus).as_posix()
+        problems.extend(
+            f"{where}: {error.json_path}: {error.message}" for error in validator.iter_errors(case)
+        )
+        if f"cases/{case.get('id')}" != where:
+            problems.append(f"{where}: id {case.get('id')!r} differs from the folder path")
+        problems.extend(
+            f"{where}: unknown capability {token}"
+            for token in case.get("requires", [])
+            if token not in vocabulary
+        )
+        if MODAL_VERBS.search(case.get("description", "")):
+            problems.append(f"{where}: the description uses a modal verb: {case['description']!r}")
+        twin = case.get("expect", {}).get("twin")
+        if case.get("kind") == "reject" and twin not in ids:
+            problems.append(f"{where}: the reject case names no existing valid twin ({twin!r})")
+        for requirement in case.get("requirements", []):
+            covered.setdefault(requirement, set()).add(case.get("kind", ""))
+    if requirements is not None:
+        problems.extend(_spec_problems(covered, requirements))
+    return problems
+
+
+def _spec_problems(covered: dict[str, set[str]], requirements: dict[str, Requirement]) -> Iterator[str]:
+    for cited in sorted(set(covered) - set(requirements)):
+        yield f"requirement {cited} is cited by cases but not defined in the spec"
+    for requirement in requirements.values():
+        if requirement.tested_by_project_test:
+            continue
+        kinds = covered.get(requirement.id, set())
+        if requirement.level == "MUST" and not kinds:
+            yield f"{requirement.chapter}:{requirement.line}: MUST {requirement.id} has no corpus case"
+        if requirement.level == "MUST NOT" and "reject" not in kinds:
+            yield f"{requirement.chapter}:{requirement.line}: MUST NOT {requirement.id} has no reject case"
+
+
+def run_build(arguments: argparse.Namespace) -> int:
+    """Generate the corpus into DEST (default: the committed corpus)."""
+    manifest = build(arguments.destination)
+    print(f"{len(manifest['cases'])} cases written to {arguments.destination} ({manifest['digest']})")
+    return 0
+
+
+def run_check(arguments: argparse.Namespace) -> int:
+    """Lint the corpus; exit 1 when anything is wrong."""
+    spec = arguments.spec if arguments.spec.is_dir() else None
+    requirements = load_requirements(spec) if spec is not None else None
+    problems = lint(arguments.corpus, requirements)
+    for problem in problems:
+        print(problem)
+    count = sum(1 for _ in iter_cases(arguments.corpus))
+    print(
+        f"{count} cases checked; {len(problems)} problems"
+        + ("" if spec else " (no spec folder: spec checks skipped)")
+    )
+    return 1 if problems else 0
+
+
+def register(subparsers: Any) -> None:
+    """Add ``zn5 corpus build`` and ``zn5 corpus check``."""
+    parser = subparsers.add_parser("corpus", help="generate or lint the conformance corpus")
+    commands = parser.add_subparsers(dest="corpus_command", required=True)
+    build_parser = commands.add_parser("build", help="generate the corpus deterministically")
+    build_parser.add_argument("destination", nargs="?", type=Path, default=CORPUS)
+    build_parser.set_defaults(handler=run_build)
+    check_parser = commands.add_parser("check", help="lint the corpus against its schema and the spec")
+    check_parser.add_argument("corpus", nargs="?", type=Path, default=CORPUS)
+    check_parser.add_argument("--spec", type=Path, default=REPOSITORY / "spec")
+    check_parser.set_defaults(handler=run_check)

@@ -1,0 +1,85 @@
+"""Deterministic generation of the conformance corpus (``zn5 corpus build``), one module per concept family.
+
+Building twice gives byte-identical output: fixed seeds, sorted JSON, gzip without time stamps, and
+cases written in a fixed order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from zn5.conformance.generate import capabilities
+from zn5.conformance.generate.case import Case, dump_json, write_case
+
+VERSION = "0.1.0"
+"""Corpus version: MAJOR.MINOR of the spec it tests, then its own patch number (DECISIONS.md section 3)."""
+
+Family = Callable[[], Iterator[Case]]
+
+
+def families() -> list[Family]:
+    """Every generator family, in build order."""
+    from zn5.conformance.generate import (
+        codecs,
+        dtypes,
+        fill_values,
+        grids,
+        hierarchy,
+        keys,
+        n5,
+        rejects,
+        sharding,
+        writes,
+    )
+
+    return [
+        dtypes.cases,
+        codecs.cases,
+        grids.cases,
+        keys.cases,
+        fill_values.cases,
+        n5.cases,
+        sharding.cases,
+        hierarchy.cases,
+        rejects.cases,
+        writes.cases,
+    ]
+
+
+def build(destination: Path) -> dict[str, Any]:
+    """Write the whole corpus to ``destination`` (replacing it) and return its manifest."""
+    shutil.rmtree(destination, ignore_errors=True)
+    cases_dir = destination / "cases"
+    cases_dir.mkdir(parents=True)
+    documents = [write_case(case, cases_dir) for family in families() for case in family()]
+    ids = [document["id"] for document in documents]
+    if len(set(ids)) != len(ids):
+        duplicates = sorted({case_id for case_id in ids if ids.count(case_id) > 1})
+        raise ValueError(f"case ids are not unique: {duplicates}")
+    digest = hashlib.sha256(
+        "".join(f"{d['id']} {d['uid']}\n" for d in sorted(documents, key=lambda d: d["id"])).encode()
+    )
+    manifest = {
+        "version": VERSION,
+        "digest": f"sha256:{digest.hexdigest()}",
+        "cases": [
+            {
+                "id": d["id"],
+                "uid": d["uid"],
+                "kind": d["kind"],
+                "format": d["format"],
+                "path": f"cases/{d['id']}",
+            }
+            for d in sorted(documents, key=lambda d: d["id"])
+        ],
+    }
+    (destination / "VERSION").write_text(VERSION + "\n", encoding="utf-8")
+    (destination / "manifest.json").write_text(dump_json(manifest), encoding="utf-8")
+    vocabulary = {"tokens": capabilities.tokens(), "profiles": capabilities.profiles()}
+    (destination / "capabilities.json").write_text(dump_json(vocabulary), encoding="utf-8")
+    (destination / ".gitattributes").write_text("* -text\n", encoding="utf-8")
+    return manifest

@@ -1,0 +1,81 @@
+"""The closed vocabulary of capability tokens a case may require, and the profiles built from them."""
+
+from __future__ import annotations
+
+from zn5.conformance.generate.common import FORMATS
+
+DATA_TYPES = (
+    "bool",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "uint8",
+    "uint16",
+    "uint32",
+    "uint64",
+    "float16",
+    "float32",
+    "float64",
+    "complex64",
+    "complex128",
+    "r8",
+    "r16",
+    "r24",
+    "r32",
+    "r64",
+    "fixed_length_bytes",
+    "fixed_length_utf32",
+    "numpy.datetime64",
+    "numpy.timedelta64",
+)
+CODECS = (
+    "bytes",
+    "transpose",
+    "gzip",
+    "numcodecs.zlib",
+    "numcodecs.bz2",
+    "numcodecs.lzma",
+    "zstd",
+    "blosc",
+    "numcodecs.lz4",
+    "crc32c",
+    "numcodecs.crc32",
+    "numcodecs.delta",
+    "sharding_indexed",
+    "n5.block",
+    "n5.lz4",
+)
+FEATURES = {
+    "feature:zero-dimensional": "arrays with no dimensions",
+    "feature:empty-axis": "arrays with a zero-length axis",
+    "feature:implicit-group": "nodes opened by path when ancestors have no group metadata",
+    "feature:undefined-fill": "the Zarr v2 null fill value",
+    "feature:nested-sharding": "shards whose inner chunks are shards",
+    "feature:n5-varlength-block": "N5 blocks in varlength mode",
+}
+
+
+def tokens() -> dict[str, str]:
+    """Every token with a one-line meaning."""
+    vocabulary = {f"format:{name}": f"reads or writes {name}" for name in FORMATS}
+    vocabulary |= {f"op:{op}": f"performs {op} operations" for op in ("read", "metadata", "write")}
+    vocabulary |= {f"dtype:{name}": f"supports the {name} data type" for name in DATA_TYPES}
+    vocabulary |= {f"codec:{name}": f"supports the {name} codec" for name in CODECS}
+    vocabulary |= {
+        f"chunk-key:{name}-{separator}": f"chunk keys of the {name} encoding with '{symbol}'"
+        for name in ("default", "v2")
+        for separator, symbol in (("slash", "/"), ("dot", "."))
+    }
+    return vocabulary | FEATURES
+
+
+def profiles() -> dict[str, dict[str, object]]:
+    """Conformance classes: the cases of a format and operation (spec/conformance-classes.md)."""
+    found: dict[str, dict[str, object]] = {}
+    for name in FORMATS:
+        found[f"{name}-reader"] = {"requires": [f"format:{name}", "op:read"], "kinds": ["read", "reject"]}
+        found[f"{name}-metadata"] = {"requires": [f"format:{name}", "op:metadata"], "kinds": ["metadata"]}
+        found[f"{name}-writer"] = {"requires": [f"format:{name}", "op:write"], "kinds": ["write"]}
+    found["cross-format"] = {"requires": ["op:read"], "kinds": ["equivalence"]}
+    return found

@@ -1,0 +1,121 @@
+"""One corpus case as the generators describe it, and how it becomes a folder of files (DESIGN.md section 5).
+
+A generator builds stores with the reference implementation (in memory) and states the expected result
+from its own NumPy data, never by reading back through the reference (DECISIONS.md section 6).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+
+from zn5.conformance.canonical import write_array
+from zn5.reference.store.memory import MemoryStore
+
+Kind = Literal["read", "metadata", "reject", "write", "equivalence"]
+Level = Literal["MUST", "MUST NOT", "SHOULD", "SHOULD NOT", "MAY"]
+Selection = list[int | list[int]] | None
+
+
+@dataclass
+class Case:
+    """Everything one case folder holds."""
+
+    id: str
+    kind: Kind
+    requirements: list[str]
+    description: str
+    requires: list[str]
+    level: Level = "MUST"
+    tags: list[str] = field(default_factory=list)
+    store: MemoryStore | None = None
+    stores: dict[str, MemoryStore] | None = None
+    node: str = ""
+    selection: Selection = None
+    expected_array: np.ndarray[Any, Any] | None = None
+    expected_data_type: str | None = None
+    expected_node: dict[str, Any] | None = None
+    error: dict[str, str] | None = None
+    input_array: np.ndarray[Any, Any] | None = None
+    target: dict[str, Any] | None = None
+    origin: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def format(self) -> str:
+        """The case's format: the first part of its id (``cross`` cases are ``any``)."""
+        head = self.id.split("/", 1)[0]
+        return "any" if head == "cross" else head
+
+
+def _write_store(store: MemoryStore, folder: Path) -> None:
+    for key in sorted(store.values):
+        path = folder.joinpath(*key.split("/"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(store.values[key])
+    folder.mkdir(parents=True, exist_ok=True)
+
+
+def _files_digest(folder: Path) -> hashlib._Hash:
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.name != "case.json"):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes())
+    return digest
+
+
+def dump_json(document: Any) -> str:
+    """The corpus's JSON layout: sorted keys, two-space indent, final newline."""
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def write_case(case: Case, cases_dir: Path) -> dict[str, Any]:
+    """Write a case's folder under ``cases_dir``; return its case.json document."""
+    folder = cases_dir / case.id
+    folder.mkdir(parents=True)
+    document: dict[str, Any] = {
+        "id": case.id,
+        "kind": case.kind,
+        "format": case.format,
+        "requirements": list(dict.fromkeys(case.requirements)),
+        "level": case.level,
+        "requires": sorted(set(case.requires)),
+        "tags": sorted(set(case.tags)),
+        "status": "stable",
+        "origin": case.origin,
+        "description": case.description,
+        "input": {},
+        "operation": {"op": {"reject": "read"}.get(case.kind, case.kind)},
+        "expect": {"outcome": "ok"},
+    }
+    if case.kind == "equivalence":
+        document["operation"]["op"] = "read"
+    if case.store is not None:
+        _write_store(case.store, folder / "store")
+        document["input"] = {"store": "store", "node": case.node}
+    if case.stores is not None:
+        for name, store in case.stores.items():
+            _write_store(store, folder / "stores" / name)
+        document["input"] = {"stores": {name: f"stores/{name}" for name in case.stores}, "node": case.node}
+    if case.kind in ("read", "reject", "equivalence"):
+        document["operation"]["selection"] = case.selection
+    if case.expected_array is not None:
+        write_array(case.expected_array, folder / "expected", case.expected_data_type)
+        document["expect"]["array"] = "expected/array.json"
+    if case.expected_node is not None:
+        document["expect"]["node"] = case.expected_node
+    if case.error is not None:
+        document["expect"] = {"outcome": "error", **case.error}
+    if case.input_array is not None:
+        write_array(case.input_array, folder / "input", case.expected_data_type)
+        document["input"] = {"array": "input/array.json"}
+        document["operation"]["target"] = case.target
+    digest = _files_digest(folder)
+    digest.update(dump_json(document).encode())
+    document["uid"] = digest.hexdigest()[:16]
+    (folder / "case.json").write_text(dump_json(document), encoding="utf-8")
+    return document

@@ -1,0 +1,103 @@
+"""Helpers the generator families share: deterministic values, stores built with the reference, tokens."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from zn5.reference.api import create_array
+from zn5.reference.codecs.base import Codec
+from zn5.reference.model.dtype import DataType
+from zn5.reference.store.memory import MemoryStore
+
+FORMATS = ("zarr2", "zarr3", "n5")
+N5_TYPES = ("uint8", "uint16", "uint32", "uint64", "int8", "int16", "int32", "int64", "float32", "float64")
+ZARR_TYPES = (*N5_TYPES, "bool", "float16", "complex64", "complex128")
+FORMAT_READ_REQUIREMENTS = {
+    "zarr2": ["ZARR2-META-001", "ZARR2-DTYPE-001"],
+    "zarr3": ["ZARR3-META-002", "ZARR3-DTYPE-001"],
+    "n5": ["N5-META-002", "N5-BLOCK-002"],
+}
+
+
+def sample_values(dtype: Any, shape: tuple[int, ...], seed: int) -> np.ndarray[Any, Any]:
+    """Varied, deterministic values of ``dtype``: extremes, and for floats NaN, infinities and -0.0."""
+    numpy_dtype = np.dtype(dtype).newbyteorder("=")
+    rng = np.random.default_rng(seed)
+    count = int(np.prod(shape, dtype=np.int64))
+    kind = numpy_dtype.kind
+    if kind == "b":
+        flat = rng.integers(0, 2, count).astype(bool)
+    elif kind in "iu":
+        info = np.iinfo(numpy_dtype)
+        flat = rng.integers(info.min, info.max, count, dtype=numpy_dtype, endpoint=True)
+        flat[:2] = [info.min, info.max][: min(2, count)]
+    elif kind in "fc":
+        flat = (rng.standard_normal(count) * 1000).astype(numpy_dtype)
+        if kind == "c":
+            flat = flat + 1j * (rng.standard_normal(count) * 10).astype(numpy_dtype)
+        specials = np.array([np.nan, np.inf, -np.inf, -0.0], dtype=numpy_dtype)
+        flat[: min(4, count)] = specials[: min(4, count)]
+    elif kind == "S":
+        flat = np.array(
+            [bytes([65 + (i % 26)] * (i % (numpy_dtype.itemsize + 1))) for i in range(count)],
+            dtype=numpy_dtype,
+        )
+    elif kind == "U":
+        length = numpy_dtype.itemsize // 4
+        flat = np.array(["äβ€😀xyz"[i % 7 :][:length] for i in range(count)], dtype=numpy_dtype)
+    elif kind == "V":
+        flat = np.frombuffer(rng.bytes(count * numpy_dtype.itemsize), dtype=numpy_dtype).copy()
+    else:
+        flat = rng.integers(-(10**9), 10**9, count).astype(numpy_dtype)
+    return flat.reshape(shape).astype(numpy_dtype.newbyteorder("="))
+
+
+def build_array(
+    format_name: str,
+    values: np.ndarray[Any, Any],
+    chunks: Sequence[int],
+    *,
+    path: str = "array",
+    store: MemoryStore | None = None,
+    write: Any = ...,
+    **options: Any,
+) -> MemoryStore:
+    """A store holding ``values`` (or the part ``write`` selects) written by the reference."""
+    store = store if store is not None else MemoryStore()
+    array = create_array(
+        store,
+        format=format_name,
+        path=path,
+        shape=values.shape,
+        dtype=values.dtype,
+        chunks=tuple(chunks),
+        **options,
+    )
+    if write is not None:
+        array[write] = values[write] if write is not ... else values
+    return store
+
+
+def dtype_token(dtype: Any) -> str:
+    """The capability token of a data type."""
+    name = DataType.of(dtype).name
+    return "dtype:" + name.split("[")[0]
+
+
+def codec_tokens(codecs: Sequence[Codec]) -> list[str]:
+    """Capability tokens for the codecs of a chain (nested sharding codecs included)."""
+    tokens = []
+    for codec in codecs:
+        tokens.append(f"codec:{codec.name}")
+        for attribute in ("codecs", "compression", "index_codecs"):
+            inner = getattr(codec, attribute, ())
+            tokens.extend(codec_tokens(inner))
+    return tokens
+
+
+def read_tokens(format_name: str, dtype: Any, codecs: Sequence[Codec], *extra: str) -> list[str]:
+    """The tokens of a read case."""
+    return [f"format:{format_name}", "op:read", dtype_token(dtype), *codec_tokens(codecs), *extra]

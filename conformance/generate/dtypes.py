@@ -1,0 +1,89 @@
+"""Read cases for every data type of each format, in each byte order (spec/core/data-types.md)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+
+from zn5.conformance.generate.case import Case
+from zn5.conformance.generate.common import (
+    FORMAT_READ_REQUIREMENTS,
+    N5_TYPES,
+    ZARR_TYPES,
+    build_array,
+    read_tokens,
+    sample_values,
+)
+from zn5.reference.api import open_array
+from zn5.reference.model.dtype import DataType
+
+GENERATOR = "zn5.conformance.generate.dtypes"
+SHAPE = (5, 7)
+CHUNKS = (2, 3)
+ZARR_EXTRA_TYPES = ("S5", "U3", "V3", "M8[ns]", "m8[s]")
+V3_EXTRA_TYPES = ("V3", "M8[ns]", "m8[s]", "U3", "S5")
+
+
+def _case(format_name: str, dtype: str, endian: str, seed: int) -> Case:
+    values = sample_values(dtype, SHAPE, seed)
+    store = build_array(format_name, values, CHUNKS, endian=endian if format_name != "n5" else None)
+    codecs = open_array(store, path="array").model.codecs
+    name = type_slug(values.dtype)
+    ordered = DataType.of(values.dtype).has_byte_order and format_name != "n5"
+    slug = f"{name}-{endian}" if ordered else name
+    return Case(
+        id=f"{format_name}/dtype/{slug}",
+        kind="read",
+        requirements=[*FORMAT_READ_REQUIREMENTS[format_name], "CORE-DTYPE-001", "CORE-DTYPE-002"],
+        description=f"{dtype} elements stored {endian}-endian in a 5x7 array of 2x3 chunks read exactly",
+        requires=read_tokens(format_name, values.dtype, codecs),
+        tags=["dtype", "edge-chunk"],
+        store=store,
+        node="array",
+        expected_array=values,
+        origin={"generator": GENERATOR, "seed": seed},
+    )
+
+
+def type_slug(dtype: np.dtype[Any]) -> str:
+    """A readable, unique slug for a data type: int16, bytes5, utf32x3, raw24, datetime64-ns."""
+    kind = dtype.kind
+    if kind == "S":
+        return f"bytes{dtype.itemsize}"
+    if kind == "U":
+        return f"utf32x{dtype.itemsize // 4}"
+    if kind == "V":
+        return f"raw{8 * dtype.itemsize}"
+    if kind in "mM":
+        unit, count = np.datetime_data(dtype)
+        return f"{'datetime64' if kind == 'M' else 'timedelta64'}-{count if count > 1 else ''}{unit}"
+    return dtype.name
+
+
+def cases() -> Iterator[Case]:
+    """One read case per data type and byte order."""
+    seed = 0
+    for format_name, types in (
+        ("zarr2", (*ZARR_TYPES, *ZARR_EXTRA_TYPES)),
+        ("zarr3", (*ZARR_TYPES, *V3_EXTRA_TYPES)),
+        ("n5", N5_TYPES),
+    ):
+        for dtype in types:
+            ordered = DataType.of(dtype).has_byte_order
+            endians = ("big",) if format_name == "n5" else ("little", "big") if ordered else ("little",)
+            for endian in endians:
+                seed += 1
+                if format_name == "n5":
+                    yield _n5_case(dtype, seed)
+                else:
+                    yield _case(format_name, dtype, endian, seed)
+
+
+def _n5_case(dtype: str, seed: int) -> Case:
+    case = _case("n5", dtype, "big", seed)
+    case.description = (
+        f"{dtype} elements, big-endian in N5 blocks, in a 5x7 dataset of 2x3 blocks read exactly"
+    )
+    return case

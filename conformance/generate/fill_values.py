@@ -1,0 +1,139 @@
+"""Fill value cases: every JSON spelling, read back through chunks that were never written
+(spec/core/data-types.md, spec/formats/zarr2.md, spec/formats/zarr3.md)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+
+from zn5.conformance.canonical import describe_node
+from zn5.conformance.generate.case import Case
+from zn5.conformance.generate.common import build_array, read_tokens, sample_values
+from zn5.reference.api import open_array
+from zn5.reference.formats.zarr3 import NODE_KEY
+from zn5.reference.store.memory import MemoryStore
+
+GENERATOR = "zn5.conformance.generate.fill_values"
+SHAPE = (4, 6)
+CHUNKS = (2, 3)
+WRITTEN = (slice(0, 2), slice(0, 3))
+
+# (slug, dtype, fill value as written in JSON, the fill element, requirement number)
+FILLS: list[tuple[str, str, Any, Any, str]] = [
+    ("bool-true", "bool", True, True, "002"),
+    ("int8-negative", "int8", -128, -128, "003"),
+    ("uint64-max", "uint64", 2**64 - 1, 2**64 - 1, "003"),
+    ("int64-min", "int64", -(2**63), -(2**63), "003"),
+    ("float32-number", "float32", 1.5, 1.5, "004"),
+    ("float64-negative-zero", "float64", -0.0, -0.0, "004"),
+    ("float32-nan", "float32", "NaN", np.nan, "004"),
+    ("float64-infinity", "float64", "Infinity", np.inf, "004"),
+    ("float16-negative-infinity", "float16", "-Infinity", -np.inf, "004"),
+    ("complex64-pair", "complex64", [1.5, -2.0], 1.5 - 2j, "005"),
+    ("complex128-nan-part", "complex128", [0.0, "NaN"], complex(0, np.nan), "005"),
+    ("bytes-base64", "S4", "YWI=", b"ab", "006"),
+    ("raw-base64", "V2", "AQI=", b"\x01\x02", "006"),
+    ("utf32-string", "U3", "hé", "hé", "007"),
+    ("datetime64-nat", "M8[ns]", -(2**63), np.datetime64("NaT", "ns"), "008"),
+]
+V3_ONLY: list[tuple[str, str, Any, Any, str]] = [
+    (
+        "float32-nan-payload",
+        "float32",
+        "0x7fc00001",
+        np.frombuffer(bytes.fromhex("0100c07f"), "<f4")[0],
+        "004",
+    ),
+    ("float64-bits", "float64", "0x3ff0000000000000", 1.0, "004"),
+    ("raw-integer-list", "V2", [1, 2], b"\x01\x02", "006"),
+]
+
+
+def _element(dtype: np.dtype[Any], value: Any) -> np.ndarray[Any, Any]:
+    if dtype.kind == "V":
+        return np.frombuffer(bytes(value).ljust(dtype.itemsize, b"\0"), dtype=dtype)
+    return np.array([value], dtype=dtype)
+
+
+def _fill_case(format_name: str, row: tuple[str, str, Any, Any, str], seed: int) -> Case:
+    slug, dtype_spec, spelled, value, number = row
+    values = sample_values(dtype_spec, SHAPE, seed)
+    element = _element(values.dtype, value)
+    store = build_array(format_name, values, CHUNKS, write=WRITTEN, fill_value=element[0])
+    _spell_fill_value(store, format_name, spelled)
+    expected = np.empty(SHAPE, dtype=values.dtype)
+    expected[...] = element[0]
+    expected[WRITTEN] = values[WRITTEN]
+    codecs = open_array(store, path="array").model.codecs
+    dialect = "ZARR2" if format_name == "zarr2" else "ZARR3"
+    spelled_text = json.dumps(spelled, ensure_ascii=False)
+    return Case(
+        id=f"{format_name}/fill-value/{slug}",
+        kind="read",
+        requirements=[f"{dialect}-FILL-{number}", "CORE-FILL-001", "CORE-CHUNK-001"],
+        description=f"fill_value {spelled_text} for {values.dtype.str} fills the chunks never written",
+        requires=read_tokens(format_name, values.dtype, codecs),
+        tags=["fill-value", "missing-chunk"],
+        store=store,
+        node="array",
+        expected_array=expected,
+        origin={"generator": GENERATOR, "seed": seed},
+    )
+
+
+def _spell_fill_value(store: MemoryStore, format_name: str, spelled: Any) -> None:
+    """Write the fill value exactly as the case spells it (the reference may prefer another spelling)."""
+    key = "array/.zarray" if format_name == "zarr2" else f"array/{NODE_KEY}"
+    document = json.loads(store.values[key])
+    document["fill_value"] = spelled
+    store.values[key] = (json.dumps(document, indent=2, sort_keys=True) + "\n").encode()
+
+
+def _null_fill_case(seed: int) -> Case:
+    values = sample_values("int32", SHAPE, seed)
+    store = build_array("zarr2", values, CHUNKS, write=WRITTEN, fill_value=None)
+    model = open_array(store, path="array").model
+    return Case(
+        id="zarr2/fill-value/null-metadata",
+        kind="metadata",
+        requirements=["ZARR2-FILL-001"],
+        description="fill_value null describes an undefined fill value",
+        requires=["format:zarr2", "op:metadata", "feature:undefined-fill"],
+        tags=["fill-value"],
+        store=store,
+        node="array",
+        expected_node=describe_node(model),
+        origin={"generator": GENERATOR, "seed": seed},
+    )
+
+
+def _null_fill_read_case(seed: int) -> Case:
+    values = sample_values("int32", SHAPE, seed)
+    store = build_array("zarr2", values, CHUNKS, write=WRITTEN, fill_value=None)
+    return Case(
+        id="zarr2/fill-value/null-written-chunks",
+        kind="read",
+        requirements=["ZARR2-FILL-001"],
+        description="the written chunk of an array with fill_value null reads exactly",
+        requires=["format:zarr2", "op:read", "dtype:int32", "codec:bytes", "feature:undefined-fill"],
+        tags=["fill-value"],
+        store=store,
+        node="array",
+        selection=[[0, 2, 1], [0, 3, 1]],
+        expected_array=values[WRITTEN],
+        origin={"generator": GENERATOR, "seed": seed},
+    )
+
+
+def cases() -> Iterator[Case]:
+    """Fill value cases for Zarr v2 and v3."""
+    seed = 4000
+    for format_name, rows in (("zarr2", FILLS), ("zarr3", [*FILLS, *V3_ONLY])):
+        for row in rows:
+            seed += 1
+            yield _fill_case(format_name, row, seed)
+    yield _null_fill_case(seed + 1)
+    yield _null_fill_read_case(seed + 2)

@@ -1,0 +1,186 @@
+"""Read cases for the chunk grid: edge chunks, empty axes, 0-d arrays, missing chunks and partial selections
+(spec/core/chunk-grid.md, spec/core/arrays.md)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+
+from zn5.conformance.generate.case import Case, Selection
+from zn5.conformance.generate.common import (
+    FORMAT_READ_REQUIREMENTS,
+    FORMATS,
+    build_array,
+    read_tokens,
+    sample_values,
+)
+from zn5.reference.api import open_array
+from zn5.reference.codecs.gzip import Gzip
+
+GENERATOR = "zn5.conformance.generate.grids"
+
+# (slug, shape, chunks, selection, description, requirement IDs, extra tokens)
+GRIDS: list[tuple[str, tuple[int, ...], tuple[int, ...], Selection, str, list[str], list[str]]] = [
+    ("chunks-divide-shape", (8, 6), (4, 3), None, "an 8x6 array of 4x3 chunks", ["CORE-GRID-002"], []),
+    (
+        "edge-chunks",
+        (7, 5),
+        (3, 4),
+        None,
+        "a 7x5 array whose 3x4 chunks overhang both edges",
+        ["CORE-GRID-002", "CORE-GRID-003"],
+        [],
+    ),
+    (
+        "chunk-larger-than-array",
+        (3, 2),
+        (10, 10),
+        None,
+        "a 3x2 array inside one 10x10 chunk",
+        ["CORE-GRID-003"],
+        [],
+    ),
+    ("one-element-chunks", (3, 4), (1, 1), None, "a 3x4 array of 1x1 chunks", ["CORE-GRID-002"], []),
+    ("rank-1", (17,), (5,), None, "a 1-d array of 17 elements in chunks of 5", ["CORE-GRID-002"], []),
+    (
+        "rank-4",
+        (3, 4, 2, 5),
+        (2, 3, 2, 2),
+        None,
+        "a 4-d array with edge chunks on three axes",
+        ["CORE-GRID-002", "CORE-GRID-003"],
+        [],
+    ),
+    (
+        "empty-axis",
+        (0, 5),
+        (2, 2),
+        None,
+        "an array with a zero-length axis reads as empty",
+        ["CORE-GRID-004"],
+        ["feature:empty-axis"],
+    ),
+    (
+        "select-inside-one-chunk",
+        (9, 9),
+        (4, 4),
+        [[1, 3, 1], [5, 7, 1]],
+        "a selection inside one chunk",
+        ["CORE-ARRAY-002"],
+        [],
+    ),
+    (
+        "select-across-edge",
+        (9, 9),
+        (4, 4),
+        [[2, 9, 1], [6, 9, 1]],
+        "a selection that spans interior and edge chunks",
+        ["CORE-ARRAY-002", "CORE-GRID-003"],
+        [],
+    ),
+    (
+        "select-steps",
+        (9, 9),
+        (4, 4),
+        [[0, 9, 2], [1, 9, 3]],
+        "a strided selection over several chunks",
+        ["CORE-ARRAY-002"],
+        [],
+    ),
+    (
+        "select-integer-index",
+        (9, 9),
+        (4, 4),
+        [5, [0, 9, 1]],
+        "an integer index drops an axis",
+        ["CORE-ARRAY-002"],
+        [],
+    ),
+]
+
+
+def _grid_case(format_name: str, row: Any, seed: int) -> Case:
+    slug, shape, chunks, selection, what, requirements, extra = row
+    values = sample_values("uint16", shape, seed)
+    store = build_array(format_name, values, chunks, compressor=Gzip(1))
+    codecs = open_array(store, path="array").model.codecs
+    return Case(
+        id=f"{format_name}/grid/{slug}",
+        kind="read",
+        requirements=[*FORMAT_READ_REQUIREMENTS[format_name], *requirements],
+        description=f"{what} reads exactly",
+        requires=read_tokens(format_name, values.dtype, codecs, *extra),
+        tags=["grid", *(["selection"] if selection else [])],
+        store=store,
+        node="array",
+        selection=selection,
+        expected_array=values[_numpy_selection(selection)],
+        origin={"generator": GENERATOR, "seed": seed},
+    )
+
+
+def _numpy_selection(selection: Selection) -> Any:
+    if selection is None:
+        return ...
+    return tuple(item if isinstance(item, int) else slice(*item) for item in selection)
+
+
+def _missing_chunks_case(format_name: str, selection: Selection, seed: int) -> Case:
+    shape, chunks = (10, 8), (3, 3)
+    values = sample_values("int16", shape, seed)
+    fill = 0 if format_name == "n5" else -7
+    written = (slice(0, 6), slice(3, 8))
+    options: dict[str, Any] = {} if format_name == "n5" else {"fill_value": fill}
+    store = build_array(format_name, values, chunks, write=written, compressor=Gzip(1), **options)
+    expected = np.full(shape, fill, dtype=values.dtype)
+    expected[written] = values[written]
+    codecs = open_array(store, path="array").model.codecs
+    requirements = ["CORE-CHUNK-001", *(["N5-FILL-001"] if format_name == "n5" else [])]
+    part = "a selection over" if selection else "an array with"
+    return Case(
+        id=f"{format_name}/grid/missing-chunks{'-selection' if selection else ''}",
+        kind="read",
+        requirements=[*FORMAT_READ_REQUIREMENTS[format_name], *requirements],
+        description=f"{part} chunks never written reads the fill value {fill} there",
+        requires=read_tokens(format_name, values.dtype, codecs),
+        tags=["grid", "missing-chunk"],
+        store=store,
+        node="array",
+        selection=selection,
+        expected_array=expected[_numpy_selection(selection)],
+        origin={"generator": GENERATOR, "seed": seed},
+    )
+
+
+def _zero_dimensional_case(format_name: str, seed: int) -> Case:
+    values = sample_values("float64", (), seed) + 0.5
+    store = build_array(format_name, values, ())
+    codecs = open_array(store, path="array").model.codecs
+    return Case(
+        id=f"{format_name}/grid/zero-dimensional",
+        kind="read",
+        requirements=[*FORMAT_READ_REQUIREMENTS[format_name], "CORE-GRID-002", "CORE-KEY-002"],
+        description="a 0-d array holds one element in one chunk and reads exactly",
+        requires=read_tokens(format_name, values.dtype, codecs, "feature:zero-dimensional"),
+        tags=["grid"],
+        store=store,
+        node="array",
+        expected_array=values,
+        origin={"generator": GENERATOR, "seed": seed},
+    )
+
+
+def cases() -> Iterator[Case]:
+    """Grid, selection and missing-chunk cases for each format."""
+    seed = 2000
+    for format_name in FORMATS:
+        for row in GRIDS:
+            seed += 1
+            yield _grid_case(format_name, row, seed)
+        seed += 1
+        yield _missing_chunks_case(format_name, None, seed)
+        yield _missing_chunks_case(format_name, [[4, 10, 1], [0, 5, 2]], seed)
+        if format_name != "n5":
+            yield _zero_dimensional_case(format_name, seed)

@@ -1,0 +1,130 @@
+"""Metadata and hierarchy cases: nodes described in the canonical core-model form, groups, attributes and
+nodes opened by path without ancestor metadata (spec/core/hierarchy.md, spec/formats/)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from zn5.conformance.canonical import describe_node
+from zn5.conformance.generate.case import Case
+from zn5.conformance.generate.common import FORMATS, build_array, read_tokens, sample_values
+from zn5.reference.api import create_array, create_group, open_array
+from zn5.reference.codecs.blosc import Blosc
+from zn5.reference.codecs.gzip import Gzip
+from zn5.reference.store.memory import MemoryStore
+
+GENERATOR = "zn5.conformance.generate.hierarchy"
+
+# (format, slug, create_array options, what, requirement IDs)
+ARRAYS: list[tuple[str, str, dict[str, Any], str, list[str]]] = [
+    (
+        "zarr2",
+        "array-order-c",
+        {"dtype": "<i2", "compressor": Gzip(3)},
+        "a C-order int16 array with gzip",
+        ["ZARR2-META-001", "ZARR2-CODEC-004"],
+    ),
+    (
+        "zarr2",
+        "array-order-f",
+        {"dtype": ">f8", "order": "F", "fill_value": 1.5},
+        "a big-endian F-order float64 array",
+        ["ZARR2-META-005", "CODEC-TRANSPOSE-002", "CODEC-BYTES-001"],
+    ),
+    (
+        "zarr2",
+        "array-blosc",
+        {"dtype": "<u4", "compressor": Blosc("zstd", 3, "bitshuffle", 4)},
+        "a uint32 array with blosc",
+        ["ZARR2-CODEC-001", "CODEC-BLOSC-001"],
+    ),
+    (
+        "zarr3",
+        "array-dimension-names",
+        {"dtype": "float32", "dimension_names": ["y", None], "attributes": {"units": "m"}},
+        "a float32 array with dimension names and attributes",
+        ["ZARR3-META-006", "ZARR3-META-005"],
+    ),
+    (
+        "zarr3",
+        "array-big-endian",
+        {"dtype": ">u2", "compressor": Gzip(1)},
+        "a big-endian uint16 array",
+        ["ZARR3-META-002", "CODEC-BYTES-001"],
+    ),
+    (
+        "n5",
+        "dataset-declared-order",
+        {"dtype": "uint16", "compressor": Gzip(6), "attributes": {"pixel": [4, 4]}},
+        "a dataset in its declared axis order with user attributes",
+        ["N5-AXIS-001", "N5-META-005", "N5-FILL-001"],
+    ),
+]
+
+
+def _array_case(
+    format_name: str, slug: str, options: dict[str, Any], what: str, requirements: list[str], seed: int
+) -> Case:
+    store = MemoryStore()
+    array = create_array(store, format=format_name, path="array", shape=(6, 4), chunks=(4, 3), **options)
+    return Case(
+        id=f"{format_name}/metadata/{slug}",
+        kind="metadata",
+        requirements=requirements,
+        description=f"{what} is described in the core model",
+        requires=[f"format:{format_name}", "op:metadata"],
+        tags=["metadata"],
+        store=store,
+        node="array",
+        expected_node=describe_node(array.model),
+        origin={"generator": GENERATOR, "seed": seed},
+    )
+
+
+def _group_case(format_name: str, seed: int) -> Case:
+    store = MemoryStore()
+    create_group(store, format=format_name)
+    group = create_group(store, format=format_name, path="a/b", attributes={"title": "nested", "n": [1, 2]})
+    requirement = {"zarr2": "ZARR2-META-009", "zarr3": "ZARR3-META-004", "n5": "N5-META-005"}[format_name]
+    return Case(
+        id=f"{format_name}/metadata/group-attributes",
+        kind="metadata",
+        requirements=["CORE-NODE-003", requirement],
+        description="a nested group and its attributes are described in the core model",
+        requires=[f"format:{format_name}", "op:metadata"],
+        tags=["metadata", "group"],
+        store=store,
+        node="a/b",
+        expected_node=describe_node(group.model),
+        origin={"generator": GENERATOR, "seed": seed},
+    )
+
+
+def _opened_by_path(format_name: str, seed: int) -> Case:
+    values = sample_values("int8", (4, 5), seed)
+    store = build_array(format_name, values, (2, 2), path="x/y/array")
+    for key in [key for key in store.values if key.count("/") < 3 and not key.startswith("x/y/array")]:
+        del store.values[key]
+    codecs = open_array(store, path="x/y/array").model.codecs
+    return Case(
+        id=f"{format_name}/hierarchy/no-ancestor-metadata",
+        kind="read",
+        requirements=["CORE-NODE-004"],
+        description="an array whose ancestors have no group metadata opens by its path",
+        requires=read_tokens(format_name, values.dtype, codecs, "feature:implicit-group"),
+        tags=["hierarchy"],
+        store=store,
+        node="x/y/array",
+        expected_array=values,
+        origin={"generator": GENERATOR, "seed": seed},
+    )
+
+
+def cases() -> Iterator[Case]:
+    """Metadata and hierarchy cases for every format."""
+    for seed, (format_name, slug, options, what, requirements) in enumerate(ARRAYS, start=7000):
+        yield _array_case(format_name, slug, options, what, requirements, seed)
+    for seed, format_name in enumerate(FORMATS, start=7100):
+        yield _group_case(format_name, seed)
+        yield _opened_by_path(format_name, seed)

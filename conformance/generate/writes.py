@@ -1,0 +1,157 @@
+"""Write cases (an array and the node to write it as) and equivalence cases (one array stored in all three
+formats) (spec/core/arrays.md)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from zn5.conformance.canonical import describe_node
+from zn5.conformance.generate.case import Case
+from zn5.conformance.generate.common import FORMATS, build_array, codec_tokens, dtype_token, sample_values
+from zn5.reference.api import create_array, open_array
+from zn5.reference.codecs.bytes import BytesCodec
+from zn5.reference.codecs.gzip import Gzip
+from zn5.reference.codecs.sharding import Sharding
+from zn5.reference.store.memory import MemoryStore
+
+GENERATOR = "zn5.conformance.generate.writes"
+
+# (format, slug, dtype, shape, chunks, create_array options, what, requirement IDs)
+WRITES: list[tuple[str, str, str, tuple[int, ...], tuple[int, ...], dict[str, Any], str, list[str]]] = [
+    (
+        "zarr2",
+        "int16-edge-chunks",
+        "int16",
+        (7, 5),
+        (3, 4),
+        {},
+        "an int16 array with edge chunks",
+        ["ZARR2-META-001", "CORE-GRID-003"],
+    ),
+    (
+        "zarr2",
+        "float64-order-f-gzip",
+        "float64",
+        (6, 4),
+        (4, 3),
+        {"order": "F", "compressor": Gzip(1)},
+        "an F-order float64 array with gzip",
+        ["ZARR2-META-005", "CODEC-GZIP-001"],
+    ),
+    (
+        "zarr2",
+        "uint8-slash-separator",
+        "uint8",
+        (5, 5),
+        (2, 2),
+        {"dimension_separator": "/"},
+        "a uint8 array with '/' chunk keys",
+        ["ZARR2-META-007"],
+    ),
+    (
+        "zarr3",
+        "float32-gzip",
+        "float32",
+        (6, 7),
+        (4, 4),
+        {"compressor": Gzip(1), "fill_value": 0.5},
+        "a float32 array with gzip and fill value 0.5",
+        ["ZARR3-META-002", "CODEC-GZIP-001"],
+    ),
+    (
+        "zarr3",
+        "int32-sharded",
+        "int32",
+        (8, 8),
+        (4, 4),
+        {"codecs": [Sharding((2, 2), (BytesCodec("little"),))]},
+        "a sharded int32 array",
+        ["CODEC-SHARDING-001"],
+    ),
+    (
+        "zarr3",
+        "uint16-big-endian",
+        ">u2",
+        (5, 6),
+        (2, 6),
+        {},
+        "a big-endian uint16 array",
+        ["CODEC-BYTES-001"],
+    ),
+    (
+        "n5",
+        "uint16-truncated-edges",
+        "uint16",
+        (5, 3, 2),
+        (4, 2, 2),
+        {},
+        "a uint16 dataset with edge blocks",
+        ["N5-BLOCK-002", "N5-AXIS-001"],
+    ),
+    (
+        "n5",
+        "float32-gzip",
+        "float32",
+        (9, 4),
+        (4, 4),
+        {"compressor": Gzip(6)},
+        "a float32 dataset with gzip",
+        ["N5-CODEC-001", "CODEC-GZIP-001"],
+    ),
+]
+
+
+def _write_case(row: Any, seed: int) -> Case:
+    format_name, slug, dtype, shape, chunks, options, what, requirements = row
+    values = sample_values(dtype, shape, seed)
+    target = create_array(
+        MemoryStore(), format=format_name, path="array", shape=shape, dtype=dtype, chunks=chunks, **options
+    )
+    return Case(
+        id=f"{format_name}/write/{slug}",
+        kind="write",
+        requirements=requirements,
+        description=f"{what} written from values reads back equal with the same metadata",
+        requires=[
+            f"format:{format_name}",
+            "op:write",
+            dtype_token(values.dtype),
+            *codec_tokens(target.model.codecs),
+        ],
+        tags=["write"],
+        input_array=values,
+        target={"format": format_name, "node": "array", "metadata": describe_node(target.model)},
+        origin={"generator": GENERATOR, "seed": seed},
+    )
+
+
+def _equivalence_case(seed: int) -> Case:
+    values = sample_values("uint16", (5, 3, 2), seed)
+    stores = {
+        name: build_array(name, values, (2, 2, 4)[::-1] if name == "n5" else (2, 2, 4)) for name in FORMATS
+    }
+    tokens = {
+        token
+        for name, store in stores.items()
+        for token in codec_tokens(open_array(store, path="array").model.codecs)
+    }
+    return Case(
+        id="cross/equivalence/uint16-3d",
+        kind="equivalence",
+        requirements=["N5-AXIS-001", "CORE-ARRAY-001"],
+        description="one uint16 array stored as Zarr v2, Zarr v3 and N5 reads identically from each",
+        requires=["op:read", "dtype:uint16", *sorted(tokens)],
+        tags=["equivalence"],
+        stores=stores,
+        node="array",
+        expected_array=values,
+        origin={"generator": GENERATOR, "seed": seed},
+    )
+
+
+def cases() -> Iterator[Case]:
+    """The write cases and the equivalence case."""
+    for seed, row in enumerate(WRITES, start=9000):
+        yield _write_case(row, seed)
+    yield _equivalence_case(9100)
