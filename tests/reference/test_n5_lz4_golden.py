@@ -6,10 +6,11 @@ closed, which is exactly what N5 Java's ``Lz4Compression.encode`` does (default 
 size. lz4-java picks its JNI compressor (bundled liblz4 1.9.3) there; where its pure-Java port picks other
 matches, that stream is kept too as ``<name>.java-port.lz4``: both are real N5 Java output.
 
-Decoding must give the input back from every stream. Encoding is compared in two steps: the stream's layout
-(block split, tokens, decompressed lengths, checksums, raw blocks, end block) must equal lz4-java's; the
-compressed payload bytes of lz4 blocks are compared as well, and where the reference picks other matches than
-liblz4's one-shot ``LZ4_compress_default`` the test is marked as an expected failure that says so.
+Decoding must give the input back from every stream. Encoding must reproduce lz4-java's layout (block split,
+tokens, decompressed lengths, checksums, raw blocks, end block); the compressed payload of an lz4 block is the
+encoder's choice (CODEC-N5LZ4-001): lz4-java's own JNI and Java-port compressors already differ there, and
+the reference (python-lz4) picks other matches than liblz4's one-shot ``LZ4_compress_default`` on some
+inputs, so payloads are compared after decompression.
 """
 
 from __future__ import annotations
@@ -37,11 +38,6 @@ HEADER = struct.Struct("<8sBiii")  # magic, token, compressed length, decompress
 # fresh ``LZ4_stream_t``; lz4-java's JNI compressor calls the one-shot ``LZ4_compress_default``, which for
 # inputs under 64 KiB + 11 bytes hashes into a table of 16-bit positions and so finds other matches. Both
 # are valid LZ4 and decode to the same bytes; only the chosen matches, and so the compressed lengths, differ.
-ENCODER_DIFFERS = {
-    "text-200000": "lz4 payloads 30644/29943/29654/1679 bytes where lz4-java wrote 30030/29382/29451/1592",
-    "mixed-1024": "lz4 payloads 576/536 bytes where lz4-java wrote 555/520 (the raw block is the same)",
-    "text-blocksize-5000": "lz4 payloads 2634/2683/1111 bytes where lz4-java wrote 2512/2543/1059",
-}
 
 
 @dataclass(frozen=True)
@@ -90,13 +86,6 @@ def _golden_streams() -> list[tuple[str, str]]:
     return streams
 
 
-def _encode_case(name: str) -> Any:
-    if name in ENCODER_DIFFERS:
-        reason = f"the reference picks other LZ4 matches than lz4-java: {ENCODER_DIFFERS[name]}"
-        return pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=reason))
-    return name
-
-
 def test_manifest_names_every_golden_file() -> None:
     assert MANIFEST["writer"] == "org.lz4:lz4-java:1.8.0"
     assert MANIFEST["fastestInstance"] == "LZ4Factory:JNI"
@@ -133,12 +122,6 @@ def test_reference_encoding_has_lz4_java_layout(name: str) -> None:
             assert lz4.block.decompress(mine.payload, uncompressed_size=original) == lz4.block.decompress(
                 golden.payload, uncompressed_size=original
             )
-
-
-@pytest.mark.parametrize("name", [_encode_case(name) for name in CASES])
-def test_reference_encodes_like_lz4_java_byte_for_byte(name: str) -> None:
-    data = _golden(name, ".input")
-    assert _codec(name).encode(data, _spec(name, len(data))) == _golden(name, ".lz4")
 
 
 def test_pattern_100_stream_field_by_field() -> None:
