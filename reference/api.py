@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import warnings
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any, Literal
 
 import numpy as np
@@ -172,14 +173,14 @@ def create_array(
         dimension_names=None if dimension_names is None else tuple(dimension_names),
         attributes=dict(attributes or {}),
     )
-    _check_new_array(model)
+    model = _check_new_array(model)
     _prepare(store, node_path, format, overwrite)
     write_node(store, node_path, model, format)
     return Array(store, node_path, model, format)
 
 
-def _check_new_array(model: ArrayModel) -> None:
-    """Refuse an array whose grid or chain cannot work, before anything is written."""
+def _check_new_array(model: ArrayModel) -> ArrayModel:
+    """The model with its codecs completed; refuse a grid or chain that cannot work, before any write."""
     if len(model.chunk_grid.chunk_shape) != model.ndim or min(model.chunk_grid.chunk_shape, default=1) < 1:
         raise MetadataError.at("<new array>", "chunks needs one positive length per axis", "CORE-GRID-001")
     try:
@@ -192,6 +193,7 @@ def _check_new_array(model: ArrayModel) -> None:
     if problems:
         index, message, requirement = problems[0]
         raise MetadataError.at("<new array>", message, requirement, f"codecs[{index}]")
+    return replace(model, codecs=pipeline.completed(spec))
 
 
 def create_group(

@@ -89,6 +89,10 @@ class Codec(ABC):
         """``(message, requirement)`` for each way this codec cannot serve chunks of ``spec``."""
         return []
 
+    def completed(self, spec: ChunkSpec) -> Codec:
+        """This codec with every setting that depends on the array filled in, to be recorded in metadata."""
+        return self
+
 
 class ArrayArrayCodec(Codec):
     """An array→array codec."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import struct
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from numcodecs import blosc
@@ -57,6 +57,10 @@ class Blosc(BytesBytesCodec):
             config["typesize"] = self.typesize
         config["blocksize"] = self.blocksize
         return config
+
+    def completed(self, spec: ChunkSpec) -> Blosc:
+        """Record the element size as ``typesize`` when it was left to the array (CODEC-BLOSC-001)."""
+        return self if self.typesize is not None else replace(self, typesize=spec.dtype.itemsize)
 
     def encode(self, data: bytes, spec: ChunkSpec) -> bytes:
         typesize = self.typesize or spec.dtype.itemsize

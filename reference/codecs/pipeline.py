@@ -59,6 +59,12 @@ class CodecPipeline:
         """The whole chain in order."""
         return (*self.array_array, self.array_bytes, *self.bytes_bytes)
 
+    def completed(self, spec: ChunkSpec) -> tuple[Codec, ...]:
+        """The chain with every codec's array-dependent settings filled in."""
+        stages = [*self.stage_specs(spec)]
+        stages.extend([stages[-1]] * len(self.bytes_bytes))
+        return tuple(codec.completed(stage) for codec, stage in zip(self.codecs, stages, strict=True))
+
     def stage_specs(self, spec: ChunkSpec) -> list[ChunkSpec]:
         """The representation entering each array→array codec, then the one entering the array→bytes codec."""
         specs = [spec]

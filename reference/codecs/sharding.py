@@ -120,6 +120,11 @@ class Sharding(ArrayBytesCodec):
             for index, message, requirement in inner
         ]
 
+    def completed(self, spec: ChunkSpec) -> Sharding:
+        """The inner chain with its array-dependent settings filled in."""
+        inner = self.inner_pipeline.completed(self._inner_spec(spec, (0,) * len(spec.shape)))
+        return replace(self, codecs=inner)
+
     def _chunks_per_shard(self, spec: ChunkSpec) -> tuple[int, ...]:
         return tuple(outer // inner for outer, inner in zip(spec.shape, self.chunk_shape, strict=True))
 

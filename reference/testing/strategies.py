@@ -23,7 +23,14 @@ N5_TYPES = ("uint8", "uint16", "uint32", "uint64", "int8", "int16", "int32", "in
 ZARR_TYPES = (*N5_TYPES, "bool", "float16", "complex64", "complex128", "S3", "U2", "V2", "M8[ms]", "m8[s]")
 COMPRESSORS: dict[str, tuple[Codec | None, ...]] = {
     "zarr2": (None, Gzip(1), Zlib(3), Bz2(1), Lzma(1), Zstd(1), Blosc("lz4", 5, "shuffle", None), Lz4(1)),
-    "zarr3": (None, Gzip(1), Zstd(3), Blosc("zstd", 1, "bitshuffle", 4), Crc32c()),
+    "zarr3": (
+        None,
+        Gzip(1),
+        Zstd(3),
+        Blosc("zstd", 1, "bitshuffle", 4),
+        Blosc("lz4", 5, "shuffle", None),
+        Crc32c(),
+    ),
     "n5": (None, Gzip(1), Zlib(1), Bz2(1), Lzma(0), Zstd(1), Blosc("lz4", 3, "noshuffle", 1), N5Lz4(64)),
 }
 
