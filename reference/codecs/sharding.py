@@ -24,6 +24,7 @@ from zn5.reference.codecs.crc32c import Crc32c
 from zn5.reference.codecs.pipeline import CodecPipeline
 from zn5.reference.codecs.transpose import Transpose
 from zn5.reference.errors import ChunkError
+from zn5.reference.store.base import slice_range
 
 ABSENT = 2**64 - 1
 FIXED_SIZE_INDEX_CODECS = (BytesCodec, Crc32c, Transpose)
@@ -239,8 +240,4 @@ class _BytesGetter:
         return self.data
 
     def get_range(self, start: int, length: int | None) -> bytes | None:
-        begin = start if start >= 0 else max(0, len(self.data) + start)
-        end = len(self.data) if length is None else begin + length
-        if begin > len(self.data) or end > len(self.data):
-            return b""
-        return self.data[begin:end]
+        return slice_range(self.data, start, length)

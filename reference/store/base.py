@@ -28,6 +28,12 @@ def check_key(key: str) -> str:
     return key
 
 
+def slice_range(value: bytes, start: int, length: int | None) -> bytes:
+    """``length`` bytes of ``value`` from ``start`` (negative: from the end), cut at its end."""
+    begin = start if start >= 0 else max(0, len(value) + start)
+    return value[begin:] if length is None else value[begin : begin + length]
+
+
 class Store(ABC):
     """A mapping from keys to bytes (STORE-API-001)."""
 
@@ -45,10 +51,7 @@ class Store(ABC):
         Ranges that reach past the value are cut at its end. None when the key has no value.
         """
         value = self.get(key)
-        if value is None:
-            return None
-        begin = start if start >= 0 else max(0, len(value) + start)
-        return value[begin:] if length is None else value[begin : begin + length]
+        return None if value is None else slice_range(value, start, length)
 
     @abstractmethod
     def set(self, key: str, value: bytes) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from zn5.reference.store.base import Store, check_key
+from zn5.reference.store.base import Store, check_key, slice_range
 
 
 class MemoryStore(Store):
@@ -15,6 +15,10 @@ class MemoryStore(Store):
 
     def get(self, key: str) -> bytes | None:
         return self.values.get(check_key(key))
+
+    def get_range(self, key: str, start: int, length: int | None) -> bytes | None:
+        value = self.values.get(check_key(key))
+        return None if value is None else slice_range(value, start, length)
 
     def set(self, key: str, value: bytes) -> None:
         self.require_writable(key)

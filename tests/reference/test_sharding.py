@@ -1,0 +1,68 @@
+"""Sharding: partial reads fetch the index and only the inner chunks needed (CODEC-SHARDING-005)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+import zn5.reference as zn5
+from zn5.reference.codecs.bytes import BytesCodec
+from zn5.reference.codecs.crc32c import Crc32c
+from zn5.reference.codecs.gzip import Gzip
+from zn5.reference.codecs.sharding import Sharding
+from zn5.reference.store.memory import MemoryStore
+
+
+class RecordingStore(MemoryStore):
+    """A memory store that records every read it serves."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reads: list[tuple[str, int | None, int | None]] = []
+
+    def get(self, key: str) -> bytes | None:
+        self.reads.append((key, None, None))
+        return super().get(key)
+
+    def get_range(self, key: str, start: int, length: int | None) -> bytes | None:
+        self.reads.append((key, start, length))
+        return super().get_range(key, start, length)
+
+
+@pytest.mark.parametrize("location", ["start", "end"])
+def test_partial_read_fetches_only_needed_inner_chunks(location: Any) -> None:
+    store = RecordingStore()
+    sharding = Sharding((4, 4), (BytesCodec("little"), Gzip(1)), (BytesCodec("little"), Crc32c()), location)
+    array = zn5.create_array(
+        store, format="zarr3", shape=(16, 16), dtype="int32", chunks=(16, 16), codecs=[sharding]
+    )
+    values = np.arange(256, dtype="int32").reshape(16, 16)
+    array[...] = values
+    shard = store.values["c/0/0"]
+    store.reads.clear()
+    np.testing.assert_array_equal(array[5:7, 9:11], values[5:7, 9:11])
+    shard_reads = [read for read in store.reads if read[0] == "c/0/0"]
+    index_size = 16 * 16 + 4
+    index_read = ("c/0/0", 0, index_size) if location == "start" else ("c/0/0", -index_size, None)
+    assert shard_reads[0] == index_read
+    assert len(shard_reads) == 2  # the index, then the one inner chunk (1, 2)
+    _, start, length = shard_reads[1]
+    assert start is not None and length is not None and length < len(shard) // 8
+
+
+def test_missing_shard_reads_fill_without_fetching_chunks() -> None:
+    store = RecordingStore()
+    array = zn5.create_array(
+        store,
+        format="zarr3",
+        shape=(8, 8),
+        dtype="uint8",
+        chunks=(8, 8),
+        fill_value=9,
+        codecs=[Sharding((2, 2), (BytesCodec(None),))],
+    )
+    store.reads.clear()
+    np.testing.assert_array_equal(array[1:3, 1:3], np.full((2, 2), 9, dtype="uint8"))
+    assert [read[0] for read in store.reads] == ["c/0/0"]
