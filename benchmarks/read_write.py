@@ -2,8 +2,9 @@
 
 The array: 256 × 256 × 256 float32, a smooth field plus 1 % noise from a fixed seed, in 64 × 64 × 64 chunks
 compressed with blosc-lz4 (clevel 5, byte shuffle). Each implementation writes it into a fresh temporary
-directory and reads it back, once to warm up and then ``--runs`` times; the table shows the medians, the
-store's size, and the ratios of the reference's medians to zarr-python's and tensorstore's per format.
+directory and reads it back, once to warm up and then ``--runs`` times, the implementations taking turns
+within each round; the table shows the medians, the store's size, and the ratios of the reference's medians
+to zarr-python's and tensorstore's per format.
 
 Needs the ``interop`` extra: ``.venv/bin/pip install -c constraints.txt -e '.[interop]'``, then
 ``.venv/bin/python benchmarks/read_write.py``. The machine's load moves the figures by tens of percent:
@@ -16,6 +17,7 @@ import argparse
 import gc
 import importlib.metadata
 import os
+import shutil
 import statistics
 import tempfile
 import time
@@ -178,37 +180,62 @@ CONTENDERS = (
 
 @dataclass(frozen=True)
 class Result:
-    """Median times of one contender, and the size of what it wrote."""
+    """Median wall times of one contender, its median CPU times (all threads), and the size it wrote."""
 
     contender: Contender
     write: float
     read: float
+    write_cpu: float
+    read_cpu: float
     store_bytes: int
 
 
-def _timed(action: Callable[[], object]) -> float:
+def _timed(action: Callable[[], object]) -> tuple[float, float]:
+    """Wall and CPU seconds (all threads) of one call, with no dirty pages from earlier runs to write back."""
     gc.collect()
-    start = time.perf_counter()
+    os.sync()
+    start, start_cpu = time.perf_counter(), time.process_time()
     action()
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.process_time() - start_cpu
 
 
 def _size(root: Path) -> int:
     return sum(path.stat().st_size for path in root.rglob("*") if path.is_file())
 
 
-def measure(contender: Contender, data: Data, runs: int) -> Result:
-    """Write into a fresh directory ``runs + 1`` times and read ``runs + 1`` times; drop the first of each."""
+def measure(contenders: list[Contender], data: Data, runs: int) -> list[Result]:
+    """Median write and read times of each contender over ``runs`` rounds after a warm-up round.
+
+    Rounds visit the contenders in turn, so that a slow spell of the machine hits all of them alike;
+    each write goes to a fresh directory, and the previous store is deleted first.
+    """
+    writes: dict[Contender, list[tuple[float, float]]] = {contender: [] for contender in contenders}
+    reads: dict[Contender, list[tuple[float, float]]] = {contender: [] for contender in contenders}
     with tempfile.TemporaryDirectory(prefix="zn5-bench-") as scratch:
-        roots = [Path(scratch) / f"run{run}" for run in range(runs + 1)]
-        writes = [_timed(partial(contender.write, root, data)) for root in roots]
-        written = roots[-1]
-        back = contender.read(written)
-        if back.shape != data.shape or back.tobytes() != data.tobytes():
-            raise SystemExit(f"{contender.implementation} {contender.format} read other values back")
-        reads = [_timed(partial(contender.read, written)) for _ in range(runs + 1)]
-        size = _size(written)
-    return Result(contender, statistics.median(writes[1:]), statistics.median(reads[1:]), size)
+        stores = {contender: Path(scratch) / f"{index}-0" for index, contender in enumerate(contenders)}
+        for run in range(runs + 1):
+            for index, contender in enumerate(contenders):
+                shutil.rmtree(stores[contender], ignore_errors=True)
+                stores[contender] = Path(scratch) / f"{index}-{run}"
+                writes[contender].append(_timed(partial(contender.write, stores[contender], data)))
+        for contender in contenders:
+            back = contender.read(stores[contender])
+            if back.shape != data.shape or back.tobytes() != data.tobytes():
+                raise SystemExit(f"{contender.implementation} {contender.format} read other values back")
+        for _ in range(runs + 1):
+            for contender in contenders:
+                reads[contender].append(_timed(partial(contender.read, stores[contender])))
+        return [
+            Result(
+                contender,
+                statistics.median(wall for wall, _ in writes[contender][1:]),
+                statistics.median(wall for wall, _ in reads[contender][1:]),
+                statistics.median(cpu for _, cpu in writes[contender][1:]),
+                statistics.median(cpu for _, cpu in reads[contender][1:]),
+                _size(stores[contender]),
+            )
+            for contender in contenders
+        ]
 
 
 def versions() -> str:
@@ -219,14 +246,18 @@ def versions() -> str:
 def report(results: list[Result], runs: int) -> bool:
     """Print the tables; return whether every target was met."""
     print(f"256³ float32, 64³ chunks, blosc-lz4 clevel {CLEVEL} byte shuffle; median of {runs} runs")
-    print(f"{versions()}; {os.cpu_count()} CPUs")
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(f"{versions()}; {os.cpu_count()} CPUs, load average {load}")
     print()
-    print(f"{'implementation':<14} {'format':<6} {'write (s)':>10} {'read (s)':>10} {'store (MB)':>11}")
+    print(
+        f"{'implementation':<14} {'format':<6} {'write (s)':>10} {'read (s)':>10} {'store (MB)':>11}"
+        f"   {'write CPU (s)':>13} {'read CPU (s)':>12}"
+    )
     for result in results:
         c = result.contender
         print(
             f"{c.implementation:<14} {c.format:<6} {result.write:>10.3f} {result.read:>10.3f} "
-            f"{result.store_bytes / 1e6:>11.1f}"
+            f"{result.store_bytes / 1e6:>11.1f}   {result.write_cpu:>13.3f} {result.read_cpu:>12.3f}"
         )
     print()
     by_key = {(r.contender.implementation, r.contender.format): r for r in results}
@@ -247,6 +278,7 @@ def report(results: list[Result], runs: int) -> bool:
                 )
     print()
     print("all targets met" if all_met else "some targets missed")
+    print("ratios are of wall times; on a loaded machine compare the CPU columns as well")
     return all_met
 
 
@@ -259,7 +291,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     data = make_data()
     chosen = [c for c in CONTENDERS if args.only is None or c.implementation in args.only]
-    results = [measure(contender, data, args.runs) for contender in chosen]
+    results = measure(chosen, data, args.runs)
     report(results, args.runs)
     return 0
 
