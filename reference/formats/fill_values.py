@@ -29,6 +29,8 @@ def decode_fill(value: Any, dtype: DataType, dialect: Dialect, report: Report) -
     if kind == "b":
         return _decode_bool(value, dtype, dialect, report)
     if kind in "iu":
+        if dialect == "ZARR2":
+            value = _integral_float_as_int(value, report)
         return _decode_int(value, dtype, f"{dialect}-FILL-003", report)
     if kind in "mM":
         return _decode_int(value, DataType.of("int64"), f"{dialect}-FILL-008", report)
@@ -73,6 +75,17 @@ def _decode_bool(value: Any, dtype: DataType, dialect: Dialect, report: Report) 
         )
         return None
     return dtype.to_bytes(value)
+
+
+def _integral_float_as_int(value: Any, report: Report) -> Any:
+    """A Zarr v2 integer fill value written as a whole float (``3.0``; z5py 3.0.2 does) reads as that
+    integer, with a deviation (ZARR2-FILL-003, spec/core/metadata.md "Known deviations")."""
+    if isinstance(value, float) and value.is_integer():
+        report.deviation(
+            "fill_value", f"an integer type's fill value is written as {value!r}", "ZARR2-FILL-003"
+        )
+        return int(value)
+    return value
 
 
 def _decode_int(value: Any, dtype: DataType, requirement: str, report: Report) -> bytes | None:
