@@ -15,6 +15,7 @@ SUBCOMMAND_MODULES = (
     "zn5.conformance.inspect",
     "zn5.conformance.corpus_tools",
     "zn5.conformance.rfc",
+    "zn5.conformance.run",
     "zn5.conformance.validate",
 )
 

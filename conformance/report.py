@@ -1,0 +1,437 @@
+"""Reports of a run: JSON (the record, schema-checked), Markdown (for people and CI summaries), JUnit XML
+(for CI dashboards); and the diff of two JSON reports.
+
+``report.json`` follows ``schemas/project/report.schema.json`` and is validated before it is written. It
+carries the corpus version and digest, the implementation and adapter versions, and every case with its
+uid, so that :func:`diff_reports` can say whether a changed outcome comes from a changed case or a
+changed implementation.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import sys
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
+
+from zn5.conformance.adapters import zn5_version
+from zn5.conformance.protocol import PROTOCOL_VERSION, schema_problem
+from zn5.conformance.runner import OUTCOMES, Case, Profile, RunResult
+
+REPORT_FORMAT = 1
+REPORT_FILES = {"json": "report.json", "markdown": "report.md", "junit": "junit.xml"}
+FAILURE_OUTCOMES = ("fail", "missed-reject", "wrong-reject", "xpass")
+ERROR_OUTCOMES = ("crash", "timeout", "adapter-error")
+SKIP_OUTCOMES = ("unsupported", "skipped", "xfail")
+MARKDOWN_ROWS = 200
+
+
+class ReportError(ValueError):
+    """A report breaks its schema, or cannot be read."""
+
+
+def _counts(outcomes: Iterable[str]) -> dict[str, int]:
+    found = Counter(outcomes)
+    return {outcome: found[outcome] for outcome in OUTCOMES if found[outcome]}
+
+
+def fallback_profiles(cases: Iterable[Case]) -> list[Profile]:
+    """One pseudo-profile per format and kind, for a corpus whose capabilities.json names no profiles."""
+    pairs = sorted({(case.format, case.kind) for case in cases})
+    return [
+        Profile(
+            f"{format_name}-{kind}",
+            frozenset() if format_name == "any" else frozenset({f"format:{format_name}"}),
+            frozenset({kind}),
+        )
+        for format_name, kind in pairs
+    ]
+
+
+def profile_summaries(run: RunResult) -> list[dict[str, Any]]:
+    """Per profile: whether the adapter claims it, whether it conforms, and its cases' outcomes.
+
+    A profile is conformant when the adapter claims it (declares every token the profile requires) and
+    every MUST or MUST NOT case of the profile that was run passed; an xfail or a skip among them
+    means not conformant. Unsupported cases (a capability beyond the profile) are counted, not held
+    against it.
+    """
+    by_id = {case.id: case for case in run.corpus.cases}
+    profiles = list(run.corpus.profiles) or fallback_profiles(
+        by_id[result.id] for result in run.results if result.id in by_id
+    )
+    summaries = []
+    for profile in profiles:
+        results = [
+            result for result in run.results if result.id in by_id and profile.covers(by_id[result.id])
+        ]
+        claimed = profile.requires <= run.hello.capabilities
+        musts = [r for r in results if r.level in ("MUST", "MUST NOT") and r.outcome != "unsupported"]
+        conformant = claimed and bool(musts) and all(result.outcome == "pass" for result in musts)
+        summaries.append(
+            {
+                "name": profile.name,
+                "claimed": claimed,
+                "conformant": conformant,
+                "cases": len(results),
+                "outcomes": _counts(result.outcome for result in results),
+            }
+        )
+    return summaries
+
+
+def build_report(run: RunResult, adapter_name: str | None = None) -> dict[str, Any]:
+    """The report.json document of a run, validated (ReportError when it is not valid)."""
+    adapter: dict[str, Any] = {"version": run.hello.adapter_version, "connection": run.adapter}
+    if adapter_name:
+        adapter["name"] = adapter_name
+    expectations: dict[str, Any] = {"stale": [entry.to_json() for entry in run.stale]}
+    if run.expectations.path is not None:
+        expectations |= {
+            "path": str(run.expectations.path),
+            "digest": run.expectations.digest,
+            "implementation": run.expectations.implementation,
+            "version": run.expectations.version,
+        }
+    report = {
+        "report_format": REPORT_FORMAT,
+        "runner": {"name": "zn5", "version": zn5_version()},
+        "protocol": PROTOCOL_VERSION,
+        "corpus": {"version": run.corpus.version, "digest": run.corpus.digest, "path": str(run.corpus.root)},
+        "implementation": run.hello.implementation.to_json(),
+        "adapter": adapter,
+        "capabilities": sorted(run.hello.capabilities),
+        "started": run.started.isoformat(timespec="seconds"),
+        "finished": run.finished.isoformat(timespec="seconds"),
+        "duration_s": round((run.finished - run.started).total_seconds(), 3),
+        "host": {
+            "os": f"{platform.system()} {platform.release()}",
+            "machine": platform.machine(),
+            "python": platform.python_version(),
+            "cpus": os.cpu_count() or 1,
+        },
+        "options": {
+            "select": list(run.selection),
+            "jobs": run.options.jobs,
+            "timeout_s": run.options.timeout,
+            "restart_budget": run.options.restart_budget,
+        },
+        "passed": run.passed,
+        "summary": {
+            "total": len(run.results),
+            "outcomes": _counts(result.outcome for result in run.results),
+            "imprecise": sum(1 for result in run.results if result.precise is False),
+            "profiles": profile_summaries(run),
+        },
+        "cases": [result.to_json() for result in run.results],
+        "expectations": expectations,
+        "notes": list(run.notes),
+    }
+    validate_report(report)
+    return report
+
+
+def validate_report(report: Any) -> None:
+    """Raise ReportError when ``report`` breaks report.schema.json."""
+    problem = schema_problem("report", report)
+    if problem is not None:
+        raise ReportError(f"invalid {problem}")
+
+
+def load_report(path: Path) -> dict[str, Any]:
+    """A report.json (or the report.json inside a report folder), validated."""
+    if path.is_dir():
+        path = path / REPORT_FILES["json"]
+    try:
+        report: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise ReportError(f"{path}: {error}") from None
+    validate_report(report)
+    return report
+
+
+def write_reports(report: Mapping[str, Any], directory: Path) -> dict[str, Path]:
+    """Write report.json, report.md and junit.xml into ``directory``; return their paths by kind."""
+    validate_report(report)
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = {kind: directory / name for kind, name in REPORT_FILES.items()}
+    paths["json"].write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    paths["markdown"].write_text(render_markdown(report), encoding="utf-8")
+    paths["junit"].write_text(render_junit(report), encoding="utf-8")
+    return paths
+
+
+# Markdown.
+
+
+def _cell(text: str, limit: int = 300) -> str:
+    flat = " ".join(text.split())
+    flat = flat if len(flat) <= limit else flat[: limit - 1] + "…"
+    return flat.replace("|", "\\|")
+
+
+def _outcome_label(case: Mapping[str, Any]) -> str:
+    return f"{case['outcome']} (imprecise)" if case.get("precise") is False else str(case["outcome"])
+
+
+def _case_table(cases: Sequence[Mapping[str, Any]]) -> list[str]:
+    lines = ["| case | outcome | message |", "|---|---|---|"]
+    lines += [
+        f"| `{case['id']}` | {_outcome_label(case)} | {_cell(case['message'])} |"
+        for case in cases[:MARKDOWN_ROWS]
+    ]
+    if len(cases) > MARKDOWN_ROWS:
+        lines.append(f"| … | | {len(cases) - MARKDOWN_ROWS} more in report.json |")
+    return lines
+
+
+def render_markdown(report: Mapping[str, Any]) -> str:
+    """A readable summary: verdict, outcome counts, profiles, and every case that needs attention."""
+    implementation = report["implementation"]
+    corpus = report["corpus"]
+    summary = report["summary"]
+    verdict = "passed" if report["passed"] else "failed"
+    lines = [
+        f"# zn5 conformance: {implementation['name']} {implementation['version']}",
+        "",
+        f"**Run {verdict}.** Corpus {corpus['version']} (`{corpus['digest']}`), "
+        f"adapter {report['adapter']['version']} ({_cell(report['adapter']['connection'], 120)}), "
+        f"protocol {report['protocol']}, {summary['total']} cases in {report['duration_s']:.1f} s, "
+        f"started {report['started']}.",
+        "",
+        "| outcome | cases |",
+        "|---|---|",
+    ]
+    lines += [f"| {outcome} | {count} |" for outcome, count in summary["outcomes"].items()]
+    if summary["imprecise"]:
+        lines.append(f"| (of the passes: rejected with another category) | {summary['imprecise']} |")
+    lines += [
+        "",
+        "## Profiles",
+        "",
+        "| profile | claimed | conformant | cases | outcomes |",
+        "|---|---|---|---|---|",
+    ]
+    for profile in summary["profiles"]:
+        outcomes = ", ".join(f"{name} {count}" for name, count in profile["outcomes"].items())
+        lines.append(
+            f"| {profile['name']} | {'yes' if profile['claimed'] else 'no'} | "
+            f"{'**yes**' if profile['conformant'] else 'no'} | {profile['cases']} | {outcomes} |"
+        )
+    cases = report["cases"]
+    sections = [
+        ("Failures", [c for c in cases if c["outcome"] in ("fail", "missed-reject", "wrong-reject")]),
+        ("Unexpected passes", [c for c in cases if c["outcome"] == "xpass"]),
+        ("Crashes and time-outs", [c for c in cases if c["outcome"] in ("crash", "timeout")]),
+        (
+            "Adapter errors (the adapter's glue, not the implementation)",
+            [c for c in cases if c["outcome"] == "adapter-error"],
+        ),
+        ("Rejected with another error category", [c for c in cases if c.get("precise") is False]),
+        ("Expected failures", [c for c in cases if c["outcome"] == "xfail"]),
+        ("Skipped", [c for c in cases if c["outcome"] == "skipped"]),
+        ("Unsupported", [c for c in cases if c["outcome"] == "unsupported"]),
+    ]
+    for title, selected in sections:
+        if selected:
+            lines += ["", f"## {title} ({len(selected)})", "", *_case_table(selected)]
+    stale = report["expectations"]["stale"]
+    if stale:
+        lines += [
+            "",
+            f"## Stale expectations ({len(stale)})",
+            "",
+            "These entries match no case; remove them.",
+            "",
+        ]
+        lines += [f"- `{entry['match']}` ({entry['outcome']}): {_cell(entry['reason'])}" for entry in stale]
+    if report["notes"]:
+        lines += ["", "## Notes", "", *(f"- {_cell(note)}" for note in report["notes"])]
+    return "\n".join(lines) + "\n"
+
+
+# JUnit XML.
+
+
+def render_junit(report: Mapping[str, Any]) -> str:
+    """The run as one JUnit test suite: failures, errors (crash, timeout, adapter error) and skips."""
+    cases = report["cases"]
+    outcomes = Counter(case["outcome"] for case in cases)
+    implementation = report["implementation"]
+    attributes = {
+        "name": f"zn5 conformance: {implementation['name']} {implementation['version']}",
+        "tests": str(len(cases)),
+        "failures": str(sum(outcomes[name] for name in FAILURE_OUTCOMES)),
+        "errors": str(sum(outcomes[name] for name in ERROR_OUTCOMES)),
+        "skipped": str(sum(outcomes[name] for name in SKIP_OUTCOMES)),
+        "time": f"{report['duration_s']:.3f}",
+        "timestamp": report["started"],
+    }
+    suites = ElementTree.Element(
+        "testsuites", {key: attributes[key] for key in ("tests", "failures", "errors", "time")}
+    )
+    suite = ElementTree.SubElement(suites, "testsuite", attributes)
+    properties = ElementTree.SubElement(suite, "properties")
+    for name, value in (
+        ("corpus.version", report["corpus"]["version"]),
+        ("corpus.digest", report["corpus"]["digest"]),
+        ("implementation.version", implementation["version"]),
+        ("adapter.version", report["adapter"]["version"]),
+    ):
+        ElementTree.SubElement(properties, "property", {"name": name, "value": value})
+    for case in cases:
+        folder, _, slug = case["id"].rpartition("/")
+        element = ElementTree.SubElement(
+            suite,
+            "testcase",
+            {
+                "classname": folder.replace("/", "."),
+                "name": slug,
+                "time": f"{case['duration_ms'] / 1000:.3f}",
+            },
+        )
+        body = "\n".join(
+            part for part in (case["message"], case.get("detail", ""), case.get("stderr", "")) if part
+        )
+        if case["outcome"] in FAILURE_OUTCOMES:
+            tag = "failure"
+        elif case["outcome"] in ERROR_OUTCOMES:
+            tag = "error"
+        elif case["outcome"] in SKIP_OUTCOMES:
+            tag = "skipped"
+        else:
+            continue
+        child = ElementTree.SubElement(
+            element, tag, {"type": case["outcome"], "message": case["message"][:500]}
+        )
+        if tag != "skipped":
+            child.text = body
+    ElementTree.indent(suites)
+    return ElementTree.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
+
+
+# Diff.
+
+
+@dataclass(frozen=True)
+class Change:
+    """A case whose outcome differs between two reports, and what changed under it."""
+
+    id: str
+    before: str | None
+    after: str | None
+    cause: str
+
+    @property
+    def regression(self) -> bool:
+        """A pass that no longer passes."""
+        return self.before in ("pass", "pass (imprecise)") and self.after not in ("pass", "pass (imprecise)")
+
+    @property
+    def fix(self) -> bool:
+        """A case that passes now and did not before."""
+        return self.after in ("pass", "pass (imprecise)") and self.before not in ("pass", "pass (imprecise)")
+
+
+def diff_reports(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[Change]:
+    """The cases whose outcome changed, each with its cause: the case (uid), the implementation (version)."""
+    old = {case["id"]: case for case in before["cases"]}
+    new = {case["id"]: case for case in after["cases"]}
+    old_version = before["implementation"]["version"]
+    new_version = after["implementation"]["version"]
+    old_adapter = before["adapter"]["version"]
+    new_adapter = after["adapter"]["version"]
+    same_corpus = before["corpus"]["digest"] == after["corpus"]["digest"]
+    changes = []
+    for case_id in sorted(set(old) | set(new)):
+        if case_id not in new:
+            cause = "not selected in B" if same_corpus else "case removed from the corpus (or not selected)"
+            changes.append(Change(case_id, _outcome_label(old[case_id]), None, cause))
+            continue
+        if case_id not in old:
+            cause = "not selected in A" if same_corpus else "new case (or not selected in A)"
+            changes.append(Change(case_id, None, _outcome_label(new[case_id]), cause))
+            continue
+        was, now = _outcome_label(old[case_id]), _outcome_label(new[case_id])
+        if was == now:
+            continue
+        causes = []
+        if old[case_id]["uid"] != new[case_id]["uid"]:
+            causes.append(f"case changed (uid {old[case_id]['uid']} → {new[case_id]['uid']})")
+        if old_version != new_version or before["implementation"]["name"] != after["implementation"]["name"]:
+            causes.append(f"implementation changed ({old_version} → {new_version})")
+        if old_adapter != new_adapter:
+            causes.append(f"adapter changed ({old_adapter} → {new_adapter})")
+        if not causes:
+            causes.append("same case, implementation and adapter: the runner, the host, or a flaky result")
+        changes.append(Change(case_id, was, now, "; ".join(causes)))
+    return changes
+
+
+def render_diff(before: Mapping[str, Any], after: Mapping[str, Any], changes: Sequence[Change]) -> str:
+    """The diff as text: both runs, each changed case, and totals."""
+
+    def describe(report: Mapping[str, Any]) -> str:
+        implementation = report["implementation"]
+        return (
+            f"{implementation['name']} {implementation['version']} (adapter {report['adapter']['version']}), "
+            f"corpus {report['corpus']['version']} {report['corpus']['digest'][:19]}…, {report['started']}"
+        )
+
+    lines = [f"A: {describe(before)}", f"B: {describe(after)}"]
+    if not changes:
+        lines.append("no case changed outcome")
+        return "\n".join(lines) + "\n"
+    lines.append(f"{len(changes)} case{'s' if len(changes) != 1 else ''} changed outcome:")
+    for change in changes:
+        lines.append(
+            f"  {change.id}: {change.before or '(absent)'} → {change.after or '(absent)'}  [{change.cause}]"
+        )
+    fixed = sum(change.fix for change in changes)
+    regressed = sum(change.regression for change in changes)
+    lines.append(f"fixed {fixed}, regressed {regressed}, other {len(changes) - fixed - regressed}")
+    return "\n".join(lines) + "\n"
+
+
+def print_summary(
+    report: Mapping[str, Any], paths: Mapping[str, Path] | None = None, stream: Any = None
+) -> None:
+    """A short summary on the terminal: counts, profiles, the first cases that need attention."""
+    stream = stream or sys.stdout
+    summary = report["summary"]
+    counts = ", ".join(f"{name} {count}" for name, count in summary["outcomes"].items())
+    implementation = report["implementation"]
+    print(
+        f"{implementation['name']} {implementation['version']} on corpus {report['corpus']['version']}: "
+        f"{summary['total']} cases: {counts}"
+        + (f" ({summary['imprecise']} imprecise rejections)" if summary["imprecise"] else ""),
+        file=stream,
+    )
+    for profile in summary["profiles"]:
+        state = (
+            "conformant"
+            if profile["conformant"]
+            else "claimed, not conformant"
+            if profile["claimed"]
+            else "not claimed"
+        )
+        outcomes = ", ".join(f"{name} {count}" for name, count in profile["outcomes"].items())
+        print(f"  {profile['name']:<24} {state:<24} {outcomes}", file=stream)
+    attention = [case for case in report["cases"] if case["outcome"] in (*FAILURE_OUTCOMES, *ERROR_OUTCOMES)]
+    for case in attention[:20]:
+        print(f"  {case['outcome'].upper():<14} {case['id']}: {_cell(case['message'], 160)}", file=stream)
+    if len(attention) > 20:
+        print(f"  … and {len(attention) - 20} more (see report.md)", file=stream)
+    for entry in report["expectations"]["stale"]:
+        print(f"  STALE          expectation {entry['match']!r} matches no case", file=stream)
+    for note in report["notes"]:
+        print(f"  note: {note}", file=stream)
+    if paths:
+        print("reports: " + ", ".join(str(path) for path in paths.values()), file=stream)
+    print("PASSED" if report["passed"] else "FAILED", file=stream)
