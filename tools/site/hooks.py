@@ -87,9 +87,10 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    """Show the front matter of RFCs and decision records, which mkdocs would otherwise hide."""
+    """Show the front matter of RFCs and decision records, which mkdocs would otherwise hide, under a
+    banner when the RFC no longer stands (superseded, withdrawn, rejected)."""
     if page.file.src_uri.startswith(FRONT_MATTER_FOLDERS) and page.meta:
-        return insert_after_title(markdown, front_matter_box(page.meta))
+        return insert_after_title(markdown, status_banner(page.meta) + front_matter_box(page.meta))
     return markdown
 
 
@@ -283,6 +284,21 @@ def _front_matter_value(value: object) -> str:
             return f"{name} ({extra})" if isinstance(extra, str) else name
         return ", ".join(f"{key}: {_front_matter_value(item)}" for key, item in value.items())
     return "none" if value is None else str(value)
+
+
+def status_banner(meta: Mapping[str, Any]) -> str:
+    """A warning at the top of an RFC that is superseded, withdrawn or rejected; empty otherwise."""
+    status = meta.get("status")
+    if status == "Superseded":
+        successor = f"{int(meta['superseded_by']):04d}"
+        matches = sorted((ROOT / "rfcs").glob(f"{successor}-*.md"))
+        target = f"[RFC {successor}]({matches[0].name})" if matches else f"RFC {successor}"
+        text = f"This RFC is superseded by {target}; it is kept for the record."
+    elif status in ("Withdrawn", "Rejected"):
+        text = f"This RFC was {str(status).lower()}; it is kept for the record and does not change the spec."
+    else:
+        return ""
+    return f'!!! warning "{status}"\n\n    {text}\n\n'
 
 
 def front_matter_box(meta: Mapping[str, Any]) -> str:
