@@ -21,8 +21,8 @@ The process these rules enforce is written down in ``rfcs/0001-rfc-process.md``;
 document's transition table with :data:`TRANSITIONS` so that the two cannot drift apart.
 
 The corpus (``conformance/corpus/cases/**/case.json``) and the conformance reports are read only for
-Candidate and Final RFCs, so those checks stay silent while every RFC is a Draft. The content of a
-report (that it passes the RFC's cases) is not read yet; the editors check it.
+Candidate and Final RFCs, so those checks stay silent while every RFC is a Draft. A cited report counts
+only when it runs at least one case of the RFC's requirements and passes every such case.
 """
 
 from __future__ import annotations
@@ -709,10 +709,15 @@ def check_reports(rfc: Rfc, layout: Layout) -> list[Problem]:
         report = entry.get("report")
         if not isinstance(report, str):
             continue
+        where = f"implementations[{position}].report"
         if not (layout.root / report).is_file():
-            problems.append(Problem(file, f"implementations[{position}].report", f"{report} does not exist"))
-        else:
+            problems.append(Problem(file, where, f"{report} does not exist"))
+            continue
+        failure = report_failure(layout.root / report, rfc.requirements)
+        if failure is None:
             reported.add(str(entry.get("codebase")))
+        else:
+            problems.append(Problem(file, where, f"{report} {failure}"))
     if REFERENCE_CODEBASE not in reported:
         message = f"the reference implementation (codebase {REFERENCE_CODEBASE}) needs an existing report"
         problems.append(Problem(file, "implementations", message))
@@ -724,6 +729,31 @@ def check_reports(rfc: Rfc, layout: Layout) -> list[Problem]:
         )
         problems.append(Problem(file, "implementations", message))
     return problems
+
+
+def report_failure(path: Path, requirements: Sequence[str]) -> str | None:
+    """Why a conformance report is no evidence for ``requirements``, or None when it passes their cases."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        return f"is no readable JSON report ({error})"
+    cases = document.get("cases") if isinstance(document, dict) else None
+    if not isinstance(cases, list):
+        return "has no list of cases"
+    wanted = set(requirements)
+    relevant = [
+        case
+        for case in cases
+        if isinstance(case, dict)
+        and isinstance(case.get("requirements"), list)
+        and wanted & set(case["requirements"])
+    ]
+    if not relevant:
+        return f"runs no case of {', '.join(requirements)}"
+    failing = sorted(str(case.get("id")) for case in relevant if case.get("outcome") != "pass")
+    if failing:
+        return f"does not pass {len(failing)} of its {len(relevant)} cases: {', '.join(failing[:5])}"
+    return None
 
 
 # --------------------------------------------------------------------------------------------------------

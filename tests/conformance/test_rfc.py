@@ -8,7 +8,7 @@ import json
 import re
 import shutil
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -602,8 +602,14 @@ def evidence_repo(root: Path, *, project_test: bool = False) -> rfc.Layout:
     (layout.spec / "core.md").write_text(f"# Core\n\n{definition}", encoding="utf-8")
     (root / "reports").mkdir()
     for name in ("reference", "zarr-python-2", "zarr-python-3", "zarrs-python", "zarrs"):
-        (root / "reports" / f"{name}.json").write_text("{}\n", encoding="utf-8")
+        write_report(root / "reports" / f"{name}.json", "pass")
     return layout
+
+
+def write_report(path: Path, outcome: str, requirements: Sequence[str] = ("CORE-EXAMPLE-001",)) -> None:
+    """A conformance report with one case of ``requirements`` scored ``outcome``."""
+    case = {"id": "zarr3/core/example", "requirements": list(requirements), "outcome": outcome}
+    path.write_text(json.dumps({"cases": [case]}), encoding="utf-8")
 
 
 def add_case(layout: rfc.Layout, case: Mapping[str, Any]) -> None:
@@ -669,6 +675,7 @@ def test_candidate_without_spec_text_case_or_reference(tmp_path: Path) -> None:
     found = [(problem.field, problem.message) for problem in problems]
     assert found == [
         ("implementations", "the reference implementation (codebase zn5-reference) needs an existing report"),
+        ("implementations[0].report", "reports/zarrs.json runs no case of CORE-EXAMPLE-002"),
         ("implementations[1].report", "reports/no.json does not exist"),
         ("requirements", "CORE-EXAMPLE-002 has no corpus case that names it"),
         ("requirements", "CORE-EXAMPLE-002 is not defined in spec/"),
@@ -738,6 +745,31 @@ def test_final_needs_two_independent_implementations(
     for (_, message), tail in zip(problems, found, strict=True):
         assert message.startswith("Final needs reports from at least 2 independent implementations")
         assert message.endswith(tail)
+
+
+REPORT_FAULTS: dict[str, tuple[str, str]] = {
+    "failing": ("fail", "does not pass 1 of its 1 cases: zarr3/core/example"),
+    "unrelated": ("pass", "runs no case of CORE-EXAMPLE-001"),
+    "not-json": ("{", "is no readable JSON report"),
+    "no-cases": ("[]", "has no list of cases"),
+}
+
+
+@pytest.mark.parametrize(("fault", "message"), REPORT_FAULTS.values(), ids=REPORT_FAULTS.keys())
+def test_a_report_counts_only_when_it_passes_the_rfc_cases(tmp_path: Path, fault: str, message: str) -> None:
+    layout = evidence_repo(tmp_path)
+    add_case(layout, {"requirements": ["CORE-EXAMPLE-001"]})
+    target = tmp_path / "reports" / "zarrs.json"
+    if fault in ("fail", "pass"):
+        write_report(target, fault, ["CORE-EXAMPLE-001"] if fault == "fail" else ["CORE-OTHER-001"])
+    else:
+        target.write_text(fault, encoding="utf-8")
+    implementations = [*REFERENCE_ONLY, implementation("zarrs", "zarrs", "Rust")]
+    problems = evidence_problems(
+        layout, front(status="Candidate", implementations=implementations, **DECIDED)
+    )
+    assert [field for field, _ in problems] == ["implementations[1].report"]
+    assert problems[0][1].startswith(f"reports/zarrs.json {message}")
 
 
 @pytest.mark.parametrize(
