@@ -1,0 +1,70 @@
+"""``zn5 validate --chunks`` on stores written by the real libraries: what each breaks, said honestly.
+
+Each library writes a few arrays; the validator checks the whole store, chunks included. The problems
+it reports are compared with :data:`BREAKS`, the record of what each library's stores break (all of
+them known deviations that readers tolerate, spec/core/metadata.md "Known deviations"). A library
+that stops writing a deviation, or starts breaking something else, fails the test until the record is
+updated.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import pytest
+
+from zn5.conformance.validate import Validation
+from zn5.reference.store.local import LocalStore
+
+from .libraries import LIBRARIES, Case, Format
+
+pytestmark = pytest.mark.interop
+
+EDGE_2D = ((13, 17), (5, 6))
+CASES = [
+    Case("zarr2", "int16", *EDGE_2D),
+    Case("zarr2", "float64", *EDGE_2D, compressor="zstd", fill_value=1.5),
+    Case("zarr2", "uint8", *EDGE_2D, missing=True, fill_value=7, compressor="gzip"),
+    Case("zarr3", "int16", *EDGE_2D),
+    Case("zarr3", "float32", *EDGE_2D, shards=(10, 12)),
+    Case("n5", "int16", *EDGE_2D),
+    Case("n5", "uint8", *EDGE_2D, compressor="gzip", missing=True),
+]
+
+Problem = tuple[str, str, str, str]  # level, requirement, key, JSON location
+NO_ROOT_GROUP: dict[Format, Problem] = {
+    "zarr2": ("deviation", "ZARR2-NODE-001", ".zgroup", ""),
+    "zarr3": ("deviation", "CORE-NODE-007", "zarr.json", ""),
+    "n5": ("deviation", "N5-META-001", "attributes.json", ""),
+}
+
+
+def breaks(library: str, case: Case) -> set[Problem]:
+    """What the store ``library`` writes for ``case`` breaks, as measured with the pinned versions."""
+    if library == "tensorstore":  # writes the array alone: no root group document, no N5 root version
+        return {NO_ROOT_GROUP[case.format]}
+    if library == "z5py" and case.format == "zarr2" and case.numpy_dtype.kind in "iu":
+        # z5py 3.0.2 writes an integer array's fill value as a float (7.0)
+        return {("deviation", "ZARR2-FILL-003", "data/.zarray", "fill_value")}
+    return set()
+
+
+PARAMS = [
+    pytest.param(name, case, id=f"{name}-{case.id}")
+    for name, library in LIBRARIES.items()
+    for case in CASES
+    if library.supports(case)
+]
+
+
+@pytest.mark.parametrize(("library", "case"), PARAMS)
+def test_validate_reports_what_a_library_breaks(library: str, case: Case, tmp_path: Path) -> None:
+    root = tmp_path / case.store_name
+    LIBRARIES[library].write(root, case)
+    validation = Validation(LocalStore(root), chunks=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        found = {(p.level, p.requirement, p.key, p.location) for p in validation.problems()}
+    assert found == breaks(library, case)
+    assert validation.counts.decoded > 0, "the written chunks were decoded"
