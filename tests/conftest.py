@@ -10,3 +10,5 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 settings.load_profile("ci")
+
+pytest_plugins = ["pytester"]  # tests/conformance/test_pytest_plugin.py runs pytest inside pytest
