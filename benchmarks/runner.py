@@ -1,0 +1,132 @@
+"""How fast the runner gets through the corpus, and what the adapter protocol costs per case.
+
+Four ways of running every case of the committed corpus against the reference implementation, in one run:
+
+- ``direct``: the reference adapter's ``run_case`` called in a loop on scratch copies, its reply checked
+  against its schema and scored; no messages, no runner (the floor);
+- ``in-process``: ``zn5 run``'s default, the runner with the adapter in its own process, messages encoded
+  and decoded as JSON lines;
+- ``subprocess, jobs 1`` and ``subprocess, jobs 2``: the reference adapter as a separate process, as every
+  third-party adapter runs.
+
+It prints cases per second for each, the protocol's overhead per case (subprocess minus direct, divided by
+the number of cases) and the speed-up of ``--jobs 2``, against the targets of the runner issue: the whole
+corpus in under 60 s, overhead under 2 ms per case, ``--jobs 2`` close to twice as fast as ``--jobs 1``
+(the table calls 1.6× close). Run it with ``.venv/bin/python benchmarks/runner.py [--runs N]``; the
+figures are medians of N rounds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+
+from zn5.conformance.adapters.reference import ReferenceAdapter
+from zn5.conformance.protocol import RunReply
+from zn5.conformance.runner import (
+    CORPUS_DIR,
+    Corpus,
+    InProcessConnection,
+    Runner,
+    RunOptions,
+    SubprocessConnection,
+    copy_case,
+    default_scratch,
+    score,
+)
+from zn5.reference.formats.dialect import LenientReadWarning
+
+ADAPTER_COMMAND = (sys.executable, "-m", "zn5.conformance.adapters.reference")
+TARGET_SECONDS = 60.0
+TARGET_OVERHEAD_MS = 2.0
+TARGET_SPEEDUP = 1.6
+
+
+def run_direct(corpus: Corpus) -> float:
+    """Every case through ``run_case`` and the scorer, with no protocol in between."""
+    adapter = ReferenceAdapter(corpus.root / "capabilities.json")
+    capabilities = frozenset(adapter.capabilities())
+    scratch = Path(tempfile.mkdtemp(prefix="zn5-bench-", dir=default_scratch()))
+    try:
+        begin = time.perf_counter()
+        for seq, case in enumerate(corpus.cases):
+            folder = scratch / f"{seq:05d}"
+            copy_case(case, folder / "input")
+            (folder / "output").mkdir(parents=True)
+            reply = adapter.run_case(dict(case.document), folder / "input", folder / "output")
+            answer = RunReply.from_json({"seq": seq, **reply}, seq)
+            outcome = score(case, answer, folder / "output", capabilities).outcome
+            if outcome != "pass":
+                raise RuntimeError(f"{case.id}: {outcome}")
+            shutil.rmtree(folder)
+        return time.perf_counter() - begin
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def run_runner(corpus: Corpus, connect: Callable[[], object], jobs: int) -> float:
+    """The whole corpus through the runner; the time from start to the last result."""
+    begin = time.perf_counter()
+    result = Runner(corpus, connect, options=RunOptions(jobs=jobs)).run()  # type: ignore[arg-type]
+    elapsed = time.perf_counter() - begin
+    if not result.passed:
+        raise RuntimeError(f"the reference did not pass its corpus: {result.count('pass')} passes")
+    return elapsed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--runs", type=int, default=3, help="rounds; the medians are shown (3)")
+    parser.add_argument("--corpus", type=Path, default=CORPUS_DIR)
+    arguments = parser.parse_args()
+    warnings.simplefilter("ignore", LenientReadWarning)
+    corpus = Corpus.load(arguments.corpus)
+    cases = len(corpus.cases)
+    vocabulary = corpus.root / "capabilities.json"
+    ways: dict[str, Callable[[], float]] = {
+        "direct": lambda: run_direct(corpus),
+        "in-process": lambda: run_runner(
+            corpus, lambda: InProcessConnection(ReferenceAdapter(vocabulary), "in process"), 1
+        ),
+        "subprocess, jobs 1": lambda: run_runner(corpus, lambda: SubprocessConnection(ADAPTER_COMMAND), 1),
+        "subprocess, jobs 2": lambda: run_runner(corpus, lambda: SubprocessConnection(ADAPTER_COMMAND), 2),
+    }
+    times: dict[str, list[float]] = {name: [] for name in ways}
+    for _ in range(arguments.runs):
+        for name, way in ways.items():  # the ways take turns, so that load affects them alike
+            times[name].append(way())
+    median = {name: statistics.median(values) for name, values in times.items()}
+
+    print(f"corpus {corpus.version}: {cases} cases, {arguments.runs} rounds, medians\n")
+    print(f"{'way':<20} {'seconds':>8} {'cases/s':>8}")
+    for name, seconds in median.items():
+        print(f"{name:<20} {seconds:>8.2f} {cases / seconds:>8.0f}")
+    overhead_ms = 1000 * (median["subprocess, jobs 1"] - median["direct"]) / cases
+    speedup = median["subprocess, jobs 1"] / median["subprocess, jobs 2"]
+    slowest = max(median.values())
+    checks = [
+        ("whole corpus, slowest way (s)", slowest, f"< {TARGET_SECONDS:g}", slowest < TARGET_SECONDS),
+        (
+            "protocol overhead per case (ms)",
+            overhead_ms,
+            f"< {TARGET_OVERHEAD_MS:g}",
+            overhead_ms < TARGET_OVERHEAD_MS,
+        ),
+        ("speed-up of --jobs 2 over 1", speedup, f">= {TARGET_SPEEDUP:g}", speedup >= TARGET_SPEEDUP),
+    ]
+    print(f"\n{'figure':<34} {'value':>7}  {'target':<7} met")
+    for label, value, target, met in checks:
+        print(f"{label:<34} {value:>7.2f}  {target:<7} {'yes' if met else 'no'}")
+    print("\nthe machine's load moves these figures; compare figures from one run")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
