@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="module")
 def hooks() -> ModuleType:
+    sys.path.insert(0, str(ROOT / "tools" / "site"))  # as mkdocs does: the hooks import their siblings
     spec = importlib.util.spec_from_file_location("zn5_site_hooks", ROOT / "tools" / "site" / "hooks.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)

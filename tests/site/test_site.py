@@ -418,3 +418,20 @@ def test_the_rfc_index_lists_the_rfcs(browser: Browser, site_url: str) -> None:
     for path in sorted((ROOT / "rfcs").glob("[0-9][0-9][0-9][0-9]-*.md")):
         if not path.name.startswith("0000"):
             assert f"RFC {path.name[:4]}" in text, path.name
+
+
+def test_the_compliance_matrix_shows_each_committed_report(browser: Browser, site_url: str) -> None:
+    browser.open(site_url + "compliance/")
+    rows = browser.evaluate(
+        """[...document.querySelectorAll('article table')[0].querySelectorAll('tbody tr')].map(
+            row => [...row.cells].map(cell => cell.innerText.trim()))"""
+    )
+    reports = {
+        path.stem: json.loads(path.read_text(encoding="utf-8"))
+        for path in (ROOT / "conformance" / "reports").glob("*.json")
+        if path.name != "interop.json"
+    }
+    names = {f"{r['implementation']['name']} {r['implementation']['version']}" for r in reports.values()}
+    assert {row[0] for row in rows} == names
+    reference = next(row for row in rows if row[0].startswith("zn5-reference"))
+    assert all(value.startswith("✓") for value in reference[2:]), reference

@@ -17,15 +17,17 @@ import posixpath
 import re
 import tomllib
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Final
 
+from compliance import compliance_pages
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from tables import cell, listing, table
 
 from zn5.conformance import rfc
 from zn5.conformance.requirements import (
@@ -41,7 +43,6 @@ PUBLISHED: Final = ("spec", "rfcs", "governance")
 """Folders whose files the site publishes under the same paths."""
 SCHEMAS: Final = "schemas"
 CASES: Final = Path("conformance/corpus/cases")
-REPORTS: Final = Path("conformance/reports")
 CODE_FOLDERS: Final = ("reference", "conformance")
 CODE_SUFFIXES: Final = frozenset(
     {".py", ".java", ".scala", ".rs", ".js", ".mjs", ".ts", ".c", ".cc", ".cpp", ".h"}
@@ -51,12 +52,10 @@ INDEX_PAGES: Final = ("index.md", "README.md")
 
 REQUIREMENTS_PAGE: Final = "requirements.md"
 SCHEMAS_PAGE: Final = "schemas.md"
-COMPLIANCE_PAGE: Final = "compliance.md"
 RFC_INDEX_PAGE: Final = "rfcs/rfc-index.md"
 RFC_INDEX_JSON: Final = "rfcs/index.json"
 
 LINK_RE: Final = re.compile(r"\]\((?P<target>[^)\s]+)\)")
-CODE_SPAN_RE: Final = re.compile(r"(`+)(?:.+?)\1")
 FRONT_MATTER_FOLDERS: Final = ("rfcs/", "governance/decisions/")
 
 
@@ -140,9 +139,9 @@ def generated_pages(root: Path) -> dict[str, str]:
     return {
         REQUIREMENTS_PAGE: requirements_page(root),
         SCHEMAS_PAGE: schemas_page(root),
-        COMPLIANCE_PAGE: compliance_page(root),
         RFC_INDEX_PAGE: markdown,
         RFC_INDEX_JSON: json.dumps(index, indent=2, ensure_ascii=False) + "\n",
+        **compliance_pages(root),
     }
 
 
@@ -219,19 +218,6 @@ def expand_nav(nav: list[Any], root: Path) -> list[Any]:
 # Markdown helpers
 
 
-def cell(text: str) -> str:
-    """Text for a Markdown table cell: pipes outside code spans escaped, on one line."""
-    text = text.replace("\n", " ")
-    pieces: list[str] = []
-    position = 0
-    for match in CODE_SPAN_RE.finditer(text):
-        pieces.append(text[position : match.start()].replace("|", "\\|"))
-        pieces.append(match.group(0))
-        position = match.end()
-    pieces.append(text[position:].replace("|", "\\|"))
-    return "".join(pieces)
-
-
 def rebase_links(text: str, source_uri: str) -> str:
     """Relative links of a page at ``source_uri``, rewritten for a page at the site's root."""
     folder = posixpath.dirname(source_uri)
@@ -245,24 +231,6 @@ def rebase_links(text: str, source_uri: str) -> str:
         return f"]({resolved}{hash_}{anchor})"
 
     return LINK_RE.sub(rebase, text)
-
-
-def table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
-    """A Markdown table; cells are used as given."""
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return lines
-
-
-def listing(items: Sequence[str], noun: str, shown: int = 3) -> str:
-    """A table cell listing ``items`` as code; long lists fold into a details element."""
-    if not items:
-        return ""
-    codes = [f"`{item}`" for item in items]
-    if len(items) <= shown:
-        return "<br>".join(codes)
-    plural = noun if noun.endswith("s") else noun + "s"
-    return f"<details><summary>{len(items)} {plural}</summary>{'<br>'.join(codes)}</details>"
 
 
 def insert_after_title(markdown: str, block: str) -> str:
@@ -486,123 +454,3 @@ def rfc_index(root: Path) -> tuple[dict[str, Any], str]:
     markdown = rfc.render_markdown(index, root / RFC_INDEX_PAGE, layout)
     markdown += "\nThe same index as JSON, for programs: [index.json](index.json).\n"
     return index, markdown
-
-
-# --------------------------------------------------------------------------------------------------------
-# The compliance page
-
-
-def _implementation(report: Mapping[str, Any]) -> dict[str, str]:
-    """Name, version and language of the implementation a report is about, as far as it says."""
-    for key in ("implementation", "adapter", "hello"):
-        value = report.get(key)
-        if isinstance(value, dict):
-            return {field: str(value.get(field, "")) for field in ("name", "version", "language")}
-        if isinstance(value, str):
-            return {"name": value, "version": str(report.get("version", "")), "language": ""}
-    return {"name": "", "version": "", "language": ""}
-
-
-def _results(report: Mapping[str, Any]) -> list[dict[str, Any]]:
-    value = report.get("results", report.get("cases"))
-    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
-
-
-def load_reports(root: Path) -> list[tuple[str, dict[str, Any]]]:
-    """The committed conformance reports, by file name; a file that is not a JSON object fails the build."""
-    reports = []
-    for path in sorted((root / REPORTS).glob("*.json")):
-        try:
-            report = json.loads(path.read_text(encoding="utf-8"))
-        except ValueError as error:
-            raise PluginError(f"{path.relative_to(root)} is not valid JSON: {error}") from error
-        if not isinstance(report, dict):
-            raise PluginError(f"{path.relative_to(root)} is not a JSON object")
-        reports.append((path.name, report))
-    return reports
-
-
-def compliance_page(root: Path) -> str:
-    """Which implementations pass which cases, from the reports committed under conformance/reports/."""
-    lines = [
-        "# Compliance",
-        "",
-        "<!-- Generated by tools/site/hooks.py when the site is built from conformance/reports/*.json. -->",
-        "",
-    ]
-    reports = load_reports(root)
-    if not reports:
-        lines += [
-            "No conformance reports are committed yet, so this page has no results to show. A report is "
-            "what the conformance runner writes when it runs the [corpus](corpus.md) against one "
-            "implementation's adapter; committed as JSON under `conformance/reports/`, each one appears "
-            "here at the next build of the site, with its outcomes per case and per "
-            "[requirement](requirements.md).",
-            "",
-        ]
-        return "\n".join(lines)
-    outcomes = sorted({str(result.get("outcome")) for _, report in reports for result in _results(report)})
-    lines += [
-        f"Results of {len(reports)} committed report(s) under `conformance/reports/`, each from one run "
-        "of the [corpus](corpus.md) against one implementation.",
-        "",
-        "## Outcomes",
-        "",
-    ]
-    rows = []
-    for name, report in reports:
-        implementation = _implementation(report)
-        counts = Counter(str(result.get("outcome")) for result in _results(report))
-        corpus = report.get("corpus")
-        corpus_version = str(corpus.get("version", "")) if isinstance(corpus, dict) else ""
-        rows.append(
-            (
-                cell(implementation["name"] or name),
-                cell(implementation["version"]),
-                cell(implementation["language"]),
-                cell(corpus_version),
-                f"`{name}`",
-                str(sum(counts.values())),
-                *(str(counts[outcome]) for outcome in outcomes),
-            )
-        )
-    header = ("Implementation", "Version", "Language", "Corpus", "Report", "Cases", *outcomes)
-    lines += [*table(header, rows), ""]
-    lines += requirement_matrix(root, reports)
-    return "\n".join(lines)
-
-
-def requirement_matrix(root: Path, reports: Sequence[tuple[str, dict[str, Any]]]) -> list[str]:
-    """Per requirement and report: how many of the cases that cite it passed."""
-    try:
-        requirements = load_requirements(root / "spec")
-    except RequirementMarkupError as error:
-        raise PluginError(str(error)) from error
-    passing = {"pass", "xfail"}
-    tallies: list[dict[str, tuple[int, int]]] = []
-    for _, report in reports:
-        tally: dict[str, tuple[int, int]] = {}
-        for result in _results(report):
-            cited = result.get("requirements")
-            for requirement in cited if isinstance(cited, list) else []:
-                passed, total = tally.get(str(requirement), (0, 0))
-                tally[str(requirement)] = (passed + (result.get("outcome") in passing), total + 1)
-        tallies.append(tally)
-    names = [_implementation(report)["name"] or name for name, report in reports]
-    rows = []
-    for requirement in requirements.values():
-        counts = [tally.get(requirement.id) for tally in tallies]
-        if not any(counts):
-            continue
-        uri = f"spec/{requirement.chapter.as_posix()}#{requirement.id}"
-        cells = [f"{passed}/{total}" if total else "" for passed, total in (c or (0, 0) for c in counts)]
-        rows.append((f"[{requirement.id}]({uri})", requirement.level, *cells))
-    if not rows:
-        return []
-    lines = [
-        "## By requirement",
-        "",
-        "Cases passed out of the cases run that cite the requirement (an expected failure counts as passed).",
-        "",
-    ]
-    return [*lines, *table(("Requirement", "Level", *(cell(name) for name in names)), rows), ""]
