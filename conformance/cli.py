@@ -17,6 +17,7 @@ SUBCOMMAND_MODULES = (
     "zn5.conformance.rfc",
     "zn5.conformance.run",
     "zn5.conformance.validate",
+    "zn5.conformance.interop",
 )
 
 Handler = Callable[[argparse.Namespace], int]

@@ -44,6 +44,7 @@ from zn5.conformance.runner import (
 from zn5.reference.formats.dialect import LenientReadWarning
 
 REPORTS_DIR = Path("build") / "reports"
+REFERENCE = "reference"
 
 
 def _error(message: str) -> int:
@@ -59,16 +60,28 @@ def _connector(arguments: argparse.Namespace, corpus: Corpus) -> tuple[Callable[
             return "--adapter needs a command"
         return (lambda: SubprocessConnection(command)), ""
     if arguments.impl:
-        adapters = registered()
-        registration = adapters.get(arguments.impl)
-        if registration is None:
-            return f"no adapter named {arguments.impl!r}; registered: {', '.join(sorted(adapters)) or 'none'}"
-        return (lambda: SubprocessConnection(registration.command, registration.cwd)), registration.name
-    vocabulary = corpus.root / "capabilities.json"
-    warnings.simplefilter("ignore", LenientReadWarning)
-    return (
-        lambda: InProcessConnection(ReferenceAdapter(vocabulary), "in process: zn5.reference")
-    ), "reference"
+        try:
+            return adapter_connector(arguments.impl, corpus), arguments.impl
+        except KeyError as error:
+            return str(error.args[0])
+    return adapter_connector(REFERENCE, corpus, in_process=True), REFERENCE
+
+
+def adapter_connector(name: str, corpus: Corpus, *, in_process: bool = False) -> Callable[[], Connection]:
+    """How to start the registered adapter ``name``; KeyError says which adapters exist.
+
+    ``in_process`` runs the reference inside this process (the default of ``zn5 run``), through the same
+    protocol messages a subprocess adapter gets.
+    """
+    if name == REFERENCE and in_process:
+        vocabulary = corpus.root / "capabilities.json"
+        warnings.simplefilter("ignore", LenientReadWarning)
+        return lambda: InProcessConnection(ReferenceAdapter(vocabulary), "in process: zn5.reference")
+    adapters = registered()
+    registration = adapters.get(name)
+    if registration is None:
+        raise KeyError(f"no adapter named {name!r}; registered: {', '.join(sorted(adapters)) or 'none'}")
+    return lambda: SubprocessConnection(registration.command, registration.cwd)
 
 
 def _folder_name(name: str) -> str:

@@ -831,6 +831,8 @@ class RunOptions:
     restart_budget: int = 3
     scratch: Path | None = None
     keep_scratch: bool = False
+    collect: Path | None = None
+    """Where to copy the store of each write case that passes, as ``collect/<case id>/`` (``zn5 interop``)."""
     progress: IO[str] | None = None
     progress_every: int = 0
 
@@ -975,9 +977,17 @@ class _Worker:
                 result = replace(result, message=f"{result.message}; {what}")
             else:
                 result = replace(result, outcome="fail", message=what, detail=result.message)
+        if result.outcome == "pass" and case.kind == "write" and not isinstance(answer, Failure):
+            self._collect(case, answer, output)
         if not runner.options.keep_scratch:
             remove_tree(folder)
         return result
+
+    def _collect(self, case: Case, answer: RunReply, output: Path) -> None:
+        """Keep a verified written store for the writer × reader run."""
+        collect = self.runner.options.collect
+        if collect is not None:
+            shutil.copytree(result_path(str(answer.result["store"]), output), collect / case.id)
 
 
 class Runner:

@@ -3,11 +3,16 @@
 An adapter is registered by ``conformance/adapters/<name>/adapter.json``::
 
     {"name": "reference", "command": ["{python}", "-m", "zn5.conformance.adapters.reference"],
-     "cwd": ".", "install": "nothing to install: part of zn5"}
+     "cwd": ".", "install": "nothing to install: part of zn5", "codebase": "zn5-reference"}
 
 ``{python}`` in the command is replaced by the runner's interpreter; ``cwd`` is relative to the adapter's
-folder. This module is also the small kit for writing a Python adapter: subclass :class:`BaseAdapter`,
-implement :meth:`BaseAdapter.run_case`, and call :func:`serve`.
+folder. ``codebase`` names the code that parses metadata and assembles chunks, a name or a list of names
+(default: the adapter's name). Two adapters are independent implementations only when their codebases
+share no name (DECISIONS.md section 6: zarrs-python, whose metadata zarr-python 3 parses and whose
+chunks the zarrs crate assembles, is ``["zarr-python-3", "zarrs"]``; zarr-python 2 and 3 are two).
+
+This module is also the small kit for writing a Python adapter: subclass :class:`BaseAdapter`, implement
+:meth:`BaseAdapter.run_case`, and call :func:`serve`.
 """
 
 from __future__ import annotations
@@ -52,6 +57,7 @@ class Registration:
     command: tuple[str, ...]
     cwd: Path
     install: str = ""
+    codebase: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls, folder: Path) -> Registration:
@@ -66,7 +72,12 @@ class Registration:
             command=tuple(sys.executable if part == "{python}" else part for part in command),
             cwd=(folder / document.get("cwd", ".")).resolve(),
             install=str(document.get("install", "")),
+            codebase=_codebase(document.get("codebase") or document.get("name", folder.name)),
         )
+
+
+def _codebase(value: Any) -> frozenset[str]:
+    return frozenset(str(item) for item in value) if isinstance(value, list) else frozenset({str(value)})
 
 
 def registered(root: Path = ADAPTERS_DIR) -> dict[str, Registration]:

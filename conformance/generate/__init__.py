@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -52,10 +52,16 @@ def families() -> list[Family]:
 
 def build(destination: Path) -> dict[str, Any]:
     """Write the whole corpus to ``destination`` (replacing it) and return its manifest."""
+    return write_corpus(destination, (case for family in families() for case in family()), VERSION)
+
+
+def write_corpus(destination: Path, cases: Iterable[Case], version: str) -> dict[str, Any]:
+    """Write ``cases`` as a corpus at ``destination`` (replacing it): case folders, VERSION, manifest
+    and the capability vocabulary; return the manifest."""
     shutil.rmtree(destination, ignore_errors=True)
     cases_dir = destination / "cases"
     cases_dir.mkdir(parents=True)
-    documents = [write_case(case, cases_dir) for family in families() for case in family()]
+    documents = [write_case(case, cases_dir) for case in cases]
     ids = [document["id"] for document in documents]
     if len(set(ids)) != len(ids):
         duplicates = sorted({case_id for case_id in ids if ids.count(case_id) > 1})
@@ -64,7 +70,7 @@ def build(destination: Path) -> dict[str, Any]:
         "".join(f"{d['id']} {d['uid']}\n" for d in sorted(documents, key=lambda d: d["id"])).encode()
     )
     manifest = {
-        "version": VERSION,
+        "version": version,
         "digest": f"sha256:{digest.hexdigest()}",
         "cases": [
             {
@@ -77,7 +83,7 @@ def build(destination: Path) -> dict[str, Any]:
             for d in sorted(documents, key=lambda d: d["id"])
         ],
     }
-    (destination / "VERSION").write_text(VERSION + "\n", encoding="utf-8")
+    (destination / "VERSION").write_text(version + "\n", encoding="utf-8")
     (destination / "manifest.json").write_text(dump_json(manifest), encoding="utf-8")
     vocabulary = {"tokens": capabilities.tokens(), "profiles": capabilities.profiles()}
     (destination / "capabilities.json").write_text(dump_json(vocabulary), encoding="utf-8")
