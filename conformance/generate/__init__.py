@@ -27,6 +27,7 @@ def families() -> list[Family]:
         codecs,
         dtypes,
         fill_values,
+        gold,
         grids,
         hierarchy,
         keys,
@@ -47,6 +48,7 @@ def families() -> list[Family]:
         hierarchy.cases,
         rejects.cases,
         writes.cases,
+        gold.cases,
     ]
 
 
