@@ -1,0 +1,395 @@
+"""The zarr-python 2 adapter: Zarr v2 and N5 (``zarr.N5Store``) through zarr 2.18's public API.
+
+It runs in its own virtual environment (``.venv`` beside this file, made by ``ci.sh`` from
+``requirements.txt``), where zn5 is not installed, so it is self-contained: the protocol loop, the
+canonical array files (conformance/canonical.py, schemas/project/array.schema.json) and the canonical
+node description (schemas/project/node.schema.json) are written here with the standard library and NumPy.
+
+What it converts, and nothing else: zarr 2 shows an N5 dataset reversed, as a C-order array whose shape
+is ``dimensions`` backwards; the adapter reverses selections and shapes and transposes values, so that
+everything it hands back is in N5's declared order. Canonical descriptions go to ``zarr.create``'s
+arguments and zarr's array objects back to canonical descriptions; exceptions become error categories.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import os
+import sys
+import traceback
+import warnings
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import numpy as np
+
+# zarr 2 is imported by name: the project's type checker sees zarr 3, whose API differs.
+zarr: Any = importlib.import_module("zarr")
+numcodecs: Any = importlib.import_module("numcodecs")
+
+PROTOCOL = 1
+ADAPTER_VERSION = "1"
+CANONICAL_NAMES = {  # numcodecs id -> canonical codec name
+    "gzip": "gzip",
+    "zlib": "numcodecs.zlib",
+    "zstd": "zstd",
+    "blosc": "blosc",
+    "bz2": "numcodecs.bz2",
+    "lz4": "numcodecs.lz4",
+    "lzma": "numcodecs.lzma",
+    "delta": "numcodecs.delta",
+    "crc32": "numcodecs.crc32",
+}
+V2_IDS = {name: codec_id for codec_id, name in CANONICAL_NAMES.items()}
+ARRAY_FILTERS = ("numcodecs.delta",)
+SHUFFLES = ("noshuffle", "shuffle", "bitshuffle")
+N5_TYPES = ("uint8", "uint16", "uint32", "uint64", "int8", "int16", "int32", "int64", "float32", "float64")
+CAPABILITIES = sorted(
+    {
+        "format:zarr2",
+        "format:n5",
+        "op:read",
+        "op:metadata",
+        "op:write",
+        *(f"codec:{name}" for name in ("bytes", "transpose", "n5.block", *V2_IDS)),
+        *(f"dtype:{name}" for name in ("bool", "float16", "float32", "float64", "complex64", "complex128")),
+        *(f"dtype:{sign}int{bits}" for sign in ("", "u") for bits in (8, 16, 32, 64)),
+        *(f"dtype:r{bits}" for bits in (8, 16, 24, 32, 64)),
+        "dtype:fixed_length_bytes",
+        "dtype:fixed_length_utf32",
+        "dtype:numpy.datetime64",
+        "dtype:numpy.timedelta64",
+        "chunk-key:v2-dot",
+        "chunk-key:v2-slash",
+        "feature:empty-axis",
+        "feature:implicit-group",
+        "feature:undefined-fill",
+        "feature:zero-dimensional",
+    }
+)
+
+
+# --- canonical data types and array files ------------------------------------------------------------
+
+
+def type_name(dtype: np.dtype[Any]) -> str:
+    """The canonical name of a NumPy type (lengths in bytes, as Zarr v3's length_bytes)."""
+    kind, size = dtype.kind, dtype.itemsize
+    if kind == "b":
+        return "bool"
+    if kind in "iuf":
+        return {"i": "int", "u": "uint", "f": "float"}[kind] + str(8 * size)
+    if kind == "c":
+        return f"complex{8 * size}"
+    if kind == "V":
+        return f"r{8 * size}"
+    if kind in "SU":
+        return f"fixed_length_{'bytes' if kind == 'S' else 'utf32'}[{size}]"
+    unit, count = np.datetime_data(dtype)
+    return f"numpy.{'datetime64' if kind == 'M' else 'timedelta64'}[{count}{unit}]"
+
+
+def canonical_dtype(name: str) -> np.dtype[Any]:
+    """The little-endian NumPy type of a canonical name (the inverse of :func:`type_name`)."""
+    for prefix, code in (("int", "i"), ("uint", "u"), ("float", "f"), ("complex", "c")):
+        if name.startswith(prefix) and name[len(prefix) :].isdigit():
+            return np.dtype(f"<{code}{int(name[len(prefix) :]) // 8}")
+    if name == "bool":
+        return np.dtype("|b1")
+    if name[0] == "r" and name[1:].isdigit():
+        return np.dtype(f"V{int(name[1:]) // 8}")
+    family, _, argument = name.rstrip("]").partition("[")
+    if family == "fixed_length_bytes":
+        return np.dtype(f"S{argument}")
+    if family == "fixed_length_utf32":
+        return np.dtype(f"<U{int(argument) // 4}")
+    return np.dtype(f"<{'M8' if family == 'numpy.datetime64' else 'm8'}[{argument}]")
+
+
+def little_endian(values: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    """C-contiguous with little-endian elements."""
+    dtype = values.dtype if values.dtype.byteorder == "|" else values.dtype.newbyteorder("<")
+    return np.ascontiguousarray(values, dtype=dtype)
+
+
+def write_array(values: np.ndarray[Any, Any], folder: Path) -> None:
+    """``array.json`` and ``array.bin`` (canonical.write_array's format)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    raw = little_endian(values).tobytes()
+    (folder / "array.bin").write_bytes(raw)
+    document = {
+        "data_type": type_name(values.dtype),
+        "shape": list(values.shape),
+        "file": "array.bin",
+        "sha256": hashlib.sha256(raw).hexdigest(),
+    }
+    (folder / "array.json").write_text(
+        json.dumps(document, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    )
+
+
+def read_array(path: Path) -> np.ndarray[Any, Any]:
+    """The values of an ``array.json`` and its bytes."""
+    document = json.loads(path.read_text(encoding="utf-8"))
+    raw = (path.parent / document["file"]).read_bytes()
+    if hashlib.sha256(raw).hexdigest() != document["sha256"]:
+        raise ValueError(f"{path}: the bytes do not match their sha256")
+    return np.frombuffer(raw, dtype=canonical_dtype(document["data_type"])).reshape(document["shape"])
+
+
+def selection_key(selection: list[Any] | None) -> Any:
+    """The NumPy key of a case selection: an integer, or [start, stop, step], per axis."""
+    if selection is None:
+        return ...
+    return tuple(item if isinstance(item, int) else slice(*item) for item in selection)
+
+
+# --- zarr 2's view <-> canonical descriptions --------------------------------------------------------
+
+
+def canonical_codec(config: dict[str, Any], dtype: np.dtype[Any]) -> dict[str, Any]:
+    """The canonical form of a numcodecs configuration."""
+    members = {key: value for key, value in config.items() if key != "id"}
+    if config["id"] == "blosc":
+        shuffle = members.get("shuffle", 1)
+        if shuffle == -1:  # AUTOSHUFFLE: bit shuffle for 1-byte elements
+            shuffle = 2 if dtype.itemsize == 1 else 1
+        members = {
+            "cname": members["cname"],
+            "clevel": members["clevel"],
+            "shuffle": SHUFFLES[shuffle],
+            "typesize": dtype.itemsize,
+            "blocksize": members.get("blocksize", 0),
+        }
+    return {"name": CANONICAL_NAMES.get(config["id"], config["id"]), "configuration": members}
+
+
+def numcodecs_codec(codec: dict[str, Any]) -> Any:
+    """The numcodecs object of a canonical codec."""
+    config = dict(codec["configuration"])
+    if codec["name"] == "blosc":
+        config.pop("typesize", None)
+        config["shuffle"] = SHUFFLES.index(config["shuffle"])
+    return numcodecs.get_codec({"id": V2_IDS[codec["name"]], **config})
+
+
+def fill_json(fill: Any, dtype: np.dtype[Any]) -> dict[str, str] | None:
+    """The canonical fill value: the element's little-endian bytes in hex."""
+    if fill is None:
+        return None
+    return {"hex": little_endian(np.asarray(fill, dtype=dtype).reshape(1)).tobytes().hex()}
+
+
+def describe(node: Any, n5: bool) -> dict[str, Any]:
+    """The canonical description of a zarr 2 array or group (for N5: declared order, n5.block)."""
+    attributes = json.loads(json.dumps(dict(node.attrs)))
+    if isinstance(node, zarr.hierarchy.Group):
+        return {"node_type": "group", "attributes": attributes}
+    dtype, ndim = node.dtype, node.ndim
+    if n5:
+        inner = node.compressor.compressor_config
+        compression = [] if inner is None else [canonical_codec(inner, dtype)]
+        codecs = [{"name": "n5.block", "configuration": {"compression": compression}}]
+        shape, chunks, separator = node.shape[::-1], node.chunks[::-1], "/"
+    else:
+        codecs = []
+        if node.order == "F" and ndim > 1:
+            codecs.append({"name": "transpose", "configuration": {"order": list(range(ndim))[::-1]}})
+        filters = [canonical_codec(f.get_config(), dtype) for f in node.filters or ()]
+        codecs += [f for f in filters if f["name"] in ARRAY_FILTERS]
+        endian = {"<": "little", ">": "big", "=": sys.byteorder}.get(dtype.byteorder)
+        codecs.append({"name": "bytes", "configuration": {} if endian is None else {"endian": endian}})
+        codecs += [f for f in filters if f["name"] not in ARRAY_FILTERS]
+        if node.compressor is not None:
+            codecs.append(canonical_codec(node.compressor.get_config(), dtype))
+        # zarr 2 has no public accessor for the array's dimension_separator
+        shape, chunks, separator = node.shape, node.chunks, node._dimension_separator or "."
+    return {
+        "node_type": "array",
+        "shape": list(shape),
+        "data_type": type_name(dtype),
+        "chunk_grid": {"name": "regular", "chunk_shape": list(chunks)},
+        "chunk_key_encoding": {"name": "v2", "separator": separator},
+        "fill_value": fill_json(node.fill_value, dtype),
+        "codecs": codecs,
+        "dimension_names": None,
+        "attributes": attributes,
+    }
+
+
+def create_arguments(description: dict[str, Any], n5: bool) -> dict[str, Any]:
+    """``zarr.create``'s keyword arguments for a canonical array description."""
+    dtype = canonical_dtype(description["data_type"])
+    fill = description["fill_value"]
+    codecs = list(description["codecs"])
+    shape = tuple(description["shape"])
+    chunks = tuple(description["chunk_grid"]["chunk_shape"])
+    arguments: dict[str, Any] = {
+        "fill_value": None if fill is None else np.frombuffer(bytes.fromhex(fill["hex"]), dtype, count=1)[0],
+    }
+    if n5:  # one n5.block codec; zarr 2 shows the dataset reversed
+        compression = codecs[0]["configuration"]["compression"]
+        return {
+            **arguments,
+            "shape": shape[::-1],
+            "chunks": chunks[::-1],
+            "dtype": dtype,
+            "compressor": numcodecs_codec(compression[0]) if compression else None,
+        }
+    order = "C"
+    if codecs and codecs[0]["name"] == "transpose":
+        order, codecs = "F", codecs[1:]
+    position = next(i for i, codec in enumerate(codecs) if codec["name"] == "bytes")
+    if codecs[position]["configuration"].get("endian") == "big" and dtype.byteorder != "|":
+        dtype = dtype.newbyteorder(">")
+    others = codecs[:position] + codecs[position + 1 :]
+    compressor = others.pop() if position < len(codecs) - 1 else None
+    return {
+        **arguments,
+        "shape": shape,
+        "chunks": chunks,
+        "dtype": dtype,
+        "order": order,
+        "filters": [numcodecs_codec(codec) for codec in others] or None,
+        "compressor": None if compressor is None else numcodecs_codec(compressor),
+        "dimension_separator": description["chunk_key_encoding"]["separator"],
+    }
+
+
+# --- the cases ---------------------------------------------------------------------------------------
+
+
+def rejected(error: BaseException, phase: str) -> dict[str, Any]:
+    """The reply for an exception of the library."""
+    if isinstance(error, KeyError | FileNotFoundError) or type(error).__name__.endswith("NotFoundError"):
+        category = "not-found"
+    elif "codec not available" in str(error) or isinstance(error, NotImplementedError):
+        category = "unsupported"
+    else:
+        category = "metadata" if phase == "open" else "chunk"
+    message = f"{type(error).__name__}: {error}"
+    return {"status": "rejected", "error": {"category": category, "phase": phase, "message": message}}
+
+
+def store(folder: Path, format: str) -> Any:
+    """zarr 2's store of a folder: N5Store for N5, DirectoryStore for Zarr v2."""
+    return zarr.N5Store(str(folder)) if format == "n5" else zarr.DirectoryStore(str(folder))
+
+
+def read(folder: Path, node: str, format: str, selection: list[Any] | None) -> Any:
+    """The values read (in N5's declared order), or a rejected reply."""
+    key = selection_key(selection)
+    phase = "open"
+    try:
+        array = zarr.open_array(store=store(folder, format), path=node, mode="r")
+        phase = "read"
+        if format == "n5":
+            values = np.asarray(array[key[::-1] if isinstance(key, tuple) else key]).T
+        else:
+            values = np.asarray(array[key])
+    except Exception as error:
+        return rejected(error, phase)
+    return values
+
+
+def run(case: dict[str, Any], input: Path, output: Path) -> dict[str, Any]:
+    """The reply (without seq) for one case."""
+    operation, source = case["operation"], case["input"]
+    node = source.get("node", "")
+    if operation["op"] == "write":
+        target = operation["target"]
+        description, n5 = target["metadata"], target["format"] == "n5"
+        values = None if description["node_type"] == "group" else read_array(input / source["array"])
+        try:
+            destination = store(output / "store", target["format"])
+            if values is None:
+                group = zarr.open_group(store=destination, path=target["node"], mode="w")
+                group.attrs.update(description["attributes"])
+            else:
+                array = zarr.create(
+                    store=destination, path=target["node"], **create_arguments(description, n5)
+                )
+                array.attrs.update(description["attributes"])
+                array[...] = values.T if n5 else values
+        except Exception as error:
+            return rejected(error, "write")
+        return {"status": "ok", "result": {"store": "store"}}
+    if operation["op"] == "metadata":
+        try:
+            opened = zarr.open(store=store(input / source["store"], case["format"]), path=node, mode="r")
+        except Exception as error:
+            return rejected(error, "open")
+        return {"status": "ok", "result": {"node": describe(opened, case["format"] == "n5")}}
+    if "stores" in source:  # equivalence: every store whose format zarr 2 reads
+        arrays = {}
+        for format, folder in sorted(source["stores"].items()):
+            if format not in ("zarr2", "n5"):
+                continue
+            values = read(input / folder, node, format, operation.get("selection"))
+            if isinstance(values, dict):
+                return values
+            write_array(values, output / format)
+            arrays[format] = f"{format}/array.json"
+        return {"status": "ok", "result": {"arrays": arrays}}
+    values = read(input / source["store"], node, case["format"], operation.get("selection"))
+    if isinstance(values, dict):
+        return values
+    write_array(values, output)
+    return {"status": "ok", "result": {"array": "array.json"}}
+
+
+def handle(message: dict[str, Any]) -> dict[str, Any] | None:
+    """The reply to one protocol message."""
+    if message.get("cmd") == "hello":
+        return {
+            "protocol": PROTOCOL,
+            "implementation": {
+                "name": "zarr-python-2",
+                "version": zarr.__version__,
+                "language": "python",
+                "homepage": "https://github.com/zarr-developers/zarr-python",
+            },
+            "adapter": {"version": ADAPTER_VERSION},
+            "capabilities": CAPABILITIES,
+        }
+    if message.get("cmd") != "run":
+        return None
+    try:
+        reply = run(message["case"], Path(message["input"]), Path(message["output"]))
+    except Exception as error:
+        reply = {"status": "adapter-error", "message": f"{type(error).__name__}: {error}"}
+        reply["traceback"] = traceback.format_exc()
+    return {"seq": message["seq"], **reply}
+
+
+def serve(stdin: BinaryIO, stdout: BinaryIO) -> int:
+    """Answer messages, one JSON object per line, until ``stop`` or end of input."""
+    for line in stdin:
+        try:
+            message = json.loads(line) if line.strip() else None
+        except ValueError:
+            message = None
+        if not isinstance(message, dict):
+            continue
+        if message.get("cmd") == "stop":
+            break
+        reply = handle(message)
+        if reply is not None:
+            stdout.write(json.dumps(reply).encode("utf-8") + b"\n")
+            stdout.flush()
+    return 0
+
+
+def main() -> int:
+    """Serve on the real streams; file descriptor 1 goes to stderr so nothing else reaches the stream."""
+    warnings.simplefilter("ignore")
+    stdout = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    sys.stdout.flush()
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    return serve(sys.stdin.buffer, stdout)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

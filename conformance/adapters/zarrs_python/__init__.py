@@ -1,0 +1,47 @@
+"""The zarrs-python adapter: zarr-python 3 driving the Rust ``zarrs`` codec pipeline.
+
+Everything is the zarr-python adapter's (``zn5.conformance.adapters.zarr_python``); only the pipeline
+and the claims differ. ``codec_pipeline.strict`` makes zarrs-python raise instead of silently handing an
+array it cannot serve back to zarr-python's own pipeline, so every value read or written here went
+through zarrs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any, ClassVar
+
+from zn5.conformance.adapters.zarr_python import ZarrPythonAdapter
+
+NOT_CLAIMED = frozenset(
+    {
+        # zarrs 0.2.3 refuses these codecs when it builds its pipeline ("unsupported codec lz4 with
+        # configuration …", "codec numcodecs.delta is not supported").
+        "codec:numcodecs.lz4",
+        "codec:numcodecs.lzma",
+        "codec:numcodecs.crc32",
+        "codec:numcodecs.delta",
+        # ZarrsCodecPipeline refuses elements of NumPy kinds V, S, U, M and m (UnsupportedDataTypeError,
+        # or "unsupported data type" / "data type … is not supported" from zarrs).
+        *(f"dtype:r{bits}" for bits in (8, 16, 24, 32, 64)),
+        "dtype:fixed_length_bytes",
+        "dtype:fixed_length_utf32",
+        "dtype:numpy.datetime64",
+        "dtype:numpy.timedelta64",
+    }
+)
+
+
+class ZarrsPythonAdapter(ZarrPythonAdapter):
+    """zarrs-python (PyPI ``zarrs``): zarr-python's API and metadata, zarrs' codec pipeline."""
+
+    name = "zarrs-python"
+    distribution = "zarrs"
+    homepage = "https://github.com/zarrs/zarrs-python"
+    config: ClassVar[Mapping[str, Any]] = MappingProxyType(
+        {"codec_pipeline.path": "zarrs.ZarrsCodecPipeline", "codec_pipeline.strict": True}
+    )
+
+    def capabilities(self) -> list[str]:
+        return [token for token in super().capabilities() if token not in NOT_CLAIMED]
