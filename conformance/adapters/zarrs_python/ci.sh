@@ -1,10 +1,6 @@
 #!/usr/bin/env bash
-# zarrs-python against the corpus: install the interop extra (zarrs and zarr pinned by constraints.txt),
-# then run every case with this adapter's expectations. Runs from any folder; idempotent.
+# zarrs-python against the corpus: the interop extra (zarrs and zarr pinned by constraints.txt), then every case.
 set -euo pipefail
-export PYTHONWARNINGS=${PYTHONWARNINGS:-ignore::UserWarning}  # setuptools' page-long notes, as in .ci/run
-cd "$(dirname "$0")/../../.."
-name=zarrs-python
+source "$(dirname "$0")/../ci-common.sh"
 .venv/bin/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[interop]'
-exec .venv/bin/zn5 run --impl "$name" \
-  --expectations conformance/adapters/zarrs_python/expectations.toml --report-dir "build/reports/$name"
+run_corpus zarrs-python zarrs_python
