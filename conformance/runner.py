@@ -783,18 +783,28 @@ def tree_changes(before: Mapping[str, str], after: Mapping[str, str]) -> list[st
     return changes
 
 
-def copy_case(case: Case, destination: Path) -> None:
-    """Copy a case folder without ``expected/``, its case.json without ``expect`` (PROTO-006)."""
-    shutil.copytree(
-        case.folder,
-        destination,
-        ignore=lambda folder, names: ["expected"] if Path(folder) == case.folder else [],
-        symlinks=True,
-    )
+def copy_case(case: Case, destination: Path) -> dict[str, str]:
+    """Copy a case folder without ``expected/``, its case.json without ``expect`` (PROTO-006).
+
+    Returns the copy's :func:`tree_digest`, computed from the bytes as they are copied (one pass).
+    """
+    digest: dict[str, str] = {}
+    for root, folders, files in os.walk(case.folder):
+        here = Path(root)
+        relative = here.relative_to(case.folder)
+        if relative == Path():
+            folders[:] = [name for name in folders if name != "expected"]
+            files = [name for name in files if name != "case.json"]
+        (destination / relative).mkdir(parents=True, exist_ok=True)
+        for name in files:
+            data = (here / name).read_bytes()
+            (destination / relative / name).write_bytes(data)
+            digest[(relative / name).as_posix()] = hashlib.sha256(data).hexdigest()
     redacted = protocol.withhold_expectation(dict(case.document))
-    (destination / "case.json").write_text(
-        json.dumps(redacted, indent=2, sort_keys=True) + "\n", encoding="utf-8"
-    )
+    text = (json.dumps(redacted, indent=2, sort_keys=True) + "\n").encode()
+    (destination / "case.json").write_bytes(text)
+    digest["case.json"] = hashlib.sha256(text).hexdigest()
+    return digest
 
 
 def _make_writable(function: Callable[..., Any], path: str, _error: Any) -> None:
@@ -943,9 +953,8 @@ class _Worker:
         assert self.connection is not None
         folder = runner.scratch / f"{seq:05d}"
         input, output = folder / "input", folder / "output"
-        copy_case(case, input)
+        before = copy_case(case, input)
         output.mkdir(parents=True)
-        before = tree_digest(input)
         message = protocol.run(seq, dict(case.document), input, output)
         begin = time.perf_counter()
         answer = self.connection.exchange(message, seq, runner.options.timeout)
