@@ -16,6 +16,10 @@ from typing import Any
 
 import pytest
 
+from zn5.conformance.canonical import describe_node
+from zn5.conformance.generate import spec_examples
+from zn5.conformance.protocol import validator
+from zn5.reference import open as open_node
 from zn5.reference.formats import dialect
 from zn5.reference.formats.dialect import Node
 from zn5.reference.model.node import ArrayModel, GroupModel
@@ -62,8 +66,17 @@ def classify(path: Path) -> Example:
     return Example(path, format_name, key)
 
 
+CORE_SUFFIX = ".core.json"
+"""A node in the core model as the spec states it, beside a marked example (spec_examples.py)."""
+
+
 def example_files() -> list[Path]:
-    return sorted(EXAMPLES.rglob("*.json"))
+    """The format documents among the examples (the core descriptions beside them excluded)."""
+    return sorted(path for path in EXAMPLES.rglob("*.json") if not path.name.endswith(CORE_SUFFIX))
+
+
+def core_files() -> list[Path]:
+    return sorted(EXAMPLES.rglob(f"*{CORE_SUFFIX}"))
 
 
 def strict_json(raw: bytes) -> Any:
@@ -142,7 +155,7 @@ def test_every_example_is_quoted_and_every_quote_exists() -> None:
     quoted: set[str] = set()
     for chapter in sorted(SPEC.rglob("*.md")):
         quoted.update(SNIPPET.findall(chapter.read_text(encoding="utf-8")))
-    examples = {path.relative_to(ROOT).as_posix() for path in example_files()}
+    examples = {path.relative_to(ROOT).as_posix() for path in [*example_files(), *core_files()]}
     assert sorted(quoted - examples) == []
     assert sorted(examples - quoted) == []
 
@@ -154,3 +167,25 @@ def test_examples_are_quoted_inside_json_code_blocks() -> None:
             if SNIPPET.search(line):
                 assert lines[number - 1].strip() == "```json", f"{chapter}:{number + 1}"
                 assert lines[number + 1].strip() == "```", f"{chapter}:{number + 1}"
+
+
+def test_every_marked_example_has_a_valid_core_description_that_the_reference_agrees_with() -> None:
+    marked = list(spec_examples.marked_examples(SPEC))
+    assert {item.example.with_name(item.example.name.split(".")[0] + CORE_SUFFIX) for item in marked} == set(
+        core_files()
+    )
+    for item in marked:
+        case = spec_examples.example_case(item)
+        assert case.expected_node is not None
+        assert not list(validator("node").iter_errors(case.expected_node)), case.id
+        assert case.store is not None
+        node = open_node(case.store, path=NODE)
+        assert describe_node(node.model) == case.expected_node, case.id
+
+
+def test_a_marker_without_an_example_below_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "chapter.md").write_text(
+        "# C\n\n<!-- zn5-case: CORE-NODE-001 -->\n\ntext\n", encoding="utf-8"
+    )
+    with pytest.raises(spec_examples.SpecExampleError, match="quotes no example file"):
+        list(spec_examples.marked_examples(tmp_path))
