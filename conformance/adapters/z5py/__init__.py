@@ -1,0 +1,430 @@
+"""The z5py adapter: Zarr v2, Zarr v3 and N5 through z5py's h5py-like API.
+
+Run it as ``python -m zn5.conformance.adapters.z5py``.
+
+What the adapter converts, and nothing else:
+
+* z5py tells Zarr from N5 by the suffix of the container's folder (or by Zarr metadata at its root).
+  The scratch store is called ``store``, so the adapter opens it through a symlink named
+  ``input.zarr`` or ``input.n5`` inside the output folder; the input is never changed.
+* z5py shows an N5 dataset with its axes reversed (C order). The adapter reverses the selection and
+  transposes what it reads, and reverses shape and chunks when it creates a dataset, so that results are
+  in N5's declared order (DESIGN.md section 3); for writes it hands z5py the transposed values.
+* z5py reads no stepped slices ("Nontrivial steps are not supported"): a selection with steps is read
+  as its enclosing contiguous box through z5py, then strided with NumPy.
+* The canonical node description becomes ``create_dataset``'s arguments (compression name and options,
+  fill value, separator, shards); z5py's groups, attributes and N5 datasets become canonical
+  descriptions. z5py exposes neither the fill value nor the chunk key separator of a Zarr array, so
+  metadata cases of Zarr arrays are skipped with that reason; what z5py cannot be asked to write
+  (big-endian, a separator its chunk key encoding does not use) is skipped too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import z5py
+
+from zn5.conformance.adapters import BaseAdapter, array_result, rejected, selection_key, skipped, zn5_version
+from zn5.conformance.canonical import decode_values, numpy_dtype, read_array_document
+from zn5.reference.model.dtype import DataType
+
+FORMATS = ("zarr2", "zarr3", "n5")
+SUFFIXES = {"zarr2": ".zarr", "zarr3": ".zarr", "n5": ".n5"}
+CAPABILITIES = (
+    "format:zarr2",
+    "format:zarr3",
+    "format:n5",
+    "op:read",
+    "op:metadata",
+    "op:write",
+    *(
+        f"codec:{name}"
+        for name in (
+            "bytes",
+            "n5.block",
+            "blosc",
+            "gzip",
+            "zstd",
+            "sharding_indexed",  # Zarr v3
+            "crc32c",  # the shard index checksum
+            "numcodecs.zlib",  # Zarr v2 "zlib"
+            "numcodecs.bz2",  # Zarr v2 "bz2", N5 "bzip2"
+            "numcodecs.lzma",  # N5 "xz"
+            "n5.lz4",  # N5 "lz4"
+        )
+    ),
+    *(f"dtype:{sign}int{bits}" for sign in ("", "u") for bits in (8, 16, 32, 64)),
+    "dtype:float32",
+    "dtype:float64",
+    *(f"chunk-key:{name}-{sep}" for name in ("default", "v2") for sep in ("dot", "slash")),
+    "feature:empty-axis",
+    "feature:n5-varlength-block",
+    "feature:undefined-fill",
+)
+FORMAT_GAPS: Mapping[tuple[str, str], str] = {
+    ("zarr3", "codec:numcodecs.zlib"): "z5py's Zarr v3 codecs are bytes, gzip, blosc, zstd and sharding only",
+    ("zarr3", "codec:numcodecs.bz2"): "z5py's Zarr v3 codecs are bytes, gzip, blosc, zstd and sharding only",
+    ("zarr2", "codec:numcodecs.lzma"): 'z5py has no Zarr v2 "lzma" compressor (xz only in N5)',
+}
+N5_RESERVED = ("dimensions", "blockSize", "dataType", "compression", "compressionType", "n5")
+SHUFFLES = ("noshuffle", "shuffle", "bitshuffle")
+
+
+def version(distribution: str) -> str:
+    """The installed version of a distribution."""
+    return metadata.version(distribution)
+
+
+# --- the library's errors -------------------------------------------------------------------------------
+
+
+def category(error: BaseException, phase: str) -> str:
+    """The protocol's error category of an exception z5py raised in ``phase``."""
+    text = str(error).lower()
+    if isinstance(error, KeyError | FileNotFoundError) or "does not exist" in text or "not found" in text:
+        return "not-found"
+    if "not supported" in text or "unsupported" in text or "invalid data type" in text:
+        return "unsupported"
+    if phase == "read" and isinstance(error, IndexError | ValueError) and "range" in text:
+        return "selection"
+    return "metadata" if phase == "open" else "chunk"
+
+
+def refusal(error: BaseException, phase: str) -> dict[str, Any]:
+    """The rejected reply for an exception of the library."""
+    return rejected(category(error, phase), phase, f"{type(error).__name__}: {error}")
+
+
+# --- opening and reading --------------------------------------------------------------------------------
+
+
+def container(store: Path, format: str, output: Path) -> Path:
+    """A path to ``store`` whose suffix tells z5py the format: a symlink inside ``output``."""
+    link = output / f"input{SUFFIXES[format]}"
+    if not link.is_symlink():
+        link.symlink_to(store.resolve(), target_is_directory=True)
+    return link
+
+
+def open_node(store: Path, node: str, format: str, output: Path) -> Any:
+    """The z5py Group or Dataset at ``node``, opened read-only."""
+    root = z5py.File(str(container(store, format, output)), "r", use_zarr_format=format != "n5")
+    return root[node] if node else root
+
+
+def split_steps(key: Any, shape: Sequence[int]) -> tuple[Any, Any]:
+    """A contiguous key z5py reads, and the NumPy key that strides its result to the asked selection."""
+    if key is ...:
+        return ..., ...
+    contiguous, strides = [], []
+    for item, size in zip(key, shape, strict=False):
+        if isinstance(item, slice) and item.step not in (None, 1):
+            start, stop, step = item.indices(size)
+            if step < 0:  # leave it to z5py, which refuses it
+                contiguous.append(item)
+                strides.append(slice(None))
+                continue
+            contiguous.append(slice(start, max(start, stop)))
+            strides.append(slice(None, None, step))
+        else:
+            contiguous.append(item)
+            if not isinstance(item, int):
+                strides.append(slice(None))
+    return tuple(contiguous), tuple(strides)
+
+
+def read_dataset(dataset: Any, selection: Any, format: str) -> np.ndarray[Any, Any]:
+    """The values of ``selection`` (in declared order) of a z5py dataset."""
+    reverse = format == "n5"
+    key = selection_key(selection)
+    if reverse and key is not ...:
+        key = tuple(reversed(key))
+    contiguous, strides = split_steps(key, dataset.shape)
+    values = np.asarray(dataset[contiguous])
+    if strides is not ...:
+        values = values[strides]
+    return np.ascontiguousarray(values.T if reverse else values)
+
+
+# --- canonical description -> z5py.create_dataset -------------------------------------------------------
+
+
+class CannotExpressError(Exception):
+    """The target asks for something z5py's create_dataset has no argument for."""
+
+
+def compression(codec: Mapping[str, Any] | None, format: str) -> tuple[str, dict[str, Any]]:
+    """z5py's compression name and options for a canonical bytes→bytes codec."""
+    if codec is None:
+        return "raw", {}
+    name, config = codec["name"], dict(codec["configuration"])
+    if name == "blosc":
+        options = {
+            "codec": config["cname"],
+            "level" if format == "zarr3" else "clevel": config["clevel"],
+            "shuffle": SHUFFLES.index(config["shuffle"]),
+            "blocksize": config.get("blocksize", 0),
+        }
+        return "blosc", options
+    if name == "zstd":
+        if config.get("checksum"):
+            raise CannotExpressError("z5py's zstd has no checksum option")
+        return "zstd", {"level": config["level"]}
+    simple = {"gzip": "gzip", "numcodecs.zlib": "zlib", "numcodecs.bz2": "bzip2"}
+    if name in simple:
+        return simple[name], {"level": config["level"]}
+    if name == "numcodecs.lzma" and format == "n5":
+        return "xz", {"level": config["preset"]}
+    raise CannotExpressError(f"z5py has no {format} compression for the codec {name}")
+
+
+def zarr_chain(codecs: Sequence[Mapping[str, Any]], format: str) -> tuple[str, dict[str, Any]]:
+    """The compression of a chain [bytes (little-endian), compressor?], which is all z5py writes."""
+    if not codecs or codecs[0]["name"] != "bytes" or len(codecs) > 2:
+        raise CannotExpressError("z5py writes only the chain bytes, then at most one compressor")
+    if codecs[0]["configuration"].get("endian", "little") != "little":
+        raise CannotExpressError("z5py writes little-endian only")
+    return compression(codecs[1] if len(codecs) == 2 else None, format)
+
+
+def n5_compression(block: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    """z5py's N5 compression for the n5.block codec."""
+    chain = block["configuration"]["compression"]
+    if not chain:
+        return "raw", {}
+    (codec,) = chain
+    if codec["name"] == "n5.lz4":
+        raise CannotExpressError("z5py's N5 lz4 takes no blockSize")
+    if codec["name"] == "numcodecs.zlib":
+        raise CannotExpressError("z5py's N5 gzip has no useZlib option")
+    name, options = compression(codec, "n5")
+    if name == "blosc":
+        options["nthreads"] = 1
+    return name, options
+
+
+def create_arguments(description: Mapping[str, Any], format: str) -> dict[str, Any]:
+    """``Group.create_dataset``'s keyword arguments for a canonical array description."""
+    dtype = numpy_dtype(description["data_type"])
+    shape = list(description["shape"])
+    chunks = list(description["chunk_grid"]["chunk_shape"])
+    codecs = list(description["codecs"])
+    encoding = description["chunk_key_encoding"]
+    fill = description["fill_value"]
+    arguments: dict[str, Any] = {"dtype": dtype}
+    if format == "n5":
+        name, options = n5_compression(codecs[0])
+        return {**arguments, "shape": shape[::-1], "chunks": chunks[::-1], "compression": name, **options}
+    if fill is None:
+        raise CannotExpressError("z5py cannot write an undefined (null) fill value")
+    arguments["fillvalue"] = np.frombuffer(bytes.fromhex(fill["hex"]), dtype=dtype, count=1)[0].item()
+    if format == "zarr2":
+        name, options = zarr_chain(codecs, format)
+        return {
+            **arguments,
+            "shape": shape,
+            "chunks": chunks,
+            "compression": name,
+            "dimension_separator": encoding["separator"],
+            **options,
+        }
+    separator = "." if encoding["name"] == "v2" else "/"
+    if encoding["separator"] != separator:
+        raise CannotExpressError(f"z5py's {encoding['name']} chunk key encoding always uses {separator!r}")
+    if description.get("dimension_names") is not None:
+        raise CannotExpressError("z5py writes no dimension names")
+    arguments.update(zarr_format=3, chunk_key_encoding=encoding["name"])
+    if len(codecs) == 1 and codecs[0]["name"] == "sharding_indexed":
+        sharding = codecs[0]["configuration"]
+        name, options = zarr_chain(sharding["codecs"], format)
+        return {
+            **arguments,
+            "shape": shape,
+            "chunks": list(sharding["chunk_shape"]),
+            "shards": chunks,
+            "compression": name,
+            **options,
+        }
+    name, options = zarr_chain(codecs, format)
+    return {**arguments, "shape": shape, "chunks": chunks, "compression": name, **options}
+
+
+# --- z5py -> canonical description ----------------------------------------------------------------------
+
+
+def fill_zero(dtype: np.dtype[Any]) -> dict[str, str]:
+    """N5 has no fill value: missing blocks read as zero."""
+    return {"hex": bytes(dtype.itemsize).hex()}
+
+
+def canonical_n5_compression(name: str, options: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The n5.block compression chain of z5py's compression name and options of an N5 dataset."""
+    if name == "raw":
+        return []
+    if name == "gzip":
+        level = options.get("level", -1)
+        return [{"name": "gzip", "configuration": {"level": 6 if level == -1 else level}}]
+    if name == "zlib":
+        return [{"name": "numcodecs.zlib", "configuration": {"level": options.get("level", 6)}}]
+    if name == "bzip2":
+        return [{"name": "numcodecs.bz2", "configuration": {"level": options.get("level", 9)}}]
+    if name == "xz":
+        preset = options.get("level", 6)
+        config = {"format": 1, "check": -1, "preset": preset, "filters": None}
+        return [{"name": "numcodecs.lzma", "configuration": config}]
+    if name == "zstd":
+        return [{"name": "zstd", "configuration": {"level": options.get("level", 3), "checksum": False}}]
+    if name == "blosc":
+        config = {
+            "cname": options["codec"],
+            "clevel": options["clevel"],
+            "shuffle": SHUFFLES[options["shuffle"]],
+            "typesize": 1,
+            "blocksize": options.get("blocksize", 0),
+        }
+        return [{"name": "blosc", "configuration": config}]
+    return [{"name": name, "configuration": dict(options)}]
+
+
+def describe_n5_dataset(dataset: Any) -> dict[str, Any]:
+    """The canonical description of an N5 dataset as z5py shows it (axes reversed back)."""
+    dtype = np.dtype(dataset.dtype)
+    chain = canonical_n5_compression(dataset.compression, dataset.compression_opts)
+    return {
+        "node_type": "array",
+        "shape": list(dataset.shape)[::-1],
+        "data_type": DataType.of(dtype).name,
+        "chunk_grid": {"name": "regular", "chunk_shape": list(dataset.chunks)[::-1]},
+        "chunk_key_encoding": {"name": "v2", "separator": "/"},
+        "fill_value": fill_zero(dtype),
+        "codecs": [{"name": "n5.block", "configuration": {"compression": chain}}],
+        "dimension_names": None,
+        "attributes": {k: v for k, v in dict(dataset.attrs).items() if k not in N5_RESERVED},
+    }
+
+
+class Z5pyAdapter(BaseAdapter):
+    """z5py on Zarr v2, Zarr v3 and N5."""
+
+    def __init__(self) -> None:
+        self.implementation = {
+            "name": "z5py",
+            "version": version("z5py"),
+            "language": "c++",
+            "homepage": "https://github.com/constantinpape/z5",
+        }
+        self.adapter_version = zn5_version()
+
+    def capabilities(self) -> list[str]:
+        return list(CAPABILITIES)
+
+    def run_case(self, case: dict[str, Any], input: Path, output: Path) -> dict[str, Any]:
+        operation = case["operation"]
+        format = operation["target"]["format"] if operation["op"] == "write" else case["format"]
+        for token in case.get("requires", ()):
+            if (format, token) in FORMAT_GAPS:
+                return skipped(FORMAT_GAPS[format, token])
+        if operation["op"] == "write":
+            return self._write(case, input, output)
+        if operation["op"] == "metadata":
+            return self._metadata(case, input, output)
+        if "stores" in case["input"]:
+            return self._equivalence(case, input, output)
+        return self._read(case, input, output)
+
+    def _read_values(self, store: Path, node: str, format: str, selection: Any, output: Path) -> Any:
+        """The values read, or the refusal reply."""
+        phase = "open"
+        try:
+            dataset = open_node(store, node, format, output)
+            if not isinstance(dataset, z5py.Dataset):
+                raise KeyError(f"/{node} is a group, not a dataset")
+            phase = "read"
+            return read_dataset(dataset, selection, format)
+        except Exception as error:
+            return refusal(error, phase)
+
+    def _read(self, case: dict[str, Any], input: Path, output: Path) -> dict[str, Any]:
+        values = self._read_values(
+            input / case["input"]["store"],
+            case["input"].get("node", ""),
+            case["format"],
+            case["operation"].get("selection"),
+            output,
+        )
+        if isinstance(values, dict):
+            return values
+        return array_result(values, output, DataType.of(values.dtype).name)
+
+    def _equivalence(self, case: dict[str, Any], input: Path, output: Path) -> dict[str, Any]:
+        arrays = {}
+        for format_name, folder in sorted(case["input"]["stores"].items()):
+            if format_name not in FORMATS:
+                continue
+            work = output / f"work-{format_name}"
+            work.mkdir()
+            values = self._read_values(
+                input / folder,
+                case["input"].get("node", ""),
+                format_name,
+                case["operation"].get("selection"),
+                work,
+            )
+            if isinstance(values, dict):
+                return values
+            array_result(values, output, DataType.of(values.dtype).name, format_name)
+            arrays[format_name] = f"{format_name}/array.json"
+        return {"status": "ok", "result": {"arrays": arrays}}
+
+    def _metadata(self, case: dict[str, Any], input: Path, output: Path) -> dict[str, Any]:
+        format = case["format"]
+        try:
+            node = open_node(input / case["input"]["store"], case["input"].get("node", ""), format, output)
+        except Exception as error:
+            return refusal(error, "open")
+        if isinstance(node, z5py.Dataset):
+            if format != "n5":
+                return skipped(
+                    "z5py exposes neither the fill value nor the chunk key separator of a Zarr array"
+                )
+            return {"status": "ok", "result": {"node": describe_n5_dataset(node)}}
+        attributes = dict(node.attrs)
+        if format == "n5":
+            attributes = {k: v for k, v in attributes.items() if k not in N5_RESERVED}
+        return {"status": "ok", "result": {"node": {"node_type": "group", "attributes": attributes}}}
+
+    def _write(self, case: dict[str, Any], input: Path, output: Path) -> dict[str, Any]:
+        target = case["operation"]["target"]
+        description = target["metadata"]
+        format = target["format"]
+        name = f"store{SUFFIXES[format]}"
+        file_arguments: dict[str, Any] = {"zarr_format": 3} if format == "zarr3" else {}
+        arguments: dict[str, Any] | None = None
+        if description["node_type"] == "array":
+            try:
+                arguments = create_arguments(description, format)
+            except CannotExpressError as reason:
+                return skipped(f"{reason} (z5py {version('z5py')}); the case asks for it")
+            for key in ("dimension_separator", "zarr_format"):  # arguments of z5py.File, not of the dataset
+                if key in arguments:
+                    file_arguments[key] = arguments.pop(key)
+        try:
+            root = z5py.File(str(output / name), "w", use_zarr_format=format != "n5", **file_arguments)
+            if arguments is None:
+                group = root.require_group(target["node"]) if target["node"] else root
+                group.attrs.update(description["attributes"])
+                return {"status": "ok", "result": {"store": name}}
+            document, raw = read_array_document(input / case["input"]["array"])
+            values = decode_values(document, raw)
+            dataset = root.create_dataset(target["node"], **arguments)
+            dataset[...] = np.ascontiguousarray(values.T if format == "n5" else values)
+            if description["attributes"]:
+                dataset.attrs.update(description["attributes"])
+        except Exception as error:
+            return refusal(error, "write")
+        return {"status": "ok", "result": {"store": name}}
