@@ -11,8 +11,11 @@ folder. ``codebase`` names the code that parses metadata and assembles chunks, a
 share no name (DECISIONS.md section 6: zarrs-python, whose metadata zarr-python 3 parses and whose
 chunks the zarrs crate assembles, is ``["zarr-python-3", "zarrs"]``; zarr-python 2 and 3 are two).
 
-This module is also the small kit for writing a Python adapter: subclass :class:`BaseAdapter`, implement
-:meth:`BaseAdapter.run_case`, and call :func:`serve`.
+This module is also the small kit for writing a Python adapter: subclass :class:`BaseAdapter`, say who
+the library is and what it claims (class attributes), implement the hooks that drive it (open, read,
+describe, write, error category), and call :func:`serve`. The kit does the protocol's glue: the hello
+reply, the dispatch of a case on its operation, the per-format gaps, the equivalence loop over stores, the
+selection key, the phase of a refusal, and the result files.
 """
 
 from __future__ import annotations
@@ -21,16 +24,19 @@ import json
 import os
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Any, BinaryIO, Protocol
+from types import MappingProxyType
+from typing import Any, BinaryIO, ClassVar, Protocol
 
 import numpy as np
 
-from zn5.conformance.canonical import write_array
+from zn5.conformance.canonical import decode_values, read_array_document, write_array
 from zn5.conformance.protocol import PROTOCOL_VERSION, encode
+from zn5.reference.model.dtype import DataType
 
 ADAPTERS_DIR = Path(__file__).resolve().parent
 
@@ -89,6 +95,18 @@ def registered(root: Path = ADAPTERS_DIR) -> dict[str, Registration]:
     return found
 
 
+Reply = dict[str, Any]
+"""A run reply without its ``seq``."""
+
+INTEGER_DTYPES = tuple(f"dtype:{sign}int{bits}" for sign in ("", "u") for bits in (8, 16, 32, 64))
+RAW_DTYPES = tuple(f"dtype:r{bits}" for bits in (8, 16, 24, 32, 64))
+CHUNK_KEYS = tuple(f"chunk-key:{name}-{sep}" for name in ("default", "v2") for sep in ("dot", "slash"))
+BLOSC_SHUFFLES = ("noshuffle", "shuffle", "bitshuffle")
+"""Blosc's shuffles, by the number Zarr v2 and N5 give them."""
+N5_RESERVED = ("dimensions", "blockSize", "dataType", "compression", "compressionType", "n5")
+"""The keys of an N5 ``attributes.json`` that are metadata, not user attributes."""
+
+
 def selection_key(selection: Sequence[int | Sequence[int]] | None) -> Any:
     """The NumPy-style key of a case selection: an integer index, or [start, stop, step] per axis."""
     if selection is None:
@@ -96,13 +114,13 @@ def selection_key(selection: Sequence[int | Sequence[int]] | None) -> Any:
     return tuple(item if isinstance(item, int) else slice(*item) for item in selection)
 
 
-def array_result(values: Any, output: Path, data_type: str, name: str = "") -> dict[str, Any]:
+def array_result(values: Any, output: Path, data_type: str, name: str = "") -> Reply:
     """Write ``values`` as ``array.json`` (in ``output/name``); the ok reply that names it."""
     write_array(np.asarray(values), output / name if name else output, data_type)
     return {"status": "ok", "result": {"array": f"{name}/array.json" if name else "array.json"}}
 
 
-def rejected(category: str, phase: str, message: str, requirement: str | None = None) -> dict[str, Any]:
+def rejected(category: str, phase: str, message: str, requirement: str | None = None) -> Reply:
     """The reply for an input the implementation refused."""
     error = {"category": category, "phase": phase, "message": message}
     if requirement:
@@ -110,35 +128,244 @@ def rejected(category: str, phase: str, message: str, requirement: str | None = 
     return {"status": "rejected", "error": error}
 
 
-def skipped(reason: str) -> dict[str, Any]:
+def skipped(reason: str) -> Reply:
     """The reply for a case the adapter cannot run."""
     return {"status": "skipped", "reason": reason}
 
 
-class BaseAdapter:
-    """The protocol side of a Python adapter; subclasses supply who they are and :meth:`run_case`."""
+def fill_element(fill: Mapping[str, str] | None, dtype: np.dtype[Any]) -> Any:
+    """The element of a canonical fill value (``{"hex": …}``, little-endian bytes), or None when undefined."""
+    if fill is None:
+        return None
+    return np.frombuffer(bytes.fromhex(fill["hex"]), dtype=dtype, count=1)[0]
 
-    implementation: dict[str, str]
-    adapter_version: str
+
+def fill_json(value: Any, dtype: np.dtype[Any]) -> dict[str, str] | None:
+    """The canonical fill value of an element of ``dtype``: its little-endian bytes in hex."""
+    if value is None:
+        return None
+    little = dtype if dtype.byteorder == "|" else dtype.newbyteorder("<")
+    return {"hex": np.asarray(value, dtype=dtype).astype(little).tobytes().hex()}
+
+
+def v3_codec(codec: Mapping[str, Any]) -> dict[str, Any]:
+    """A Zarr v3 codec object with its configuration always present (a shard's inner codecs too)."""
+    configuration = dict(codec.get("configuration", {}))
+    if codec["name"] == "sharding_indexed":
+        for member in ("codecs", "index_codecs"):
+            if member in configuration:
+                configuration[member] = [v3_codec(inner) for inner in configuration[member]]
+    return {"name": codec["name"], "configuration": configuration}
+
+
+class CannotRunError(Exception):
+    """Raised by an adapter's hook when the library cannot run the case; the message is the reason."""
+
+
+class BaseAdapter:
+    """The protocol side of a Python adapter; a subclass says only what is its library's.
+
+    Who: :attr:`name`, :attr:`distribution`, :attr:`language`, :attr:`homepage`. What it claims:
+    :attr:`formats`, :attr:`operations`, :attr:`claims` and :attr:`format_gaps`. How: the hooks
+    :meth:`open_array` and :meth:`read` (read and equivalence cases), :meth:`open_node` and
+    :meth:`describe` (metadata cases), :meth:`plan_write`, :meth:`write_group` and :meth:`write_array`
+    (write cases), and :meth:`category` (refusals). Reject cases are read or metadata cases whose input
+    the library refuses; :meth:`session` sets the library up around each case.
+
+    A hook raises :class:`CannotRunError` for what the library cannot do. An exception of
+    :attr:`library_errors` raised while opening, reading or writing is the library refusing the input;
+    any other exception is the adapter's own failure (an adapter-error reply).
+    """
+
+    name: ClassVar[str]
+    """The implementation's name in the hello reply."""
+    distribution: ClassVar[str]
+    """The installed distribution whose version is the implementation's."""
+    language: ClassVar[str] = "python"
+    homepage: ClassVar[str] = ""
+    formats: ClassVar[tuple[str, ...]] = ()
+    """The store formats it reads and writes (``zarr2``, ``zarr3``, ``n5``)."""
+    operations: ClassVar[tuple[str, ...]] = ("read", "metadata", "write")
+    claims: ClassVar[tuple[str, ...]] = ()
+    """Its other capability tokens (codecs, data types, chunk keys, features)."""
+    format_gaps: ClassVar[Mapping[tuple[str, str], str]] = MappingProxyType({})
+    """(format, token) -> why: a claimed token it does not honour in that format; such cases are skipped."""
+    library_errors: ClassVar[tuple[type[Exception], ...]] = (Exception,)
+    """The exceptions that are the library refusing an input."""
+
+    # --- who and what ---------------------------------------------------------------------------------
+
+    def version(self) -> str:
+        """The implementation's version: the installed version of :attr:`distribution`."""
+        return metadata.version(self.distribution)
 
     def capabilities(self) -> list[str]:
-        """The capability tokens the implementation supports."""
+        """The capability tokens the implementation supports: its formats, operations and claims."""
+        return [
+            *(f"format:{name}" for name in self.formats),
+            *(f"op:{op}" for op in self.operations),
+            *self.claims,
+        ]
+
+    def hello(self) -> Reply:
+        """The hello reply."""
+        implementation = {"name": self.name, "version": self.version(), "language": self.language}
+        if self.homepage:
+            implementation["homepage"] = self.homepage
+        return {
+            "protocol": PROTOCOL_VERSION,
+            "implementation": implementation,
+            "adapter": {"version": zn5_version()},
+            "capabilities": sorted(set(self.capabilities())),
+        }
+
+    # --- the hooks ------------------------------------------------------------------------------------
+
+    def session(self) -> AbstractContextManager[object]:
+        """The library set up for one case (default: nothing to set up)."""
+        return nullcontext()
+
+    def open_array(self, store: Path, node: str, format: str, scratch: Path) -> Any:
+        """The array at ``node`` of the store in folder ``store``, opened for reading.
+
+        ``scratch`` is a folder for the adapter's own files: the output folder, or for one store of an
+        equivalence case a subfolder of it that does not exist yet.
+        """
         raise NotImplementedError
 
-    def run_case(self, case: dict[str, Any], input: Path, output: Path) -> dict[str, Any]:
-        """The reply (without seq) for one case."""
+    def read(self, array: Any, key: Any, format: str) -> Any:
+        """The values of ``key`` (see :func:`selection_key`) in canonical axis order (default: array[key])."""
+        return array[key]
+
+    def data_type(self, array: Any, values: np.ndarray[Any, Any]) -> str:
+        """The canonical data type of values read from ``array`` (default: their NumPy dtype's)."""
+        return DataType.of(values.dtype).name
+
+    def open_node(self, store: Path, node: str, format: str, scratch: Path) -> Any:
+        """The array or group at ``node``, opened to describe it (arguments as :meth:`open_array`'s)."""
         raise NotImplementedError
+
+    def describe(self, node: Any, format: str) -> dict[str, Any]:
+        """The canonical description of a node :meth:`open_node` opened."""
+        raise NotImplementedError
+
+    def plan_write(self, target: Mapping[str, Any]) -> Any:
+        """A write target in the library's terms, before anything is written (default: None).
+
+        Conversion only: an exception here is the adapter's own, never a refusal.
+        """
+        return None
+
+    def write_group(self, store: Path, target: Mapping[str, Any], plan: Any) -> None:
+        """Create the group ``target`` describes in a new store at ``store``."""
+        raise NotImplementedError
+
+    def write_array(
+        self, store: Path, target: Mapping[str, Any], plan: Any, values: np.ndarray[Any, Any]
+    ) -> None:
+        """Create the array ``target`` describes, holding ``values``, in a new store at ``store``."""
+        raise NotImplementedError
+
+    def store_name(self, format: str) -> str:
+        """The folder, in the output folder, that a write case's store goes to."""
+        return "store"
+
+    def category(self, error: Exception, phase: str) -> str:
+        """The protocol's error category of a library error raised in ``phase``."""
+        raise NotImplementedError
+
+    def refusal(self, error: Exception, phase: str) -> Reply:
+        """The rejected reply for a library error raised in ``phase`` (open, read or write)."""
+        return rejected(self.category(error, phase), phase, f"{type(error).__name__}: {error}")
+
+    # --- the glue -------------------------------------------------------------------------------------
+
+    def run_case(self, case: dict[str, Any], input: Path, output: Path) -> Reply:
+        """The reply (without seq) for one case, inside :meth:`session`; CannotRunError becomes skipped."""
+        with self.session():
+            try:
+                return self._run(case, input, output)
+            except CannotRunError as reason:
+                return skipped(str(reason))
+
+    def _run(self, case: dict[str, Any], input: Path, output: Path) -> Reply:
+        """Dispatch a case on its operation: write, metadata, or read (of one store or of several)."""
+        operation, where = case["operation"], case["input"]
+        format = operation["target"]["format"] if operation["op"] == "write" else case["format"]
+        for token in case.get("requires", ()):
+            if (format, token) in self.format_gaps:
+                raise CannotRunError(self.format_gaps[format, token])
+        if operation["op"] == "write":
+            return self._write(operation["target"], input, where, output)
+        node, selection = where.get("node", ""), operation.get("selection")
+        if operation["op"] == "metadata":
+            return self._metadata(input / where["store"], node, format, output)
+        if "stores" in where:
+            stores = {
+                name: input / folder for name, folder in where["stores"].items() if name in self.formats
+            }
+            return self._equivalence(stores, node, selection, output)
+        return self._read(input / where["store"], node, format, selection, output)
+
+    def _read(
+        self, store: Path, node: str, format: str, selection: Any, output: Path, name: str = ""
+    ) -> Reply:
+        """Read ``selection`` into ``output/name``; the refusal when the library refuses."""
+        phase = "open"
+        try:
+            array = self.open_array(store, node, format, output / f"work-{name}" if name else output)
+            phase = "read"
+            values = self.read(array, selection_key(selection), format)
+        except CannotRunError:
+            raise
+        except self.library_errors as error:
+            return self.refusal(error, phase)
+        values = np.asarray(values)
+        return array_result(values, output, self.data_type(array, values), name)
+
+    def _equivalence(self, stores: Mapping[str, Path], node: str, selection: Any, output: Path) -> Reply:
+        """Read each store (by format) into ``output/<format>``; the first refusal is the reply."""
+        arrays = {}
+        for format, store in sorted(stores.items()):
+            reply = self._read(store, node, format, selection, output, format)
+            if reply["status"] != "ok":
+                return reply
+            arrays[format] = reply["result"]["array"]
+        return {"status": "ok", "result": {"arrays": arrays}}
+
+    def _metadata(self, store: Path, node: str, format: str, output: Path) -> Reply:
+        """Describe the node; the refusal when the library refuses to open it."""
+        try:
+            opened = self.open_node(store, node, format, output)
+        except CannotRunError:
+            raise
+        except self.library_errors as error:
+            return self.refusal(error, "open")
+        return {"status": "ok", "result": {"node": self.describe(opened, format)}}
+
+    def _write(self, target: Mapping[str, Any], input: Path, where: Mapping[str, Any], output: Path) -> Reply:
+        """Write the target's store into ``output``; the refusal when the library refuses."""
+        plan = self.plan_write(target)
+        values = None
+        if target["metadata"]["node_type"] != "group":
+            values = decode_values(*read_array_document(input / where["array"]))
+        name = self.store_name(target["format"])
+        try:
+            if values is None:
+                self.write_group(output / name, target, plan)
+            else:
+                self.write_array(output / name, target, plan, values)
+        except CannotRunError:
+            raise
+        except self.library_errors as error:
+            return self.refusal(error, "write")
+        return {"status": "ok", "result": {"store": name}}
 
     def handle(self, message: dict[str, Any]) -> dict[str, Any] | None:
         """Answer one message; a run whose glue raises becomes an adapter error, never a lost reply."""
         command = message.get("cmd")
         if command == "hello":
-            return {
-                "protocol": PROTOCOL_VERSION,
-                "implementation": dict(self.implementation),
-                "adapter": {"version": self.adapter_version},
-                "capabilities": sorted(set(self.capabilities())),
-            }
+            return self.hello()
         if command == "run":
             seq = message["seq"]
             try:

@@ -22,31 +22,30 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from importlib import metadata
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import tensorstore as ts
 
-from zn5.conformance.adapters import BaseAdapter, array_result, rejected, selection_key, skipped, zn5_version
-from zn5.conformance.canonical import decode_values, numpy_dtype, read_array_document
+from zn5.conformance.adapters import (
+    BLOSC_SHUFFLES,
+    CHUNK_KEYS,
+    INTEGER_DTYPES,
+    N5_RESERVED,
+    RAW_DTYPES,
+    BaseAdapter,
+    CannotRunError,
+    fill_element,
+    fill_json,
+    v3_codec,
+)
+from zn5.conformance.canonical import numpy_dtype
 from zn5.reference.model.dtype import DataType
 
-
-def version(distribution: str) -> str:
-    """The installed version of a distribution."""
-    return metadata.version(distribution)
-
-
 DRIVERS = {"zarr2": "zarr", "zarr3": "zarr3", "n5": "n5"}
-CAPABILITIES = (
-    "format:zarr2",
-    "format:zarr3",
-    "format:n5",
-    "op:read",
-    "op:metadata",
-    "op:write",
+CLAIMS = (
     *(
         f"codec:{name}"
         for name in (
@@ -63,11 +62,11 @@ CAPABILITIES = (
             "numcodecs.lzma",  # N5 "xz" only
         )
     ),
-    *(f"dtype:{sign}int{bits}" for sign in ("", "u") for bits in (8, 16, 32, 64)),
+    *INTEGER_DTYPES,
     *(f"dtype:{name}" for name in ("bool", "float16", "float32", "float64", "complex64", "complex128")),
-    *(f"dtype:r{bits}" for bits in (8, 16, 24, 32, 64)),
+    *RAW_DTYPES,
     "dtype:fixed_length_bytes",  # Zarr v2 "|S<n>"
-    *(f"chunk-key:{name}-{sep}" for name in ("default", "v2") for sep in ("dot", "slash")),
+    *CHUNK_KEYS,
     "feature:empty-axis",
     "feature:implicit-group",
     "feature:nested-sharding",
@@ -88,32 +87,11 @@ RAW_VALUES = (
     "array of zero-size void elements (its 'byte' type is numpy.dtype('V')) along an extra axis of N/8: "
     "the values cannot be read from Python"
 )
-N5_RESERVED = ("dimensions", "blockSize", "dataType", "compression", "compressionType", "n5")
-N5_SHUFFLES = ("noshuffle", "shuffle", "bitshuffle")
 CATEGORY_PATTERNS = (  # tensorstore raises ValueError for most problems; its message names the status
     ("not-found", re.compile(r"NOT_FOUND|not found", re.IGNORECASE)),
     ("unsupported", re.compile(r"not registered|not supported|unsupported|UNIMPLEMENTED", re.IGNORECASE)),
     ("selection", re.compile(r"OUT_OF_RANGE|out of bounds|outside", re.IGNORECASE)),
 )
-
-
-# --- the library's errors -------------------------------------------------------------------------------
-
-
-def category(error: BaseException, phase: str) -> str:
-    """The protocol's error category of an error tensorstore raised in ``phase``."""
-    if isinstance(error, IndexError):
-        return "selection"
-    text = str(error)
-    for name, pattern in CATEGORY_PATTERNS:
-        if pattern.search(text) and (name != "selection" or phase == "read"):
-            return name
-    return "metadata" if phase == "open" else "chunk"
-
-
-def refusal(error: BaseException, phase: str) -> dict[str, Any]:
-    """The rejected reply for an error of the library."""
-    return rejected(category(error, phase), phase, f"{type(error).__name__}: {error}")
 
 
 # --- opening --------------------------------------------------------------------------------------------
@@ -130,21 +108,13 @@ def open_array(folder: Path, node: str, format: str) -> Any:
     return ts.open(spec(folder, node, format), open=True, read=True).result()
 
 
-def read_values(array: Any, selection: Any) -> np.ndarray[Any, Any]:
-    """The values of ``selection`` (NumPy-style indexing, with steps and integer indices)."""
-    key = selection_key(selection)
+def read_values(array: Any, key: Any) -> np.ndarray[Any, Any]:
+    """The values of ``key`` (NumPy-style indexing, with steps and integer indices)."""
     view = array if key is ... else array[key]
     return np.asarray(view.read().result())
 
 
 # --- canonical description -> tensorstore metadata ------------------------------------------------------
-
-
-def fill_scalar(fill: Mapping[str, str] | None, dtype: np.dtype[Any]) -> Any:
-    """The fill element of a canonical ``{"hex": …}`` fill value, or None when undefined."""
-    if fill is None:
-        return None
-    return np.frombuffer(bytes.fromhex(fill["hex"]), dtype=dtype, count=1)[0]
 
 
 def v2_compressor(codec: Mapping[str, Any]) -> dict[str, Any]:
@@ -153,7 +123,7 @@ def v2_compressor(codec: Mapping[str, Any]) -> dict[str, Any]:
     config = dict(codec["configuration"])
     if codec["name"] == "blosc":  # Zarr v2's blosc has no typesize and numbers its shuffles
         config.pop("typesize", None)
-        config["shuffle"] = N5_SHUFFLES.index(config["shuffle"])
+        config["shuffle"] = BLOSC_SHUFFLES.index(config["shuffle"])
     if codec["name"] not in ids:  # let tensorstore refuse what it has no compressor for
         return {"id": codec["name"], **config}
     return {"id": ids[codec["name"]], **config}
@@ -226,7 +196,7 @@ def n5_compression(compression: list[Mapping[str, Any]]) -> dict[str, Any]:
             "type": "blosc",
             "cname": config["cname"],
             "clevel": config["clevel"],
-            "shuffle": N5_SHUFFLES.index(config["shuffle"]),
+            "shuffle": BLOSC_SHUFFLES.index(config["shuffle"]),
             "blocksize": config.get("blocksize", 0),
         }
     if name == "n5.lz4":
@@ -249,24 +219,6 @@ def n5_metadata(description: Mapping[str, Any]) -> dict[str, Any]:
 # --- tensorstore metadata -> canonical description ------------------------------------------------------
 
 
-def fill_hex(value: Any, dtype: np.dtype[Any]) -> dict[str, str] | None:
-    """The canonical fill value: the element's little-endian bytes in hex."""
-    if value is None:
-        return None
-    little = dtype if dtype.byteorder == "|" else dtype.newbyteorder("<")
-    return {"hex": np.asarray(value, dtype=dtype).astype(little).tobytes().hex()}
-
-
-def with_configuration(codec: Mapping[str, Any]) -> dict[str, Any]:
-    """A Zarr v3 codec object with its configuration always present (nested ones too)."""
-    configuration = dict(codec.get("configuration", {}))
-    if codec["name"] == "sharding_indexed":
-        for member in ("codecs", "index_codecs"):
-            if member in configuration:
-                configuration[member] = [with_configuration(inner) for inner in configuration[member]]
-    return {"name": codec["name"], "configuration": configuration}
-
-
 def describe_zarr3(document: Mapping[str, Any], dtype: np.dtype[Any], fill: Any) -> dict[str, Any]:
     """The canonical description of the zarr.json tensorstore exposes."""
     encoding = document["chunk_key_encoding"]
@@ -284,8 +236,8 @@ def describe_zarr3(document: Mapping[str, Any], dtype: np.dtype[Any], fill: Any)
             "name": encoding["name"],
             "separator": encoding.get("configuration", {}).get("separator", default_separator),
         },
-        "fill_value": fill_hex(fill, dtype),
-        "codecs": [with_configuration(codec) for codec in document["codecs"]],
+        "fill_value": fill_json(fill, dtype),
+        "codecs": [v3_codec(codec) for codec in document["codecs"]],
         "dimension_names": None if names is None else list(names),
         "attributes": dict(document.get("attributes", {})),
     }
@@ -319,7 +271,7 @@ def canonical_n5_compression(compression: Mapping[str, Any]) -> list[dict[str, A
                 "configuration": {
                     "cname": compression["cname"],
                     "clevel": compression["clevel"],
-                    "shuffle": N5_SHUFFLES[compression["shuffle"]],
+                    "shuffle": BLOSC_SHUFFLES[compression["shuffle"]],
                     "typesize": compression.get("typesize", 1),
                     "blocksize": compression.get("blocksize", 0),
                 },
@@ -336,7 +288,7 @@ def describe_n5(document: Mapping[str, Any], dtype: np.dtype[Any]) -> dict[str, 
         "data_type": DataType.of(dtype).name,
         "chunk_grid": {"name": "regular", "chunk_shape": list(document["blockSize"])},
         "chunk_key_encoding": {"name": "v2", "separator": "/"},
-        "fill_value": fill_hex(0, dtype),
+        "fill_value": fill_json(0, dtype),
         "codecs": [
             {
                 "name": "n5.block",
@@ -351,118 +303,76 @@ def describe_n5(document: Mapping[str, Any], dtype: np.dtype[Any]) -> dict[str, 
 class TensorstoreAdapter(BaseAdapter):
     """tensorstore on Zarr v2, Zarr v3 and N5 arrays."""
 
-    def __init__(self) -> None:
-        self.implementation = {
-            "name": "tensorstore",
-            "version": version("tensorstore"),
-            "language": "c++",
-            "homepage": "https://github.com/google/tensorstore",
-        }
-        self.adapter_version = zn5_version()
+    name = "tensorstore"
+    distribution = "tensorstore"
+    language = "c++"
+    homepage = "https://github.com/google/tensorstore"
+    formats = tuple(DRIVERS)
+    claims = CLAIMS
+    format_gaps = FORMAT_GAPS
 
-    def capabilities(self) -> list[str]:
-        return list(CAPABILITIES)
+    def open_array(self, store: Path, node: str, format: str, scratch: Path) -> Any:
+        return open_array(store, node, format)
 
-    def run_case(self, case: dict[str, Any], input: Path, output: Path) -> dict[str, Any]:
-        operation = case["operation"]
-        format = operation["target"]["format"] if operation["op"] == "write" else case["format"]
-        for token in case.get("requires", ()):
-            if (format, token) in FORMAT_GAPS:
-                return skipped(FORMAT_GAPS[format, token])
-        if operation["op"] == "write":
-            return self._write(case, input, output)
-        if operation["op"] == "metadata":
-            return self._metadata(case, input)
-        if "stores" in case["input"]:
-            return self._equivalence(case, input, output)
-        return self._read(case, input, output)
-
-    def _read_values(self, folder: Path, node: str, format: str, selection: Any) -> Any:
-        """The values read, or the refusal reply."""
-        phase = "open"
-        try:
-            array = open_array(folder, node, format)
-            phase = "read"
-            values = read_values(array, selection)
-        except Exception as error:
-            return refusal(error, phase)
+    def read(self, array: Any, key: Any, format: str) -> Any:
+        values = read_values(array, key)
         if values.dtype.itemsize == 0:
-            return skipped(RAW_VALUES)
+            raise CannotRunError(RAW_VALUES)
         return values
 
-    def _read(self, case: dict[str, Any], input: Path, output: Path) -> dict[str, Any]:
-        values = self._read_values(
-            input / case["input"]["store"],
-            case["input"].get("node", ""),
-            case["format"],
-            case["operation"].get("selection"),
-        )
-        if isinstance(values, dict):
-            return values
-        return array_result(values, output, DataType.of(values.dtype).name)
-
-    def _equivalence(self, case: dict[str, Any], input: Path, output: Path) -> dict[str, Any]:
-        arrays = {}
-        for format_name, folder in sorted(case["input"]["stores"].items()):
-            if format_name not in DRIVERS:
-                continue
-            values = self._read_values(
-                input / folder, case["input"].get("node", ""), format_name, case["operation"].get("selection")
-            )
-            if isinstance(values, dict):
-                return values
-            array_result(values, output, DataType.of(values.dtype).name, format_name)
-            arrays[format_name] = f"{format_name}/array.json"
-        return {"status": "ok", "result": {"arrays": arrays}}
-
-    def _metadata(self, case: dict[str, Any], input: Path) -> dict[str, Any]:
-        format = case["format"]
+    def open_node(self, store: Path, node: str, format: str, scratch: Path) -> Any:
         if format == "zarr2":
-            return skipped("tensorstore exposes no Zarr v2 attributes (.zattrs) and has no group API")
-        folder, node = input / case["input"]["store"], case["input"].get("node", "")
+            raise CannotRunError("tensorstore exposes no Zarr v2 attributes (.zattrs) and has no group API")
         try:
-            array = open_array(folder, node, format)
-        except Exception as error:
-            if not _has_array_document(folder / node, format):
-                return skipped(f"tensorstore has no group API; /{node} is no array")
-            return refusal(error, "open")
-        document = array.spec().to_json()["metadata"]
-        dtype = np.dtype(array.dtype.numpy_dtype)
-        if format == "n5":
-            return {"status": "ok", "result": {"node": describe_n5(document, dtype)}}
-        return {"status": "ok", "result": {"node": describe_zarr3(document, dtype, array.fill_value)}}
+            return open_array(store, node, format)
+        except Exception:
+            if not _has_array_document(store / node, format):
+                raise CannotRunError(f"tensorstore has no group API; /{node} is no array") from None
+            raise
 
-    def _write(self, case: dict[str, Any], input: Path, output: Path) -> dict[str, Any]:
-        target = case["operation"]["target"]
+    def describe(self, node: Any, format: str) -> dict[str, Any]:
+        document = node.spec().to_json()["metadata"]
+        dtype = np.dtype(node.dtype.numpy_dtype)
+        if format == "n5":
+            return describe_n5(document, dtype)
+        return describe_zarr3(document, dtype, node.fill_value)
+
+    def plan_write(self, target: Mapping[str, Any]) -> Any:
+        """The metadata tensorstore creates the array from, and ``ts.open``'s fill value argument."""
         description = target["metadata"]
         format = target["format"]
         if description["node_type"] == "group":
-            return skipped("tensorstore has no group API")
+            raise CannotRunError("tensorstore has no group API")
         if format == "zarr2" and description["attributes"]:
-            return skipped("tensorstore's zarr driver cannot write Zarr v2 attributes (.zattrs)")
-        document, raw = read_array_document(input / case["input"]["array"])
-        values = decode_values(document, raw)
+            raise CannotRunError("tensorstore's zarr driver cannot write Zarr v2 attributes (.zattrs)")
         dtype = numpy_dtype(description["data_type"])
-        fill = fill_scalar(description["fill_value"], dtype)
+        fill = fill_element(description["fill_value"], dtype)
         if format == "zarr2":
-            tensorstore_metadata = zarr2_metadata(description, dtype)
+            metadata = zarr2_metadata(description, dtype)
+            if fill is None:
+                metadata["fill_value"] = None
         elif format == "zarr3":
-            tensorstore_metadata = zarr3_metadata(description)
+            metadata = zarr3_metadata(description)
         else:
-            tensorstore_metadata = n5_metadata(description)
-        create: dict[str, Any] = {
-            **spec(output / "store", target["node"], format),
-            "metadata": tensorstore_metadata,
-        }
-        if format == "zarr2" and fill is None:
-            create["metadata"]["fill_value"] = None
-        try:
-            extra = {} if fill is None or format == "n5" else {"fill_value": fill}
-            array = ts.open(create, create=True, **extra).result()
-            array[...].write(values).result()
-        except Exception as error:
-            return refusal(error, "write")
-        return {"status": "ok", "result": {"store": "store"}}
+            metadata = n5_metadata(description)
+        return metadata, {} if fill is None or format == "n5" else {"fill_value": fill}
+
+    def write_array(
+        self, store: Path, target: Mapping[str, Any], plan: Any, values: np.ndarray[Any, Any]
+    ) -> None:
+        metadata, extra = plan
+        create = {**spec(store, target["node"], target["format"]), "metadata": metadata}
+        array = ts.open(create, create=True, **extra).result()
+        array[...].write(values).result()
+
+    def category(self, error: Exception, phase: str) -> str:
+        if isinstance(error, IndexError):
+            return "selection"
+        text = str(error)
+        for name, pattern in CATEGORY_PATTERNS:
+            if pattern.search(text) and (name != "selection" or phase == "read"):
+                return name
+        return "metadata" if phase == "open" else "chunk"
 
 
 def _has_array_document(folder: Path, format: str) -> bool:

@@ -22,26 +22,28 @@ What the adapter converts, and nothing else:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from importlib import metadata
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import z5py
 
-from zn5.conformance.adapters import BaseAdapter, array_result, rejected, selection_key, skipped, zn5_version
-from zn5.conformance.canonical import decode_values, numpy_dtype, read_array_document
+from zn5.conformance.adapters import (
+    BLOSC_SHUFFLES,
+    CHUNK_KEYS,
+    INTEGER_DTYPES,
+    N5_RESERVED,
+    BaseAdapter,
+    CannotRunError,
+    fill_element,
+    fill_json,
+)
+from zn5.conformance.canonical import numpy_dtype
 from zn5.reference.model.dtype import DataType
 
-FORMATS = ("zarr2", "zarr3", "n5")
 SUFFIXES = {"zarr2": ".zarr", "zarr3": ".zarr", "n5": ".n5"}
-CAPABILITIES = (
-    "format:zarr2",
-    "format:zarr3",
-    "format:n5",
-    "op:read",
-    "op:metadata",
-    "op:write",
+CLAIMS = (
     *(
         f"codec:{name}"
         for name in (
@@ -58,10 +60,10 @@ CAPABILITIES = (
             "n5.lz4",  # N5 "lz4"
         )
     ),
-    *(f"dtype:{sign}int{bits}" for sign in ("", "u") for bits in (8, 16, 32, 64)),
+    *INTEGER_DTYPES,
     "dtype:float32",
     "dtype:float64",
-    *(f"chunk-key:{name}-{sep}" for name in ("default", "v2") for sep in ("dot", "slash")),
+    *CHUNK_KEYS,
     "feature:empty-axis",
     "feature:n5-varlength-block",
     "feature:undefined-fill",
@@ -71,49 +73,22 @@ FORMAT_GAPS: Mapping[tuple[str, str], str] = {
     ("zarr3", "codec:numcodecs.bz2"): "z5py's Zarr v3 codecs are bytes, gzip, blosc, zstd and sharding only",
     ("zarr2", "codec:numcodecs.lzma"): 'z5py has no Zarr v2 "lzma" compressor (xz only in N5)',
 }
-N5_RESERVED = ("dimensions", "blockSize", "dataType", "compression", "compressionType", "n5")
-SHUFFLES = ("noshuffle", "shuffle", "bitshuffle")
-
-
-def version(distribution: str) -> str:
-    """The installed version of a distribution."""
-    return metadata.version(distribution)
-
-
-# --- the library's errors -------------------------------------------------------------------------------
-
-
-def category(error: BaseException, phase: str) -> str:
-    """The protocol's error category of an exception z5py raised in ``phase``."""
-    text = str(error).lower()
-    if isinstance(error, KeyError | FileNotFoundError) or "does not exist" in text or "not found" in text:
-        return "not-found"
-    if "not supported" in text or "unsupported" in text or "invalid data type" in text:
-        return "unsupported"
-    if phase == "read" and isinstance(error, IndexError | ValueError) and "range" in text:
-        return "selection"
-    return "metadata" if phase == "open" else "chunk"
-
-
-def refusal(error: BaseException, phase: str) -> dict[str, Any]:
-    """The rejected reply for an exception of the library."""
-    return rejected(category(error, phase), phase, f"{type(error).__name__}: {error}")
-
 
 # --- opening and reading --------------------------------------------------------------------------------
 
 
-def container(store: Path, format: str, output: Path) -> Path:
-    """A path to ``store`` whose suffix tells z5py the format: a symlink inside ``output``."""
-    link = output / f"input{SUFFIXES[format]}"
+def container(store: Path, format: str, scratch: Path) -> Path:
+    """A path to ``store`` whose suffix tells z5py the format: a symlink inside ``scratch``."""
+    link = scratch / f"input{SUFFIXES[format]}"
     if not link.is_symlink():
+        scratch.mkdir(exist_ok=True)
         link.symlink_to(store.resolve(), target_is_directory=True)
     return link
 
 
-def open_node(store: Path, node: str, format: str, output: Path) -> Any:
+def open_node(store: Path, node: str, format: str, scratch: Path) -> Any:
     """The z5py Group or Dataset at ``node``, opened read-only."""
-    root = z5py.File(str(container(store, format, output)), "r", use_zarr_format=format != "n5")
+    root = z5py.File(str(container(store, format, scratch)), "r", use_zarr_format=format != "n5")
     return root[node] if node else root
 
 
@@ -138,10 +113,9 @@ def split_steps(key: Any, shape: Sequence[int]) -> tuple[Any, Any]:
     return tuple(contiguous), tuple(strides)
 
 
-def read_dataset(dataset: Any, selection: Any, format: str) -> np.ndarray[Any, Any]:
-    """The values of ``selection`` (in declared order) of a z5py dataset."""
+def read_dataset(dataset: Any, key: Any, format: str) -> np.ndarray[Any, Any]:
+    """The values of ``key`` (in declared order) of a z5py dataset."""
     reverse = format == "n5"
-    key = selection_key(selection)
     if reverse and key is not ...:
         key = tuple(reversed(key))
     contiguous, strides = split_steps(key, dataset.shape)
@@ -167,7 +141,7 @@ def compression(codec: Mapping[str, Any] | None, format: str) -> tuple[str, dict
         options = {
             "codec": config["cname"],
             "level" if format == "zarr3" else "clevel": config["clevel"],
-            "shuffle": SHUFFLES.index(config["shuffle"]),
+            "shuffle": BLOSC_SHUFFLES.index(config["shuffle"]),
             "blocksize": config.get("blocksize", 0),
         }
         return "blosc", options
@@ -222,7 +196,7 @@ def create_arguments(description: Mapping[str, Any], format: str) -> dict[str, A
         return {**arguments, "shape": shape[::-1], "chunks": chunks[::-1], "compression": name, **options}
     if fill is None:
         raise CannotExpressError("z5py cannot write an undefined (null) fill value")
-    arguments["fillvalue"] = np.frombuffer(bytes.fromhex(fill["hex"]), dtype=dtype, count=1)[0].item()
+    arguments["fillvalue"] = fill_element(fill, dtype).item()
     if format == "zarr2":
         name, options = zarr_chain(codecs, format)
         return {
@@ -257,11 +231,6 @@ def create_arguments(description: Mapping[str, Any], format: str) -> dict[str, A
 # --- z5py -> canonical description ----------------------------------------------------------------------
 
 
-def fill_zero(dtype: np.dtype[Any]) -> dict[str, str]:
-    """N5 has no fill value: missing blocks read as zero."""
-    return {"hex": bytes(dtype.itemsize).hex()}
-
-
 def canonical_n5_compression(name: str, options: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The n5.block compression chain of z5py's compression name and options of an N5 dataset."""
     if name == "raw":
@@ -283,7 +252,7 @@ def canonical_n5_compression(name: str, options: Mapping[str, Any]) -> list[dict
         config = {
             "cname": options["codec"],
             "clevel": options["clevel"],
-            "shuffle": SHUFFLES[options["shuffle"]],
+            "shuffle": BLOSC_SHUFFLES[options["shuffle"]],
             "typesize": 1,
             "blocksize": options.get("blocksize", 0),
         }
@@ -301,7 +270,7 @@ def describe_n5_dataset(dataset: Any) -> dict[str, Any]:
         "data_type": DataType.of(dtype).name,
         "chunk_grid": {"name": "regular", "chunk_shape": list(dataset.chunks)[::-1]},
         "chunk_key_encoding": {"name": "v2", "separator": "/"},
-        "fill_value": fill_zero(dtype),
+        "fill_value": fill_json(0, dtype),  # N5 has no fill value: missing blocks read as zero
         "codecs": [{"name": "n5.block", "configuration": {"compression": chain}}],
         "dimension_names": None,
         "attributes": {k: v for k, v in dict(dataset.attrs).items() if k not in N5_RESERVED},
@@ -311,120 +280,79 @@ def describe_n5_dataset(dataset: Any) -> dict[str, Any]:
 class Z5pyAdapter(BaseAdapter):
     """z5py on Zarr v2, Zarr v3 and N5."""
 
-    def __init__(self) -> None:
-        self.implementation = {
-            "name": "z5py",
-            "version": version("z5py"),
-            "language": "c++",
-            "homepage": "https://github.com/constantinpape/z5",
-        }
-        self.adapter_version = zn5_version()
+    name = "z5py"
+    distribution = "z5py"
+    language = "c++"
+    homepage = "https://github.com/constantinpape/z5"
+    formats = tuple(SUFFIXES)
+    claims = CLAIMS
+    format_gaps = FORMAT_GAPS
 
-    def capabilities(self) -> list[str]:
-        return list(CAPABILITIES)
+    def open_array(self, store: Path, node: str, format: str, scratch: Path) -> Any:
+        dataset = open_node(store, node, format, scratch)
+        if not isinstance(dataset, z5py.Dataset):
+            raise KeyError(f"/{node} is a group, not a dataset")
+        return dataset
 
-    def run_case(self, case: dict[str, Any], input: Path, output: Path) -> dict[str, Any]:
-        operation = case["operation"]
-        format = operation["target"]["format"] if operation["op"] == "write" else case["format"]
-        for token in case.get("requires", ()):
-            if (format, token) in FORMAT_GAPS:
-                return skipped(FORMAT_GAPS[format, token])
-        if operation["op"] == "write":
-            return self._write(case, input, output)
-        if operation["op"] == "metadata":
-            return self._metadata(case, input, output)
-        if "stores" in case["input"]:
-            return self._equivalence(case, input, output)
-        return self._read(case, input, output)
+    def read(self, array: Any, key: Any, format: str) -> Any:
+        return read_dataset(array, key, format)
 
-    def _read_values(self, store: Path, node: str, format: str, selection: Any, output: Path) -> Any:
-        """The values read, or the refusal reply."""
-        phase = "open"
-        try:
-            dataset = open_node(store, node, format, output)
-            if not isinstance(dataset, z5py.Dataset):
-                raise KeyError(f"/{node} is a group, not a dataset")
-            phase = "read"
-            return read_dataset(dataset, selection, format)
-        except Exception as error:
-            return refusal(error, phase)
+    def open_node(self, store: Path, node: str, format: str, scratch: Path) -> Any:
+        return open_node(store, node, format, scratch)
 
-    def _read(self, case: dict[str, Any], input: Path, output: Path) -> dict[str, Any]:
-        values = self._read_values(
-            input / case["input"]["store"],
-            case["input"].get("node", ""),
-            case["format"],
-            case["operation"].get("selection"),
-            output,
-        )
-        if isinstance(values, dict):
-            return values
-        return array_result(values, output, DataType.of(values.dtype).name)
-
-    def _equivalence(self, case: dict[str, Any], input: Path, output: Path) -> dict[str, Any]:
-        arrays = {}
-        for format_name, folder in sorted(case["input"]["stores"].items()):
-            if format_name not in FORMATS:
-                continue
-            work = output / f"work-{format_name}"
-            work.mkdir()
-            values = self._read_values(
-                input / folder,
-                case["input"].get("node", ""),
-                format_name,
-                case["operation"].get("selection"),
-                work,
-            )
-            if isinstance(values, dict):
-                return values
-            array_result(values, output, DataType.of(values.dtype).name, format_name)
-            arrays[format_name] = f"{format_name}/array.json"
-        return {"status": "ok", "result": {"arrays": arrays}}
-
-    def _metadata(self, case: dict[str, Any], input: Path, output: Path) -> dict[str, Any]:
-        format = case["format"]
-        try:
-            node = open_node(input / case["input"]["store"], case["input"].get("node", ""), format, output)
-        except Exception as error:
-            return refusal(error, "open")
+    def describe(self, node: Any, format: str) -> dict[str, Any]:
         if isinstance(node, z5py.Dataset):
             if format != "n5":
-                return skipped(
+                raise CannotRunError(
                     "z5py exposes neither the fill value nor the chunk key separator of a Zarr array"
                 )
-            return {"status": "ok", "result": {"node": describe_n5_dataset(node)}}
+            return describe_n5_dataset(node)
         attributes = dict(node.attrs)
         if format == "n5":
             attributes = {k: v for k, v in attributes.items() if k not in N5_RESERVED}
-        return {"status": "ok", "result": {"node": {"node_type": "group", "attributes": attributes}}}
+        return {"node_type": "group", "attributes": attributes}
 
-    def _write(self, case: dict[str, Any], input: Path, output: Path) -> dict[str, Any]:
-        target = case["operation"]["target"]
+    def store_name(self, format: str) -> str:
+        return f"store{SUFFIXES[format]}"
+
+    def plan_write(self, target: Mapping[str, Any]) -> Any:
+        """The arguments of ``z5py.File`` and, for an array, of ``create_dataset``."""
         description = target["metadata"]
-        format = target["format"]
-        name = f"store{SUFFIXES[format]}"
-        file_arguments: dict[str, Any] = {"zarr_format": 3} if format == "zarr3" else {}
-        arguments: dict[str, Any] | None = None
-        if description["node_type"] == "array":
-            try:
-                arguments = create_arguments(description, format)
-            except CannotExpressError as reason:
-                return skipped(f"{reason} (z5py {version('z5py')}); the case asks for it")
-            for key in ("dimension_separator", "zarr_format"):  # arguments of z5py.File, not of the dataset
-                if key in arguments:
-                    file_arguments[key] = arguments.pop(key)
+        file_arguments: dict[str, Any] = {"zarr_format": 3} if target["format"] == "zarr3" else {}
+        if description["node_type"] != "array":
+            return file_arguments, None
         try:
-            root = z5py.File(str(output / name), "w", use_zarr_format=format != "n5", **file_arguments)
-            if arguments is None:
-                group = root.require_group(target["node"]) if target["node"] else root
-                group.attrs.update(description["attributes"])
-                return {"status": "ok", "result": {"store": name}}
-            document, raw = read_array_document(input / case["input"]["array"])
-            values = decode_values(document, raw)
-            dataset = root.create_dataset(target["node"], **arguments)
-            dataset[...] = np.ascontiguousarray(values.T if format == "n5" else values)
-            if description["attributes"]:
-                dataset.attrs.update(description["attributes"])
-        except Exception as error:
-            return refusal(error, "write")
-        return {"status": "ok", "result": {"store": name}}
+            arguments = create_arguments(description, target["format"])
+        except CannotExpressError as reason:
+            raise CannotRunError(f"{reason} (z5py {version('z5py')}); the case asks for it") from None
+        for key in ("dimension_separator", "zarr_format"):  # arguments of z5py.File, not of the dataset
+            if key in arguments:
+                file_arguments[key] = arguments.pop(key)
+        return file_arguments, arguments
+
+    def write_group(self, store: Path, target: Mapping[str, Any], plan: Any) -> None:
+        file_arguments, _ = plan
+        root = z5py.File(str(store), "w", use_zarr_format=target["format"] != "n5", **file_arguments)
+        group = root.require_group(target["node"]) if target["node"] else root
+        group.attrs.update(target["metadata"]["attributes"])
+
+    def write_array(
+        self, store: Path, target: Mapping[str, Any], plan: Any, values: np.ndarray[Any, Any]
+    ) -> None:
+        file_arguments, arguments = plan
+        format, attributes = target["format"], target["metadata"]["attributes"]
+        root = z5py.File(str(store), "w", use_zarr_format=format != "n5", **file_arguments)
+        dataset = root.create_dataset(target["node"], **arguments)
+        dataset[...] = np.ascontiguousarray(values.T if format == "n5" else values)
+        if attributes:
+            dataset.attrs.update(attributes)
+
+    def category(self, error: Exception, phase: str) -> str:
+        text = str(error).lower()
+        if isinstance(error, KeyError | FileNotFoundError) or "does not exist" in text or "not found" in text:
+            return "not-found"
+        if "not supported" in text or "unsupported" in text or "invalid data type" in text:
+            return "unsupported"
+        if phase == "read" and isinstance(error, IndexError | ValueError) and "range" in text:
+            return "selection"
+        return "metadata" if phase == "open" else "chunk"

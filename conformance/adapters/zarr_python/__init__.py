@@ -16,7 +16,6 @@ import sys
 import warnings
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from importlib import metadata
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, ClassVar, Literal
@@ -28,8 +27,19 @@ import zarr
 import zarr.errors
 import zarr.storage
 
-from zn5.conformance.adapters import BaseAdapter, array_result, rejected, selection_key, zn5_version
-from zn5.conformance.canonical import decode_values, numpy_dtype, read_array_document
+from zn5.conformance.adapters import (
+    BLOSC_SHUFFLES,
+    CHUNK_KEYS,
+    INTEGER_DTYPES,
+    RAW_DTYPES,
+    BaseAdapter,
+    Reply,
+    fill_element,
+    fill_json,
+    rejected,
+    v3_codec,
+)
+from zn5.conformance.canonical import numpy_dtype
 from zn5.reference.model.dtype import DataType
 
 ZarrFormat = Literal[2, 3]
@@ -48,22 +58,16 @@ V2_IDS = {  # canonical codec name -> numcodecs id, for Zarr v2 filters and comp
     "numcodecs.crc32": "crc32",
 }
 CANONICAL_NAMES = {v2_id: name for name, v2_id in V2_IDS.items()}
-BLOSC_SHUFFLES = ("noshuffle", "shuffle", "bitshuffle")
-CAPABILITIES = (
-    "format:zarr2",
-    "format:zarr3",
-    "op:read",
-    "op:metadata",
-    "op:write",
+CLAIMS = (
     *(f"codec:{name}" for name in ("bytes", "transpose", "sharding_indexed", "crc32c", *V2_IDS)),
     *(f"dtype:{name}" for name in ("bool", "float16", "float32", "float64", "complex64", "complex128")),
-    *(f"dtype:{sign}int{bits}" for sign in ("", "u") for bits in (8, 16, 32, 64)),
-    *(f"dtype:r{bits}" for bits in (8, 16, 24, 32, 64)),
+    *INTEGER_DTYPES,
+    *RAW_DTYPES,
     "dtype:fixed_length_bytes",
     "dtype:fixed_length_utf32",
     "dtype:numpy.datetime64",
     "dtype:numpy.timedelta64",
-    *(f"chunk-key:{name}-{sep}" for name in ("default", "v2") for sep in ("dot", "slash")),
+    *CHUNK_KEYS,
     "feature:empty-axis",
     "feature:implicit-group",
     "feature:nested-sharding",
@@ -74,24 +78,12 @@ NOT_FOUND = (FileNotFoundError, zarr.errors.NodeNotFoundError)
 UNSUPPORTED = (zarr.errors.UnknownCodecError, numcodecs.errors.UnknownCodecError, NotImplementedError)
 
 
-def version(distribution: str) -> str:
-    """The installed version of a distribution."""
-    return metadata.version(distribution)
-
-
 def plain(value: Any) -> Any:
     """A JSON value with tuples as lists (zarr's ``to_dict`` keeps tuples)."""
     return json.loads(json.dumps(value))
 
 
 # --- canonical description -> zarr.create_array ---------------------------------------------------------
-
-
-def fill_scalar(fill: Mapping[str, str] | None, dtype: np.dtype[Any]) -> Any:
-    """The fill element of a canonical ``{"hex": …}`` fill value, or None when undefined."""
-    if fill is None:
-        return None
-    return np.frombuffer(bytes.fromhex(fill["hex"]), dtype=dtype, count=1)[0]
 
 
 def v2_codec(codec: Mapping[str, Any]) -> Any:
@@ -118,7 +110,7 @@ def create_arguments(description: Mapping[str, Any], zarr_format: ZarrFormat) ->
     arguments: dict[str, Any] = {
         "shape": tuple(description["shape"]),
         "chunks": tuple(description["chunk_grid"]["chunk_shape"]),
-        "fill_value": fill_scalar(description["fill_value"], dtype),
+        "fill_value": fill_element(description["fill_value"], dtype),
         "zarr_format": zarr_format,
         "attributes": dict(description["attributes"]),
         "chunk_key_encoding": {"name": key_encoding["name"], "separator": key_encoding["separator"]},
@@ -197,23 +189,6 @@ def describe_v2(meta: Any) -> list[dict[str, Any]]:
     return chain
 
 
-def canonical_v3_codec(codec: Mapping[str, Any]) -> dict[str, Any]:
-    """A Zarr v3 codec object as zarr serialises it, with its configuration always present."""
-    configuration = dict(codec.get("configuration", {}))
-    if codec["name"] == "sharding_indexed":
-        for member in ("codecs", "index_codecs"):
-            configuration[member] = [canonical_v3_codec(inner) for inner in configuration[member]]
-    return {"name": codec["name"], "configuration": configuration}
-
-
-def fill_hex(fill: Any, dtype: np.dtype[Any]) -> dict[str, str] | None:
-    """The canonical fill value: the element's little-endian bytes in hex."""
-    if fill is None:
-        return None
-    little = dtype if dtype.byteorder == "|" else dtype.newbyteorder("<")
-    return {"hex": np.asarray(fill, dtype=dtype).astype(little).tobytes().hex()}
-
-
 def describe(node: Any) -> dict[str, Any]:
     """The canonical description of a zarr Array or Group, from its metadata object."""
     if isinstance(node, zarr.Group):
@@ -227,7 +202,7 @@ def describe(node: Any) -> dict[str, Any]:
         names = None
     else:
         dtype = meta.data_type.to_native_dtype()
-        codecs = [canonical_v3_codec(codec) for codec in plain(meta.to_dict())["codecs"]]
+        codecs = [v3_codec(codec) for codec in plain(meta.to_dict())["codecs"]]
         grid = meta.chunk_grid.chunk_shape
         encoding = meta.chunk_key_encoding
         key_encoding = {"name": encoding.name, "separator": encoding.separator}
@@ -238,36 +213,16 @@ def describe(node: Any) -> dict[str, Any]:
         "data_type": DataType.of(dtype).name,
         "chunk_grid": {"name": "regular", "chunk_shape": list(grid)},
         "chunk_key_encoding": key_encoding,
-        "fill_value": fill_hex(meta.fill_value, dtype),
+        "fill_value": fill_json(meta.fill_value, dtype),
         "codecs": codecs,
         "dimension_names": names,
         "attributes": plain(dict(meta.attributes)),
     }
 
 
-# --- errors ---------------------------------------------------------------------------------------------
-
-
-def category(error: BaseException, phase: str) -> str:
-    """The protocol's error category of an exception the library raised."""
-    if isinstance(error, NOT_FOUND):
-        return "not-found"
-    if isinstance(error, UNSUPPORTED):
-        return "unsupported"
-    if phase == "open":
-        return "metadata"
-    if isinstance(error, IndexError | zarr.errors.ArrayIndexError):
-        return "selection"
-    return "chunk"
-
-
-def refusal(error: BaseException, phase: str) -> dict[str, Any]:
-    """The rejected reply for an exception of the library."""
-    message = f"{type(error).__name__}: {error}"
-    cause = error.__cause__
-    if cause is not None:  # zarrs-python raises bare errors "from" the one that says what is wrong
-        message += f" (from {type(cause).__name__}: {cause})"
-    return rejected(category(error, phase), phase, message)
+def local_store(folder: Path, *, read_only: bool) -> zarr.storage.LocalStore:
+    """zarr's store of a folder."""
+    return zarr.storage.LocalStore(folder, read_only=read_only)
 
 
 class ZarrPythonAdapter(BaseAdapter):
@@ -276,115 +231,63 @@ class ZarrPythonAdapter(BaseAdapter):
     name = "zarr-python"
     distribution = "zarr"
     homepage = "https://github.com/zarr-developers/zarr-python"
+    formats = tuple(FORMATS)
+    claims = CLAIMS
     config: ClassVar[Mapping[str, Any]] = MappingProxyType({})
     """zarr configuration set around every case (zarrs-python sets its codec pipeline here)."""
 
-    def __init__(self) -> None:
-        self.implementation = {
-            "name": self.name,
-            "version": version(self.distribution),
-            "language": "python",
-            "homepage": self.homepage,
-        }
-        self.adapter_version = zn5_version()
-
-    def capabilities(self) -> list[str]:
-        return list(CAPABILITIES)
-
     @contextmanager
-    def configured(self) -> Iterator[None]:
+    def session(self) -> Iterator[None]:
         """The library as configured for this adapter; zarr's warnings about its own choices silenced."""
         with zarr.config.set(dict(self.config)), warnings.catch_warnings():
             warnings.simplefilter("ignore")
             yield
 
-    def run_case(self, case: dict[str, Any], input: Path, output: Path) -> dict[str, Any]:
-        with self.configured():
-            operation = case["operation"]
-            if operation["op"] == "write":
-                return self._write(case, input, output)
-            if operation["op"] == "metadata":
-                return self._metadata(case, input)
-            if "stores" in case["input"]:
-                return self._equivalence(case, input, output)
-            return self._read(case, input, output)
-
-    @staticmethod
-    def _store(folder: Path, *, read_only: bool) -> zarr.storage.LocalStore:
-        return zarr.storage.LocalStore(folder, read_only=read_only)
-
-    def _read_values(self, folder: Path, node: str, zarr_format: ZarrFormat, selection: Any) -> Any:
-        """Open the array and read ``selection``; a refusal reply (dict) or the values."""
-        phase = "open"
-        try:
-            array = zarr.open_array(
-                self._store(folder, read_only=True), path=node, zarr_format=zarr_format, mode="r"
-            )
-            phase = "read"
-            values = array[selection_key(selection)]
-        except Exception as error:
-            return refusal(error, phase)
-        return np.asarray(values)
-
-    def _read(self, case: dict[str, Any], input: Path, output: Path) -> dict[str, Any]:
-        values = self._read_values(
-            input / case["input"]["store"],
-            case["input"].get("node", ""),
-            FORMATS[case["format"]],
-            case["operation"].get("selection"),
+    def open_array(self, store: Path, node: str, format: str, scratch: Path) -> Any:
+        return zarr.open_array(
+            local_store(store, read_only=True), path=node, zarr_format=FORMATS[format], mode="r"
         )
-        if isinstance(values, dict):
-            return values
-        return array_result(values, output, DataType.of(values.dtype).name)
 
-    def _equivalence(self, case: dict[str, Any], input: Path, output: Path) -> dict[str, Any]:
-        arrays = {}
-        for format_name, folder in sorted(case["input"]["stores"].items()):
-            if format_name not in FORMATS:
-                continue
-            values = self._read_values(
-                input / folder,
-                case["input"].get("node", ""),
-                FORMATS[format_name],
-                case["operation"].get("selection"),
-            )
-            if isinstance(values, dict):
-                return values
-            array_result(values, output, DataType.of(values.dtype).name, format_name)
-            arrays[format_name] = f"{format_name}/array.json"
-        return {"status": "ok", "result": {"arrays": arrays}}
+    def open_node(self, store: Path, node: str, format: str, scratch: Path) -> Any:
+        return zarr.open(local_store(store, read_only=True), path=node, zarr_format=FORMATS[format], mode="r")
 
-    def _metadata(self, case: dict[str, Any], input: Path) -> dict[str, Any]:
-        try:
-            node = zarr.open(
-                self._store(input / case["input"]["store"], read_only=True),
-                path=case["input"].get("node", ""),
-                zarr_format=FORMATS[case["format"]],
-                mode="r",
-            )
-        except Exception as error:
-            return refusal(error, "open")
-        return {"status": "ok", "result": {"node": describe(node)}}
+    def describe(self, node: Any, format: str) -> dict[str, Any]:
+        return describe(node)
 
-    def _write(self, case: dict[str, Any], input: Path, output: Path) -> dict[str, Any]:
-        target = case["operation"]["target"]
-        description = target["metadata"]
-        zarr_format = FORMATS[target["format"]]
-        store = self._store(output / "store", read_only=False)
-        if description["node_type"] == "group":
-            try:
-                zarr.create_group(
-                    store, path=target["node"], zarr_format=zarr_format, attributes=description["attributes"]
-                )
-            except Exception as error:
-                return refusal(error, "write")
-            return {"status": "ok", "result": {"store": "store"}}
-        document, raw = read_array_document(input / case["input"]["array"])
-        values = decode_values(document, raw)
-        arguments = create_arguments(description, zarr_format)
-        try:
-            array = zarr.create_array(store, name=target["node"], **arguments)
-            array[...] = values
-        except Exception as error:
-            return refusal(error, "write")
-        return {"status": "ok", "result": {"store": "store"}}
+    def plan_write(self, target: Mapping[str, Any]) -> Any:
+        """``zarr.create_array``'s arguments for an array."""
+        if target["metadata"]["node_type"] == "group":
+            return None
+        return create_arguments(target["metadata"], FORMATS[target["format"]])
+
+    def write_group(self, store: Path, target: Mapping[str, Any], plan: Any) -> None:
+        zarr.create_group(
+            local_store(store, read_only=False),
+            path=target["node"],
+            zarr_format=FORMATS[target["format"]],
+            attributes=target["metadata"]["attributes"],
+        )
+
+    def write_array(
+        self, store: Path, target: Mapping[str, Any], plan: Any, values: np.ndarray[Any, Any]
+    ) -> None:
+        array = zarr.create_array(local_store(store, read_only=False), name=target["node"], **plan)
+        array[...] = values
+
+    def category(self, error: Exception, phase: str) -> str:
+        if isinstance(error, NOT_FOUND):
+            return "not-found"
+        if isinstance(error, UNSUPPORTED):
+            return "unsupported"
+        if phase == "open":
+            return "metadata"
+        if isinstance(error, IndexError | zarr.errors.ArrayIndexError):
+            return "selection"
+        return "chunk"
+
+    def refusal(self, error: Exception, phase: str) -> Reply:
+        message = f"{type(error).__name__}: {error}"
+        cause = error.__cause__
+        if cause is not None:  # zarrs-python raises bare errors "from" the one that says what is wrong
+            message += f" (from {type(cause).__name__}: {cause})"
+        return rejected(self.category(error, phase), phase, message)

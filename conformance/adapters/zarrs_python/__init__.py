@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any, ClassVar
 
+from zn5.conformance.adapters import RAW_DTYPES
 from zn5.conformance.adapters.zarr_python import ZarrPythonAdapter
 
 NOT_CLAIMED = frozenset(
@@ -24,7 +25,7 @@ NOT_CLAIMED = frozenset(
         "codec:numcodecs.delta",
         # ZarrsCodecPipeline refuses elements of NumPy kinds V, S, U, M and m (UnsupportedDataTypeError,
         # or "unsupported data type" / "data type … is not supported" from zarrs).
-        *(f"dtype:r{bits}" for bits in (8, 16, 24, 32, 64)),
+        *RAW_DTYPES,
         "dtype:fixed_length_bytes",
         "dtype:fixed_length_utf32",
         "dtype:numpy.datetime64",
@@ -39,9 +40,7 @@ class ZarrsPythonAdapter(ZarrPythonAdapter):
     name = "zarrs-python"
     distribution = "zarrs"
     homepage = "https://github.com/zarrs/zarrs-python"
+    claims = tuple(token for token in ZarrPythonAdapter.claims if token not in NOT_CLAIMED)
     config: ClassVar[Mapping[str, Any]] = MappingProxyType(
         {"codec_pipeline.path": "zarrs.ZarrsCodecPipeline", "codec_pipeline.strict": True}
     )
-
-    def capabilities(self) -> list[str]:
-        return [token for token in super().capabilities() if token not in NOT_CLAIMED]
