@@ -1,9 +1,15 @@
-"""``zn5 corpus build [DEST]`` and ``zn5 corpus check [DIR]``: generate the corpus and lint it.
+"""``zn5 corpus build [DEST]``, ``zn5 corpus check [DIR]`` and ``zn5 corpus diff OLD NEW``: generate the
+corpus, lint it, and list what changed between two versions of it.
 
 The check reports every problem at once: case.json against its schema, ids equal to folder paths and
 unique, uids recomputed, capability tokens from the vocabulary, requirement IDs defined in the spec,
 declarative descriptions, reject cases with their twins, and coverage (every MUST has a case, every
-MUST NOT a reject case, unless the spec marks it as covered by a project test).
+MUST NOT a reject case or, for a writer's prohibition, a write case, unless the spec marks it as covered
+by a project test).
+
+The change list of ``diff`` is a pure function of the two corpus folders: their versions, digests and
+the ids, uids, kinds and formats of their cases (schemas/project/corpus-changes.schema.json). A case is
+changed when its id is in both and its uid differs.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,12 +26,17 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
 from zn5.conformance.generate import build
+from zn5.conformance.generate.case import dump_json
 from zn5.conformance.requirements import Requirement, load_requirements
+from zn5.conformance.runner import Case, Corpus, CorpusError
 
 PACKAGE = Path(__file__).resolve().parent
 CORPUS = PACKAGE / "corpus"
 REPOSITORY = PACKAGE.parent
 SCHEMAS = REPOSITORY / "schemas" / "project"
+CHANGES = PACKAGE / "corpus-changes"
+"""The committed change lists, one per corpus release: ``<old version>..<new version>.json``."""
+CHANGE_LIST_FORMAT = 1
 MODAL_VERBS = re.compile(r"\b(must|shall|should|may|might|ought|need to|needs to)\b", re.IGNORECASE)
 
 
@@ -86,10 +98,75 @@ def _spec_problems(covered: dict[str, set[str]], requirements: dict[str, Require
         if requirement.tested_by_project_test:
             continue
         kinds = covered.get(requirement.id, set())
+        where = f"{requirement.chapter}:{requirement.line}"
         if requirement.level == "MUST" and not kinds:
-            yield f"{requirement.chapter}:{requirement.line}: MUST {requirement.id} has no corpus case"
-        if requirement.level == "MUST NOT" and "reject" not in kinds:
-            yield f"{requirement.chapter}:{requirement.line}: MUST NOT {requirement.id} has no reject case"
+            yield f"{where}: MUST {requirement.id} has no corpus case"
+        if requirement.level == "MUST NOT" and not kinds & {"reject", "write"}:
+            yield f"{where}: MUST NOT {requirement.id} has no reject or write case"
+
+
+def _entry(case: Case) -> dict[str, str]:
+    return {"id": case.id, "uid": case.uid, "kind": case.kind, "format": case.format}
+
+
+def corpus_changes(old: Path, new: Path) -> dict[str, Any]:
+    """The change list from the corpus at ``old`` to the one at ``new``, validated against its schema.
+
+    Both corpora are checked as the runner loads them (CorpusError when a case's uid or the digest does
+    not match its manifest).
+    """
+    before, after = Corpus.load(old), Corpus.load(new)
+    old_cases = {case.id: case for case in before.cases}
+    new_cases = {case.id: case for case in after.cases}
+    common = sorted(old_cases.keys() & new_cases.keys())
+    changed = [
+        {
+            "id": case_id,
+            "kind": new_cases[case_id].kind,
+            "format": new_cases[case_id].format,
+            "from_uid": old_cases[case_id].uid,
+            "to_uid": new_cases[case_id].uid,
+        }
+        for case_id in common
+        if old_cases[case_id].uid != new_cases[case_id].uid
+    ]
+    changes = {
+        "change_list_format": CHANGE_LIST_FORMAT,
+        "from": {"version": before.version, "digest": before.digest},
+        "to": {"version": after.version, "digest": after.digest},
+        "added": [_entry(new_cases[case_id]) for case_id in sorted(new_cases.keys() - old_cases.keys())],
+        "removed": [_entry(old_cases[case_id]) for case_id in sorted(old_cases.keys() - new_cases.keys())],
+        "changed": changed,
+        "unchanged": len(common) - len(changed),
+    }
+    errors = [error.message for error in change_list_validator().iter_errors(changes)]
+    if errors:
+        raise ValueError(f"the change list breaks its schema: {'; '.join(errors)}")
+    return changes
+
+
+def change_list_validator(schemas: Path = SCHEMAS) -> Draft202012Validator:
+    """A validator for a corpus change list."""
+    schema = json.loads((schemas / "corpus-changes.schema.json").read_text(encoding="utf-8"))
+    return Draft202012Validator(schema)
+
+
+def run_diff(arguments: argparse.Namespace) -> int:
+    """Write the change list from OLD to NEW (stdout without --output)."""
+    try:
+        changes = corpus_changes(arguments.old, arguments.new)
+    except CorpusError as error:
+        print(f"zn5 corpus diff: {error}", file=sys.stderr)
+        return 2
+    text = dump_json(changes)
+    if arguments.output is None:
+        sys.stdout.write(text)
+    else:
+        arguments.output.parent.mkdir(parents=True, exist_ok=True)
+        arguments.output.write_text(text, encoding="utf-8")
+        counts = ", ".join(f"{len(changes[name])} {name}" for name in ("added", "removed", "changed"))
+        print(f"{changes['from']['version']}..{changes['to']['version']}: {counts} -> {arguments.output}")
+    return 0
 
 
 def run_build(arguments: argparse.Namespace) -> int:
@@ -115,7 +192,7 @@ def run_check(arguments: argparse.Namespace) -> int:
 
 
 def register(subparsers: Any) -> None:
-    """Add ``zn5 corpus build`` and ``zn5 corpus check``."""
+    """Add ``zn5 corpus build``, ``zn5 corpus check`` and ``zn5 corpus diff``."""
     parser = subparsers.add_parser("corpus", help="generate or lint the conformance corpus")
     commands = parser.add_subparsers(dest="corpus_command", required=True)
     build_parser = commands.add_parser("build", help="generate the corpus deterministically")
@@ -125,3 +202,10 @@ def register(subparsers: Any) -> None:
     check_parser.add_argument("corpus", nargs="?", type=Path, default=CORPUS)
     check_parser.add_argument("--spec", type=Path, default=REPOSITORY / "spec")
     check_parser.set_defaults(handler=run_check)
+    diff_parser = commands.add_parser(
+        "diff", help="list the cases added, removed and changed between two corpus folders (JSON)"
+    )
+    diff_parser.add_argument("old", type=Path, help="the older corpus folder")
+    diff_parser.add_argument("new", type=Path, help="the newer corpus folder")
+    diff_parser.add_argument("--output", type=Path, help="write the change list here instead of to stdout")
+    diff_parser.set_defaults(handler=run_diff)

@@ -34,9 +34,7 @@ from referencing.jsonschema import DRAFT202012
 
 from zn5.reference.api import as_store
 from zn5.reference.array import Array
-from zn5.reference.codecs.base import ArrayArrayCodec, ChunkSpec
 from zn5.reference.codecs.blosc import SHUFFLES
-from zn5.reference.codecs.pipeline import CodecPipeline
 from zn5.reference.errors import Problem, ZN5Error
 from zn5.reference.formats import n5, zarr2, zarr3
 from zn5.reference.formats.dialect import DIALECTS, parse_node, read_documents
@@ -304,27 +302,6 @@ def merge(reference: Sequence[Problem], schema: Sequence[Problem]) -> list[Probl
     return merged
 
 
-def zarr2_chain_problems(key: str, document: Mapping[str, Any], model: ArrayModel) -> list[Problem]:
-    """Each codec's fit to the chunks of a Zarr v2 array (``Delta.problems``, for example).
-
-    The Zarr v3 parser runs these checks and the Zarr v2 parser does not, so they are run here; each
-    problem is placed at the ``.zarray`` member its codec came from.
-    """
-    locations = ["order"] if document.get("order") == "F" and model.ndim > 1 else []
-    filters = document.get("filters") or []
-    array_filters = sum(isinstance(codec, ArrayArrayCodec) for codec in model.codecs) - len(locations)
-    locations += [f"filters[{index}]" for index in range(array_filters)]
-    locations.append("dtype")
-    locations += [f"filters[{index}]" for index in range(array_filters, len(filters))]
-    locations.append("compressor")
-    grid = model.chunk_grid.chunk_shape
-    spec = ChunkSpec(grid, model.data_type.numpy_dtype, model.fill_bytes, grid, key)
-    return [
-        Problem(key, locations[index] if index < len(locations) else "filters", message, requirement)
-        for index, message, requirement in CodecPipeline.of(model.codecs).problems(spec)
-    ]
-
-
 # ----------------------------------------------------------------------------------------------- the walk
 
 
@@ -385,8 +362,13 @@ class Validation:
         self._unreadable: set[str] = set()
 
     def problems(self) -> Iterator[Problem]:
-        """Every problem of the store, as it is found."""
+        """Every problem of the store, as it is found, each once (a problem of the container, such as an
+        N5 root version no reader supports, is found again at every node)."""
+        reported: set[Problem] = set()
         for problem in self._run():
+            if problem in reported:
+                continue
+            reported.add(problem)
             self.counts.levels[problem.level] += 1
             yield problem
 
@@ -465,9 +447,6 @@ class Validation:
             if parsed is not None:
                 reference.extend(parsed.problems)
                 model = parsed.value
-        zarray = documents.get(zarr2.ARRAY_KEY)
-        if format_name == "zarr2" and isinstance(model, ArrayModel) and zarray is not None:
-            reference.extend(zarr2_chain_problems(prefix(path) + zarr2.ARRAY_KEY, zarray, model))
         yield from merge(reference, schema)
         if format_name == "n5" and path == "":
             yield from self._check_n5_root(documents.get(n5.NODE_KEY))

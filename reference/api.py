@@ -214,8 +214,14 @@ def create_group(
 
 
 def _prepare(store: Store, node_path: str, format_name: str, overwrite: bool) -> None:
-    """Refuse or clear an existing node; write group documents for missing ancestors (CORE-NODE-007)."""
-    dialect(format_name)
+    """Refuse or clear an existing node; write group documents for missing ancestors (CORE-NODE-007).
+
+    A name the format reserves is refused before anything is written (ZARR3-NODE-001).
+    """
+    check_new_name = getattr(dialect(format_name), "check_new_name", None)
+    if check_new_name is not None:
+        for name in split_path(node_path):
+            check_new_name(name, node_path)
     if read_node(store, node_path, format_name) is not None:
         if not overwrite:
             raise StoreError.at(

@@ -15,7 +15,7 @@ from typing import Any
 from zn5.conformance.generate import capabilities
 from zn5.conformance.generate.case import Case, dump_json, write_case
 
-VERSION = "0.1.0"
+VERSION = "0.1.1"
 """Corpus version: MAJOR.MINOR of the spec it tests, then its own patch number (DECISIONS.md section 3)."""
 
 Family = Callable[[], Iterator[Case]]
@@ -34,6 +34,7 @@ def families() -> list[Family]:
         n5,
         rejects,
         sharding,
+        spec_examples,
         writes,
     )
 
@@ -49,6 +50,7 @@ def families() -> list[Family]:
         rejects.cases,
         writes.cases,
         gold.cases,
+        spec_examples.cases,
     ]
 
 

@@ -70,12 +70,30 @@ def tokens() -> dict[str, str]:
     return vocabulary | FEATURES
 
 
+PROFILE_NAMES = {
+    "zarr2": ("zarr2-reader", "zarr2-writer"),
+    "zarr3": ("zarr3-reader-core", "zarr3-writer-core"),
+    "n5": ("n5-reader", "n5-writer"),
+}
+"""The reader and writer profile of each format, named as spec/conformance-classes.md names them."""
+
+
 def profiles() -> dict[str, dict[str, object]]:
-    """Conformance classes: the cases of a format and operation (spec/conformance-classes.md)."""
+    """Conformance classes: the cases of a format and operation (spec/conformance-classes.md).
+
+    A profile covers the cases of its kinds that require all of its tokens, and an adapter claims it by
+    declaring those tokens. ``zarr3-sharding`` requires the tokens of ``zarr3-reader-core`` and more, so
+    a claim of it is a claim of ``zarr3-reader-core`` too (CONF-ZARR3-002).
+    """
     found: dict[str, dict[str, object]] = {}
     for name in FORMATS:
-        found[f"{name}-reader"] = {"requires": [f"format:{name}", "op:read"], "kinds": ["read", "reject"]}
+        reader, writer = PROFILE_NAMES[name]
+        found[reader] = {"requires": [f"format:{name}", "op:read"], "kinds": ["read", "reject"]}
         found[f"{name}-metadata"] = {"requires": [f"format:{name}", "op:metadata"], "kinds": ["metadata"]}
-        found[f"{name}-writer"] = {"requires": [f"format:{name}", "op:write"], "kinds": ["write"]}
+        found[writer] = {"requires": [f"format:{name}", "op:write"], "kinds": ["write"]}
+    found["zarr3-sharding"] = {
+        "requires": ["format:zarr3", "op:read", "codec:sharding_indexed"],
+        "kinds": ["read", "reject"],
+    }
     found["cross-format"] = {"requires": ["op:read"], "kinds": ["equivalence"]}
     return found

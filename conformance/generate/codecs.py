@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import gzip
+import json
+import struct
 from collections.abc import Iterator
 from typing import Any
+
+import numpy as np
 
 from zn5.conformance.generate.case import Case
 from zn5.conformance.generate.common import FORMAT_READ_REQUIREMENTS, build_array, read_tokens, sample_values
@@ -22,6 +27,7 @@ from zn5.reference.codecs.n5_lz4 import N5Lz4
 from zn5.reference.codecs.transpose import Transpose
 from zn5.reference.codecs.zlib import Zlib
 from zn5.reference.codecs.zstd import Zstd
+from zn5.reference.store.memory import MemoryStore
 
 GENERATOR = "zn5.conformance.generate.codecs"
 SHAPE = (9, 10)
@@ -31,17 +37,17 @@ CHUNKS = (4, 6)
 ZARR2: list[tuple[str, dict[str, Any], list[str]]] = [
     ("raw", {}, ["CODEC-BYTES-001"]),
     ("gzip", {"compressor": Gzip(5)}, ["CODEC-GZIP-001"]),
-    ("zlib", {"compressor": Zlib(1)}, ["CODEC-ZLIB-001"]),
+    ("zlib", {"compressor": Zlib(1)}, ["CODEC-ZLIB-001", "CORE-CODEC-NAME-001"]),
     ("bz2", {"compressor": Bz2(9)}, ["CODEC-BZ2-001"]),
     ("lzma", {"compressor": Lzma(6)}, ["CODEC-LZMA-001"]),
     ("zstd", {"compressor": Zstd(3)}, ["CODEC-ZSTD-001"]),
     ("zstd-checksum", {"compressor": Zstd(1, checksum=True)}, ["CODEC-ZSTD-001"]),
-    ("lz4", {"compressor": Lz4(1)}, ["CODEC-LZ4-001"]),
+    ("lz4", {"compressor": Lz4(1)}, ["CODEC-LZ4-001", "CORE-CODEC-NAME-001"]),
     ("blosc-lz4-shuffle", {"compressor": Blosc("lz4", 5, "shuffle", 4)}, ["CODEC-BLOSC-001"]),
     ("blosc-zstd-bitshuffle", {"compressor": Blosc("zstd", 3, "bitshuffle", 4)}, ["CODEC-BLOSC-001"]),
     ("blosc-zlib-noshuffle", {"compressor": Blosc("zlib", 1, "noshuffle", 4)}, ["CODEC-BLOSC-001"]),
     ("blosc-blosclz", {"compressor": Blosc("blosclz", 9, "shuffle", 4)}, ["CODEC-BLOSC-001"]),
-    ("order-f", {"order": "F"}, ["ZARR2-META-005", "CODEC-TRANSPOSE-002"]),
+    ("order-f", {"order": "F"}, ["ZARR2-META-005", "CODEC-TRANSPOSE-002", "ZARR2-KEY-001"]),
     ("order-f-gzip", {"order": "F", "compressor": Gzip(1)}, ["ZARR2-META-005", "CODEC-GZIP-001"]),
     (
         "filter-delta",
@@ -73,19 +79,39 @@ ZARR3: list[tuple[str, dict[str, Any], list[str]]] = [
         {"codecs": [Transpose((1, 0)), Transpose((1, 0)), BytesCodec("big")]},
         ["CODEC-TRANSPOSE-001", "CORE-CODEC-002"],
     ),
-    ("numcodecs-zlib", {"codecs": [BytesCodec("little"), Zlib(4)]}, ["CODEC-ZLIB-001"]),
+    (
+        "numcodecs-zlib",
+        {"codecs": [BytesCodec("little"), Zlib(4)]},
+        ["CODEC-ZLIB-001", "CORE-CODEC-NAME-001"],
+    ),
     ("numcodecs-delta", {"codecs": [Delta("<i4", "<i4"), BytesCodec("little")]}, ["CODEC-DELTA-001"]),
 ]
 N5: list[tuple[str, dict[str, Any], list[str]]] = [
-    ("raw", {}, ["N5-CODEC-001"]),
-    ("gzip", {"compressor": Gzip(6)}, ["N5-CODEC-001", "CODEC-GZIP-001"]),
-    ("gzip-zlib", {"compressor": Zlib(6)}, ["N5-CODEC-001", "CODEC-ZLIB-001"]),
-    ("bzip2", {"compressor": Bz2(9)}, ["N5-CODEC-001", "CODEC-BZ2-001"]),
-    ("xz", {"compressor": Lzma(6)}, ["N5-CODEC-001", "CODEC-LZMA-001"]),
-    ("zstd", {"compressor": Zstd(3)}, ["N5-CODEC-001", "CODEC-ZSTD-001"]),
-    ("blosc", {"compressor": Blosc("lz4", 5, "shuffle", 1)}, ["N5-CODEC-001", "CODEC-BLOSC-001"]),
-    ("lz4", {"compressor": N5Lz4(65536)}, ["N5-CODEC-001", "CODEC-N5LZ4-001"]),
-    ("lz4-small-blocks", {"compressor": N5Lz4(64)}, ["N5-CODEC-001", "CODEC-N5LZ4-001"]),
+    ("raw", {}, ["N5-CODEC-001", "N5-BLOCK-001"]),
+    ("gzip", {"compressor": Gzip(6)}, ["N5-CODEC-001", "CODEC-GZIP-001", "N5-BLOCK-001"]),
+    (
+        "gzip-zlib",
+        {"compressor": Zlib(6)},
+        ["N5-CODEC-001", "CODEC-ZLIB-001", "N5-BLOCK-001", "CORE-CODEC-NAME-001"],
+    ),
+    ("bzip2", {"compressor": Bz2(9)}, ["N5-CODEC-001", "CODEC-BZ2-001", "N5-BLOCK-001"]),
+    ("xz", {"compressor": Lzma(6)}, ["N5-CODEC-001", "CODEC-LZMA-001", "N5-BLOCK-001"]),
+    ("zstd", {"compressor": Zstd(3)}, ["N5-CODEC-001", "CODEC-ZSTD-001", "N5-BLOCK-001"]),
+    (
+        "blosc",
+        {"compressor": Blosc("lz4", 5, "shuffle", 1)},
+        ["N5-CODEC-001", "CODEC-BLOSC-001", "N5-BLOCK-001"],
+    ),
+    (
+        "lz4",
+        {"compressor": N5Lz4(65536)},
+        ["N5-CODEC-001", "CODEC-N5LZ4-001", "N5-BLOCK-001", "CORE-CODEC-NAME-001"],
+    ),
+    (
+        "lz4-small-blocks",
+        {"compressor": N5Lz4(64)},
+        ["N5-CODEC-001", "CODEC-N5LZ4-001", "N5-BLOCK-001", "CORE-CODEC-NAME-001"],
+    ),
 ]
 
 
@@ -108,10 +134,186 @@ def _case(format_name: str, slug: str, options: dict[str, Any], requirements: li
     )
 
 
+def _gzip_members(raw: bytes) -> bytes:
+    """``raw`` as two gzip members, one after the other, as N5 Java can write them."""
+    half = len(raw) // 2
+    return gzip.compress(raw[:half], mtime=0) + gzip.compress(raw[half:], mtime=0)
+
+
+def _multi_member_case(format_name: str, seed: int) -> Case:
+    """Every chunk holds two gzip members; the chunks are built from the values here, not by the reference."""
+    shape, chunks = (8, 6), (4, 3)
+    values = sample_values("int32", shape, seed) // 1024
+    store = build_array(format_name, values, chunks, write=None, compressor=Gzip(1))
+    for i in range(shape[0] // chunks[0]):
+        for j in range(shape[1] // chunks[1]):
+            block = values[i * 4 : i * 4 + 4, j * 3 : j * 3 + 3]
+            if format_name == "n5":
+                header = struct.pack(">HH2I", 0, 2, *chunks)
+                store.values[f"array/{i}/{j}"] = header + _gzip_members(
+                    block.astype(">i4").tobytes(order="F")
+                )
+            else:
+                store.values[f"array/{i}.{j}"] = _gzip_members(block.astype("<i4").tobytes())
+    codecs = open_array(store, path="array").model.codecs
+    return Case(
+        id=f"{format_name}/codec/gzip-multi-member",
+        kind="read",
+        requirements=[*FORMAT_READ_REQUIREMENTS[format_name], "CODEC-GZIP-002"],
+        description="chunks of two concatenated gzip members read as the concatenation of their contents",
+        requires=read_tokens(format_name, values.dtype, codecs),
+        tags=["codec"],
+        store=store,
+        node="array",
+        expected_array=values,
+        origin={"generator": GENERATOR, "seed": seed},
+    )
+
+
+def _empty_filters_case(seed: int) -> Case:
+    values = sample_values("int32", SHAPE, seed) // 1024
+    store = build_array("zarr2", values, CHUNKS, compressor=Zlib(1))
+    document = json.loads(store.values["array/.zarray"])
+    document["filters"] = []
+    store.values["array/.zarray"] = (json.dumps(document, indent=2, sort_keys=True) + "\n").encode()
+    return Case(
+        id="zarr2/codec/filters-empty-list",
+        kind="read",
+        requirements=[*FORMAT_READ_REQUIREMENTS["zarr2"], "ZARR2-META-006"],
+        description="filters given as an empty array mean no filters",
+        requires=read_tokens("zarr2", values.dtype, open_array(store, path="array").model.codecs),
+        tags=["codec"],
+        store=store,
+        node="array",
+        expected_array=values,
+        origin={"generator": GENERATOR, "seed": seed},
+    )
+
+
+def _document_bytes(document: dict[str, Any]) -> bytes:
+    return (json.dumps(document, indent=2, sort_keys=True) + "\n").encode()
+
+
+def _expected_node(data_type: str, separator: str, codecs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The core model of a 6x4 array in chunks of 4x3 with fill value zero and no attributes."""
+    return {
+        "node_type": "array",
+        "shape": [6, 4],
+        "data_type": data_type,
+        "chunk_grid": {"name": "regular", "chunk_shape": [4, 3]},
+        "chunk_key_encoding": {"name": "v2", "separator": separator},
+        "fill_value": {"hex": "00" * np.dtype(data_type).itemsize},
+        "codecs": codecs,
+        "dimension_names": None,
+        "attributes": {},
+    }
+
+
+# (slug, dtype, numcodecs blosc object, the bytes codec's configuration, blosc as the core model has it)
+ZARR2_BLOSC: list[tuple[str, str, dict[str, Any], dict[str, Any], dict[str, Any]]] = [
+    (
+        "blosc-shuffle-automatic-one-byte",
+        "|u1",
+        {"id": "blosc", "cname": "lz4", "clevel": 5, "shuffle": -1, "blocksize": 0},
+        {},
+        {"cname": "lz4", "clevel": 5, "shuffle": "bitshuffle", "typesize": 1, "blocksize": 0},
+    ),
+    (
+        "blosc-shuffle-automatic-two-bytes",
+        "<i2",
+        {"id": "blosc", "cname": "zstd", "clevel": 3, "shuffle": -1, "blocksize": 0},
+        {"endian": "little"},
+        {"cname": "zstd", "clevel": 3, "shuffle": "shuffle", "typesize": 2, "blocksize": 0},
+    ),
+    (
+        "blosc-no-shuffle",
+        ">u4",
+        {"id": "blosc", "cname": "zlib", "clevel": 1, "shuffle": 0, "blocksize": 0},
+        {"endian": "big"},
+        {"cname": "zlib", "clevel": 1, "shuffle": "noshuffle", "typesize": 4, "blocksize": 0},
+    ),
+]
+# (slug, N5 compression object, blosc as the core model has it)
+N5_BLOSC: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
+    (
+        "blosc-byte-shuffle",
+        {"type": "blosc", "cname": "zstd", "clevel": 3, "shuffle": 1, "blocksize": 0, "nthreads": 1},
+        {"cname": "zstd", "clevel": 3, "shuffle": "shuffle", "typesize": 1, "blocksize": 0},
+    ),
+    (
+        "blosc-defaults",
+        {"type": "blosc"},
+        {"cname": "blosclz", "clevel": 6, "shuffle": "noshuffle", "typesize": 1, "blocksize": 0},
+    ),
+]
+
+
+def _zarr2_blosc_case(row: tuple[str, str, dict[str, Any], dict[str, Any], dict[str, Any]]) -> Case:
+    slug, dtype, compressor, serialiser, blosc = row
+    zarray = {
+        "zarr_format": 2,
+        "shape": [6, 4],
+        "chunks": [4, 3],
+        "dtype": dtype,
+        "compressor": compressor,
+        "fill_value": 0,
+        "order": "C",
+        "filters": None,
+    }
+    codecs = [{"name": "bytes", "configuration": serialiser}, {"name": "blosc", "configuration": blosc}]
+    return Case(
+        id=f"zarr2/codec/{slug}",
+        kind="metadata",
+        requirements=["CODEC-BLOSC-002", "ZARR2-DTYPE-005"],
+        description=f"blosc shuffle {compressor['shuffle']} of a {dtype} array is {blosc['shuffle']} "
+        f"with typesize {blosc['typesize']}",
+        requires=["format:zarr2", "op:metadata"],
+        tags=["codec", "metadata"],
+        store=MemoryStore(
+            {".zgroup": _document_bytes({"zarr_format": 2}), "array/.zarray": _document_bytes(zarray)}
+        ),
+        node="array",
+        expected_node=_expected_node(np.dtype(dtype).name, ".", codecs),
+        origin={"generator": GENERATOR},
+    )
+
+
+def _n5_blosc_case(row: tuple[str, dict[str, Any], dict[str, Any]]) -> Case:
+    slug, compression, blosc = row
+    attributes = {"dimensions": [6, 4], "blockSize": [4, 3], "dataType": "uint16", "compression": compression}
+    codecs = [
+        {"name": "n5.block", "configuration": {"compression": [{"name": "blosc", "configuration": blosc}]}}
+    ]
+    return Case(
+        id=f"n5/codec/{slug}",
+        kind="metadata",
+        requirements=["CODEC-BLOSC-N5-001", "N5-CODEC-003"],
+        description=f"the N5 blosc compression {json.dumps(compression, sort_keys=True)} in the core model",
+        requires=["format:n5", "op:metadata"],
+        tags=["codec", "metadata"],
+        store=MemoryStore(
+            {
+                "attributes.json": _document_bytes({"n5": "4.0.0"}),
+                "array/attributes.json": _document_bytes(attributes),
+            }
+        ),
+        node="array",
+        expected_node=_expected_node("uint16", "/", codecs),
+        origin={"generator": GENERATOR},
+    )
+
+
 def cases() -> Iterator[Case]:
-    """One read case per codec configuration of each format."""
+    """One read case per codec configuration of each format, then the cases of single codec rules."""
     seed = 1000
     for format_name, table in (("zarr2", ZARR2), ("zarr3", ZARR3), ("n5", N5)):
         for slug, options, requirements in table:
             seed += 1
             yield _case(format_name, slug, options, requirements, seed)
+    yield _multi_member_case("zarr2", 1101)
+    yield _multi_member_case("n5", 1102)
+    yield _empty_filters_case(1103)
+    for zarr2_row in ZARR2_BLOSC:
+        yield _zarr2_blosc_case(zarr2_row)
+    for n5_row in N5_BLOSC:
+        yield _n5_blosc_case(n5_row)

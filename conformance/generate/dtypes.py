@@ -36,7 +36,14 @@ def _case(format_name: str, dtype: str, endian: str, seed: int) -> Case:
     return Case(
         id=f"{format_name}/dtype/{slug}",
         kind="read",
-        requirements=[*FORMAT_READ_REQUIREMENTS[format_name], "CORE-DTYPE-001", "CORE-DTYPE-002"],
+        requirements=[
+            *FORMAT_READ_REQUIREMENTS[format_name],
+            "CORE-DTYPE-001",
+            "CORE-DTYPE-002",
+            "CORE-DTYPE-003",
+            *(["ZARR2-DTYPE-005"] if format_name == "zarr2" else []),
+            *(["CORE-DTYPE-004"] if values.dtype.kind == "U" else []),
+        ],
         description=f"{dtype} elements stored {endian}-endian in a 5x7 array of 2x3 chunks read exactly",
         requires=read_tokens(format_name, values.dtype, codecs),
         tags=["dtype", "edge-chunk"],

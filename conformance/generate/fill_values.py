@@ -52,6 +52,10 @@ V3_ONLY: list[tuple[str, str, Any, Any, str]] = [
 ]
 
 
+EXACT_INTEGERS = {"uint64-max", "int64-min", "datetime64-nat"}
+"""Fill values a reader gets wrong when it reads JSON integers through a 64-bit float (CORE-META-004)."""
+
+
 def _element(dtype: np.dtype[Any], value: Any) -> np.ndarray[Any, Any]:
     if dtype.kind == "V":
         return np.frombuffer(bytes(value).ljust(dtype.itemsize, b"\0"), dtype=dtype)
@@ -73,7 +77,12 @@ def _fill_case(format_name: str, row: tuple[str, str, Any, Any, str], seed: int)
     return Case(
         id=f"{format_name}/fill-value/{slug}",
         kind="read",
-        requirements=[f"{dialect}-FILL-{number}", "CORE-FILL-001", "CORE-CHUNK-001"],
+        requirements=[
+            f"{dialect}-FILL-{number}",
+            "CORE-FILL-001",
+            "CORE-CHUNK-001",
+            *(["CORE-META-004"] if slug in EXACT_INTEGERS else []),
+        ],
         description=f"fill_value {spelled_text} for {values.dtype.str} fills the chunks never written",
         requires=read_tokens(format_name, values.dtype, codecs),
         tags=["fill-value", "missing-chunk"],
@@ -99,7 +108,7 @@ def _null_fill_case(seed: int) -> Case:
     return Case(
         id="zarr2/fill-value/null-metadata",
         kind="metadata",
-        requirements=["ZARR2-FILL-001"],
+        requirements=["ZARR2-FILL-001", "CORE-FILL-003"],
         description="fill_value null describes an undefined fill value",
         requires=["format:zarr2", "op:metadata", "feature:undefined-fill"],
         tags=["fill-value"],
@@ -116,7 +125,7 @@ def _null_fill_read_case(seed: int) -> Case:
     return Case(
         id="zarr2/fill-value/null-written-chunks",
         kind="read",
-        requirements=["ZARR2-FILL-001"],
+        requirements=["ZARR2-FILL-001", "CORE-FILL-003"],
         description="the written chunk of an array with fill_value null reads exactly",
         requires=["format:zarr2", "op:read", "dtype:int32", "codec:bytes", "feature:undefined-fill"],
         tags=["fill-value"],

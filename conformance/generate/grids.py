@@ -158,16 +158,55 @@ def _zero_dimensional_case(format_name: str, seed: int) -> Case:
     values = sample_values("float64", (), seed) + 0.5
     store = build_array(format_name, values, ())
     codecs = open_array(store, path="array").model.codecs
+    keys = ["CORE-KEY-003", "ZARR2-KEY-001"] if format_name == "zarr2" else ["CORE-KEY-002", "ZARR3-META-003"]
     return Case(
         id=f"{format_name}/grid/zero-dimensional",
         kind="read",
-        requirements=[*FORMAT_READ_REQUIREMENTS[format_name], "CORE-GRID-002", "CORE-KEY-002"],
+        requirements=[*FORMAT_READ_REQUIREMENTS[format_name], "CORE-GRID-002", "CORE-GRID-006", *keys],
         description="a 0-d array holds one element in one chunk and reads exactly",
         requires=read_tokens(format_name, values.dtype, codecs, "feature:zero-dimensional"),
         tags=["grid"],
         store=store,
         node="array",
         expected_array=values,
+        origin={"generator": GENERATOR, "seed": seed},
+    )
+
+
+CHUNK_KEY = {"zarr2": "array/{}.{}", "zarr3": "array/c/{}/{}", "n5": "array/{}/{}"}
+CORRUPT = b"\x00 not a chunk"
+
+
+def _corrupt_chunks_case(format_name: str, empty: bool, seed: int) -> Case:
+    """Every chunk the selection does not meet holds bytes no codec decodes (CORE-ARRAY-003)."""
+    shape, chunks = (9, 9), (4, 4)
+    selection: Selection = [[4, 4, 1], [0, 9, 1]] if empty else [[1, 3, 1], [5, 7, 1]]
+    values = sample_values("int16", shape, seed)
+    store = build_array(format_name, values, chunks, compressor=Gzip(1))
+    met = set() if empty else {CHUNK_KEY[format_name].format(0, 1)}
+    for i in range(3):
+        for j in range(3):
+            key = CHUNK_KEY[format_name].format(i, j)
+            if key not in met:
+                store.values[key] = CORRUPT
+    codecs = open_array(store, path="array").model.codecs
+    what = (
+        "an empty selection reads no chunk, though every chunk is corrupt"
+        if empty
+        else "a selection inside one chunk reads only that chunk, though every other is corrupt"
+    )
+    slug = "empty-selection-reads-no-chunk" if empty else "selection-reads-only-its-chunks"
+    return Case(
+        id=f"{format_name}/grid/{slug}",
+        kind="read",
+        requirements=[*FORMAT_READ_REQUIREMENTS[format_name], "CORE-ARRAY-003", "CORE-ARRAY-002"],
+        description=what,
+        requires=read_tokens(format_name, values.dtype, codecs),
+        tags=["grid", "selection"],
+        store=store,
+        node="array",
+        selection=selection,
+        expected_array=values[_numpy_selection(selection)],
         origin={"generator": GENERATOR, "seed": seed},
     )
 
@@ -184,3 +223,6 @@ def cases() -> Iterator[Case]:
         yield _missing_chunks_case(format_name, [[4, 10, 1], [0, 5, 2]], seed)
         if format_name != "n5":
             yield _zero_dimensional_case(format_name, seed)
+    for seed, format_name in enumerate(FORMATS, start=2100):
+        yield _corrupt_chunks_case(format_name, False, seed)
+        yield _corrupt_chunks_case(format_name, True, seed)

@@ -3,6 +3,7 @@ nodes opened by path without ancestor metadata (spec/core/hierarchy.md, spec/for
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -58,7 +59,7 @@ ARRAYS: list[tuple[str, str, dict[str, Any], str, list[str]]] = [
         "dataset-declared-order",
         {"dtype": "uint16", "compressor": Gzip(6), "attributes": {"pixel": [4, 4]}},
         "a dataset in its declared axis order with user attributes",
-        ["N5-AXIS-001", "N5-META-005", "N5-FILL-001"],
+        ["N5-AXIS-001", "N5-META-005", "N5-FILL-001", "N5-FILL-002"],
     ),
 ]
 
@@ -86,11 +87,15 @@ def _group_case(format_name: str, seed: int) -> Case:
     store = MemoryStore()
     create_group(store, format=format_name)
     group = create_group(store, format=format_name, path="a/b", attributes={"title": "nested", "n": [1, 2]})
-    requirement = {"zarr2": "ZARR2-META-009", "zarr3": "ZARR3-META-004", "n5": "N5-META-005"}[format_name]
+    requirement = {
+        "zarr2": ["ZARR2-META-009", "ZARR2-META-011"],
+        "zarr3": ["ZARR3-META-004"],
+        "n5": ["N5-META-005", "N5-META-006"],
+    }[format_name]
     return Case(
         id=f"{format_name}/metadata/group-attributes",
         kind="metadata",
-        requirements=["CORE-NODE-003", requirement],
+        requirements=["CORE-NODE-003", "CORE-ATTR-001", *requirement],
         description="a nested group and its attributes are described in the core model",
         requires=[f"format:{format_name}", "op:metadata"],
         tags=["metadata", "group"],
@@ -121,6 +126,121 @@ def _opened_by_path(format_name: str, seed: int) -> Case:
     )
 
 
+ATTRIBUTES: dict[str, Any] = {
+    "title": "Größe – 大小 😀",
+    "nested": {"list": [1, 2.5, -3, "x"], "object": {"null": None, "true": True, "false": False}},
+    "empty object": {},
+    "empty list": [],
+    "zero": 0,
+    "negative": -17,
+    "fraction": 0.1,
+    "tiny": 1.5e-300,
+}
+"""Attributes with every kind of JSON value, which a reader presents member by member (CORE-ATTR-001)."""
+
+
+def _attributes_case(format_name: str, seed: int) -> Case:
+    store = MemoryStore()
+    array = create_array(
+        store,
+        format=format_name,
+        path="array",
+        shape=(6, 4),
+        dtype="int16",
+        chunks=(4, 3),
+        attributes=ATTRIBUTES,
+    )
+    expected = describe_node(array.model) | {"attributes": ATTRIBUTES}
+    return Case(
+        id=f"{format_name}/metadata/array-attributes",
+        kind="metadata",
+        requirements=["CORE-ATTR-001", *(["ZARR2-META-011"] if format_name == "zarr2" else [])],
+        description="attributes holding every kind of JSON value are presented exactly as stored",
+        requires=[f"format:{format_name}", "op:metadata"],
+        tags=["metadata", "attributes"],
+        store=store,
+        node="array",
+        expected_node=expected,
+        origin={"generator": GENERATOR, "seed": seed},
+    )
+
+
+def _n5_implicit_group(seed: int) -> Case:
+    values = sample_values("uint8", (3, 4), seed)
+    store = build_array("n5", values, (2, 2), path="a/array")
+    del store.values["a/attributes.json"]
+    return Case(
+        id="n5/metadata/implicit-group",
+        kind="metadata",
+        requirements=["N5-META-006"],
+        description="a directory without attributes.json that holds a dataset is a group without attributes",
+        requires=["format:n5", "op:metadata"],
+        tags=["metadata", "group"],
+        store=store,
+        node="a",
+        expected_node={"node_type": "group", "attributes": {}},
+        origin={"generator": GENERATOR, "seed": seed},
+    )
+
+
+def _with_consolidated_metadata(store: MemoryStore) -> None:
+    """Give the root group a consolidated_metadata member that is out of date: it describes the array
+    with another shape and chunk shape."""
+    root = json.loads(store.values["zarr.json"])
+    stale = json.loads(store.values["array/zarr.json"])
+    stale["shape"] = [99, 99]
+    stale["chunk_grid"]["configuration"]["chunk_shape"] = [9, 9]
+    root["consolidated_metadata"] = {"kind": "inline", "must_understand": False, "metadata": {"array": stale}}
+    store.values["zarr.json"] = (json.dumps(root, indent=2, sort_keys=True) + "\n").encode()
+
+
+def _consolidated_cases(seed: int) -> Iterator[Case]:
+    values = sample_values("int16", (5, 4), seed)
+    store = build_array("zarr3", values, (2, 3))
+    _with_consolidated_metadata(store)
+    yield Case(
+        id="zarr3/metadata/group-consolidated-metadata",
+        kind="metadata",
+        requirements=["ZARR3-META-008", "ZARR3-META-004"],
+        description="a group document with consolidated_metadata opens as the group it describes",
+        requires=["format:zarr3", "op:metadata"],
+        tags=["metadata", "group"],
+        store=store,
+        node="",
+        expected_node={"node_type": "group", "attributes": {}},
+        origin={"generator": GENERATOR, "seed": seed},
+    )
+    yield Case(
+        id="zarr3/hierarchy/stale-consolidated-metadata",
+        kind="read",
+        requirements=["ZARR3-META-008", "ZARR3-META-002"],
+        description="an array reads by its own zarr.json, not by the root's stale consolidated_metadata",
+        requires=read_tokens("zarr3", values.dtype, open_array(store, path="array").model.codecs),
+        tags=["hierarchy"],
+        store=store,
+        node="array",
+        expected_array=values,
+        origin={"generator": GENERATOR, "seed": seed},
+    )
+
+
+def _path_with_slashes(format_name: str, seed: int) -> Case:
+    values = sample_values("int8", (4, 5), seed)
+    store = build_array(format_name, values, (2, 2), path="group/array")
+    return Case(
+        id=f"{format_name}/hierarchy/path-with-slashes",
+        kind="read",
+        requirements=["CORE-NODE-001"],
+        description="the path '/group/array/' with a leading and a trailing '/' names the node group/array",
+        requires=read_tokens(format_name, values.dtype, open_array(store, path="group/array").model.codecs),
+        tags=["hierarchy"],
+        store=store,
+        node="/group/array/",
+        expected_array=values,
+        origin={"generator": GENERATOR, "seed": seed},
+    )
+
+
 def cases() -> Iterator[Case]:
     """Metadata and hierarchy cases for every format."""
     for seed, (format_name, slug, options, what, requirements) in enumerate(ARRAYS, start=7000):
@@ -128,3 +248,8 @@ def cases() -> Iterator[Case]:
     for seed, format_name in enumerate(FORMATS, start=7100):
         yield _group_case(format_name, seed)
         yield _opened_by_path(format_name, seed)
+    for seed, format_name in enumerate(FORMATS, start=7200):
+        yield _attributes_case(format_name, seed)
+        yield _path_with_slashes(format_name, seed)
+    yield _n5_implicit_group(7300)
+    yield from _consolidated_cases(7301)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Iterator
 from typing import Any
+
+import numpy as np
 
 from zn5.conformance.generate.case import Case
 from zn5.conformance.generate.common import FORMAT_READ_REQUIREMENTS, build_array, read_tokens, sample_values
@@ -13,13 +16,13 @@ GENERATOR = "zn5.conformance.generate.keys"
 
 # (format, slug, options, key shown in the description, requirement IDs, token)
 KEYS: list[tuple[str, str, dict[str, Any], str, list[str], str]] = [
-    ("zarr2", "dot", {}, "1.2.0", ["ZARR2-META-007", "CORE-KEY-003"], "chunk-key:v2-dot"),
+    ("zarr2", "dot", {}, "1.2.0", ["ZARR2-META-007", "CORE-KEY-003", "ZARR2-KEY-001"], "chunk-key:v2-dot"),
     (
         "zarr2",
         "slash",
         {"dimension_separator": "/"},
         "1/2/0",
-        ["ZARR2-META-007", "CORE-KEY-003"],
+        ["ZARR2-META-007", "CORE-KEY-003", "ZARR2-KEY-001"],
         "chunk-key:v2-slash",
     ),
     ("zarr3", "default-slash", {}, "c/1/2/0", ["ZARR3-KEY-001", "CORE-KEY-002"], "chunk-key:default-slash"),
@@ -51,6 +54,47 @@ KEYS: list[tuple[str, str, dict[str, Any], str, list[str], str]] = [
 ]
 
 
+# Keys that look like the chunk at (1, 1) of a 2x2 grid, or like a chunk beyond the grid, but encode no
+# position inside it (CORE-KEY-004); the chunk at (1, 1) itself is missing.
+STRAY_KEYS = {
+    "zarr2": ("01.1", "1.01", "+1.1", "1.1.0", "2.0", "1/1"),
+    "zarr3": ("c/01/1", "c/+1/1", "c/2/0", "c/1/2", "c.1.1", "1/1"),
+    "n5": ("01/1", "+1/1", "2/0", "1/2", "1.1"),
+}
+STRAY_VALUE = 99
+
+
+def _stray_chunk(format_name: str) -> bytes:
+    """A valid encoding of a 2x2 int16 chunk of 99s, as a reader misled by a stray key would decode it."""
+    if format_name == "n5":
+        return struct.pack(">HH2I", 0, 2, 2, 2) + np.full(4, STRAY_VALUE, ">i2").tobytes()
+    return np.full(4, STRAY_VALUE, "<i2").tobytes()
+
+
+def _stray_keys_case(format_name: str, seed: int) -> Case:
+    values = sample_values("int16", (4, 4), seed)
+    values[values == STRAY_VALUE] = STRAY_VALUE + 1
+    store = build_array(format_name, values, (2, 2))
+    del store.values[{"zarr2": "array/1.1", "zarr3": "array/c/1/1", "n5": "array/1/1"}[format_name]]
+    for key in STRAY_KEYS[format_name]:
+        store.values[f"array/{key}"] = _stray_chunk(format_name)
+    expected = values.copy()
+    expected[2:, 2:] = 0
+    codecs = open_array(store, path="array").model.codecs
+    return Case(
+        id=f"{format_name}/key/stray-keys",
+        kind="read",
+        requirements=[*FORMAT_READ_REQUIREMENTS[format_name], "CORE-KEY-004", "CORE-CHUNK-001"],
+        description="keys such as '01', '+1' or past the grid name no chunk; the missing chunk reads as fill",
+        requires=read_tokens(format_name, values.dtype, codecs),
+        tags=["chunk-key", "missing-chunk"],
+        store=store,
+        node="array",
+        expected_array=expected,
+        origin={"generator": GENERATOR, "seed": seed},
+    )
+
+
 def cases() -> Iterator[Case]:
     """One read case per key encoding, on a 3-d array so that the order of the parts matters."""
     for seed, (format_name, slug, options, example, requirements, token) in enumerate(KEYS, start=3000):
@@ -69,3 +113,5 @@ def cases() -> Iterator[Case]:
             expected_array=values,
             origin={"generator": GENERATOR, "seed": seed},
         )
+    for seed, format_name in enumerate(("zarr2", "zarr3", "n5"), start=3100):
+        yield _stray_keys_case(format_name, seed)

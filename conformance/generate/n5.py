@@ -48,11 +48,12 @@ def _case(
     tokens: list[str],
     seed: int,
     node: str = "array",
+    area: str | None = None,
 ) -> Case:
+    if area is None:
+        area = "block" if "block" in requirements[0] or slug.startswith("edge") else "dataset"
     return Case(
-        id=f"n5/block/{slug}"
-        if "block" in requirements[0] or slug.startswith("edge")
-        else f"n5/dataset/{slug}",
+        id=f"n5/{area}/{slug}",
         kind="read",
         requirements=[*FORMAT_READ_REQUIREMENTS["n5"], *requirements],
         description=description,
@@ -78,7 +79,7 @@ def _padded_edge_blocks(seed: int) -> Case:
     return _case(
         "edge-blocks-padded",
         "edge blocks padded to the full block size read like truncated ones",
-        ["N5-BLOCK-004", "N5-AXIS-001"],
+        ["N5-BLOCK-004", "N5-AXIS-001", "N5-EDGE-001"],
         store,
         values,
         _tokens(),
@@ -95,11 +96,30 @@ def _mixed_edge_blocks(seed: int) -> Case:
     return _case(
         "edge-blocks-mixed",
         "one padded and several truncated edge blocks in one dataset read exactly",
-        ["N5-BLOCK-004"],
+        ["N5-BLOCK-004", "N5-EDGE-001"],
         store,
         values,
         _tokens(),
         seed,
+    )
+
+
+def _small_interior_block(seed: int) -> Case:
+    values = _values()
+    store = build_array("n5", values, BLOCK)
+    store.values["array/0/0/0"] = _block_bytes(values[:2, :1, :2], (2, 1, 2))
+    expected = values.copy()
+    expected[:4, :2, :2] = 0
+    expected[:2, :1, :2] = values[:2, :1, :2]
+    return _case(
+        "block-smaller-than-region",
+        "the elements of a block's region that a smaller stored block leaves out read as zero",
+        ["N5-EDGE-001", "N5-BLOCK-004"],
+        store,
+        expected,
+        _tokens(),
+        seed,
+        area="block",
     )
 
 
@@ -139,7 +159,7 @@ def _no_root_attributes(seed: int) -> Case:
     return _case(
         "no-root-attributes",
         "a dataset in a container without root attributes opens by its path",
-        ["CORE-NODE-004", "N5-META-001"],
+        ["CORE-NODE-004", "N5-META-001", "N5-ROOT-001"],
         store,
         values,
         _tokens("feature:implicit-group"),
@@ -166,7 +186,7 @@ def _root_versions(seed: int) -> Iterator[Case]:
         yield _case(
             f"root-version-{version.replace('.', '-')}",
             f"a root group declaring N5 version {version} opens",
-            ["N5-META-001"],
+            ["N5-META-001", "N5-ROOT-002"],
             store,
             values,
             _tokens(),
@@ -181,7 +201,7 @@ def _gzip_defaults(seed: int) -> Case:
     return _case(
         "gzip-defaults",
         "a gzip compression object without level or useZlib uses their defaults",
-        ["N5-CODEC-001", "CODEC-GZIP-001"],
+        ["N5-CODEC-001", "CODEC-GZIP-001", "N5-CODEC-003"],
         store,
         values,
         _tokens(compressed=True),
@@ -213,3 +233,4 @@ def cases() -> Iterator[Case]:
     yield from _root_versions(5006)
     yield _gzip_defaults(5007)
     yield _user_attributes(5008)
+    yield _small_interior_block(5009)

@@ -3,13 +3,16 @@ formats) (spec/core/arrays.md)."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from typing import Any
 
 from zn5.conformance.canonical import describe_node
 from zn5.conformance.generate.case import Case
 from zn5.conformance.generate.common import FORMATS, build_array, codec_tokens, dtype_token, sample_values
+from zn5.conformance.generate.hierarchy import ATTRIBUTES
 from zn5.reference.api import create_array, open_array
+from zn5.reference.codecs.blosc import Blosc
 from zn5.reference.codecs.bytes import BytesCodec
 from zn5.reference.codecs.gzip import Gzip
 from zn5.reference.codecs.sharding import Sharding
@@ -99,6 +102,49 @@ WRITES: list[tuple[str, str, str, tuple[int, ...], tuple[int, ...], dict[str, An
         "a float32 dataset with gzip",
         ["N5-CODEC-001", "CODEC-GZIP-001"],
     ),
+    (
+        "zarr2",
+        "float64-fill-nan",
+        "float64",
+        (5, 4),
+        (3, 3),
+        {"fill_value": math.nan},
+        "a float64 array with fill value NaN",
+        ["CORE-META-003", "ZARR2-FILL-004"],
+    ),
+    (
+        "zarr3",
+        "float32-fill-negative-infinity",
+        "float32",
+        (5, 4),
+        (3, 3),
+        {"fill_value": -math.inf},
+        "a float32 array with fill value -Infinity",
+        ["CORE-META-003", "ZARR3-FILL-004"],
+    ),
+    (
+        "zarr3",
+        "uint16-blosc",
+        "uint16",
+        (6, 7),
+        (4, 4),
+        {"compressor": Blosc("zstd", 3, "bitshuffle")},
+        "a uint16 array with blosc, whose type size is the element size",
+        ["CODEC-BLOSC-003", "CODEC-BLOSC-001"],
+    ),
+    *(
+        (
+            format_name,
+            "int16-attributes",
+            "int16",
+            (4, 3),
+            (2, 2),
+            {"attributes": ATTRIBUTES},
+            "an int16 array with attributes of every JSON kind",
+            ["CORE-ATTR-001"],
+        )
+        for format_name in FORMATS
+    ),
 ]
 
 
@@ -126,16 +172,45 @@ def _write_case(row: Any, seed: int) -> Case:
     )
 
 
+def _sharded_fill_case(seed: int) -> Case:
+    """Some inner chunks, and one whole shard, hold only the fill value: a writer may leave them out, and
+    then marks them absent in the index (CODEC-SHARDING-006)."""
+    values = sample_values("int32", (8, 8), seed)
+    values[values == 0] = 1
+    values[0:2, 2:4] = 0
+    values[4:8, 4:8] = 0
+    target = create_array(
+        MemoryStore(),
+        format="zarr3",
+        path="array",
+        shape=values.shape,
+        dtype=values.dtype,
+        chunks=(4, 4),
+        codecs=[Sharding((2, 2), (BytesCodec("little"),))],
+    )
+    return Case(
+        id="zarr3/write/int32-sharded-fill-inner-chunks",
+        kind="write",
+        requirements=["CODEC-SHARDING-006", "CODEC-SHARDING-003"],
+        description="a sharded int32 array with inner chunks and a shard of fill values reads back equal",
+        requires=["format:zarr3", "op:write", "dtype:int32", *codec_tokens(target.model.codecs)],
+        tags=["write", "sharding"],
+        input_array=values,
+        target={"format": "zarr3", "node": "array", "metadata": describe_node(target.model)},
+        origin={"generator": GENERATOR, "seed": seed},
+    )
+
+
 def _equivalence_case(seed: int) -> Case:
     values = sample_values("uint16", (5, 3, 2), seed)
     stores = {
         name: build_array(name, values, (2, 2, 4)[::-1] if name == "n5" else (2, 2, 4)) for name in FORMATS
     }
-    tokens = {
+    tokens = {  # n5.block comes with format:n5, so a reader of the Zarr formats alone still takes part
         token
         for name, store in stores.items()
         for token in codec_tokens(open_array(store, path="array").model.codecs)
-    }
+    } - {"codec:n5.block"}
     return Case(
         id="cross/equivalence/uint16-3d",
         kind="equivalence",
@@ -154,4 +229,5 @@ def cases() -> Iterator[Case]:
     """The write cases and the equivalence case."""
     for seed, row in enumerate(WRITES, start=9000):
         yield _write_case(row, seed)
+    yield _sharded_fill_case(9050)
     yield _equivalence_case(9100)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import struct
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -63,6 +63,18 @@ class N5Block(ArrayBytesCodec):
         return {
             "compression": [{"name": c.name, "configuration": c.configuration()} for c in self.compression]
         }
+
+    def completed(self, spec: ChunkSpec) -> N5Block:
+        """A ``blosc`` compression without a type size gets N5's default, 1 (CODEC-BLOSC-N5-001)."""
+        from zn5.reference.codecs.blosc import Blosc
+
+        return replace(
+            self,
+            compression=tuple(
+                replace(codec, typesize=1) if isinstance(codec, Blosc) and codec.typesize is None else codec
+                for codec in self.compression
+            ),
+        )
 
     def encode(self, chunk: np.ndarray[Any, Any], spec: ChunkSpec) -> bytes:
         sizes = spec.valid_shape

@@ -32,6 +32,8 @@ METHOD_RAW = 0x10
 METHOD_LZ4 = 0x20
 SEED = 0x9747B28C
 CHECKSUM_MASK = 0x0FFFFFFF
+REJECT = "CODEC-N5LZ4-003"
+"""The requirement a stream that cannot be decoded breaks."""
 
 
 def _checksum(data: bytes) -> int:
@@ -76,23 +78,28 @@ class N5Lz4(BytesBytesCodec):
         offset = 0
         while True:
             if len(data) - offset < HEADER.size:
-                raise corrupt(spec.key, "n5 lz4", f"a block header at byte {offset} is cut short")
+                raise corrupt(spec.key, "n5 lz4", f"a block header at byte {offset} is cut short", REJECT)
             magic, token, compressed, original, checksum = HEADER.unpack_from(data, offset)
             offset += HEADER.size
             if magic != MAGIC:
-                raise corrupt(spec.key, "n5 lz4", f"bad magic {magic!r} at byte {offset - HEADER.size}")
+                raise corrupt(
+                    spec.key, "n5 lz4", f"bad magic {magic!r} at byte {offset - HEADER.size}", REJECT
+                )
             if original == 0 and compressed == 0:
                 break
             if original < 0 or compressed < 0 or offset + compressed > len(data):
                 raise corrupt(
-                    spec.key, "n5 lz4", f"block lengths {compressed}/{original} do not fit the data"
+                    spec.key, "n5 lz4", f"block lengths {compressed}/{original} do not fit the data", REJECT
                 )
             if len(out) + original > max_size:
                 raise too_large(spec.key, "n5 lz4", max_size)
             out += self._decode_block(data[offset : offset + compressed], token & 0xF0, original, spec.key)
             if _checksum(bytes(out[-original:])) != checksum:
                 raise corrupt(
-                    spec.key, "n5 lz4", f"checksum mismatch in the block at byte {offset - HEADER.size}"
+                    spec.key,
+                    "n5 lz4",
+                    f"checksum mismatch in the block at byte {offset - HEADER.size}",
+                    REJECT,
                 )
             offset += compressed
         if offset != len(data):
@@ -103,14 +110,14 @@ class N5Lz4(BytesBytesCodec):
     def _decode_block(payload: bytes, method: int, original: int, key: str) -> bytes:
         if method == METHOD_RAW:
             if len(payload) != original:
-                raise corrupt(key, "n5 lz4", "a raw block's lengths differ")
+                raise corrupt(key, "n5 lz4", "a raw block's lengths differ", REJECT)
             return payload
         if method != METHOD_LZ4:
-            raise corrupt(key, "n5 lz4", f"unknown compression method 0x{method:02x}")
+            raise corrupt(key, "n5 lz4", f"unknown compression method 0x{method:02x}", REJECT)
         try:
             block = lz4.block.decompress(payload, uncompressed_size=original)
         except lz4.block.LZ4BlockError as error:
-            raise corrupt(key, "n5 lz4", error) from None
+            raise corrupt(key, "n5 lz4", error, REJECT) from None
         if len(block) != original:
-            raise corrupt(key, "n5 lz4", "a block decodes to a size other than declared")
+            raise corrupt(key, "n5 lz4", "a block decodes to a size other than declared", REJECT)
         return bytes(block)

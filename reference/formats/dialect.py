@@ -50,8 +50,15 @@ def read_documents(
 
 
 def parse_node(store: Store, path: str, format_name: str) -> Parsed[Node] | None:
-    """The node at ``path`` with every problem found; None when no metadata document is there."""
+    """The node at ``path`` with every problem found; None when no metadata document is there.
+
+    A dialect with a ``check_root`` function sees the root's documents first: it refuses a container
+    it cannot read as a whole (N5-ROOT-002).
+    """
     documents, problems = read_documents(store, path, format_name)
+    check_root = getattr(dialect(format_name), "check_root", None)
+    if check_root is not None:
+        check_root(documents if path == "" else read_documents(store, "", format_name)[0])
     if any(problem.level == "error" for problem in problems):
         return Parsed(None, problems)
     parsed = dialect(format_name).parse_node(documents, prefix(path))

@@ -117,7 +117,7 @@ def format_compression(codecs: tuple[BytesBytesCodec, ...]) -> dict[str, Any]:
     if isinstance(codec, Lzma):
         return {"type": "xz", "preset": codec.preset}
     if isinstance(codec, Blosc):
-        return {
+        blosc = {
             "type": "blosc",
             "cname": codec.cname,
             "clevel": codec.clevel,
@@ -125,6 +125,8 @@ def format_compression(codecs: tuple[BytesBytesCodec, ...]) -> dict[str, Any]:
             "blocksize": codec.blocksize,
             "nthreads": 1,
         }
+        # N5's default type size is 1; any other is recorded, so that it reads back (CODEC-BLOSC-N5-001).
+        return blosc if codec.typesize in (None, 1) else {**blosc, "typesize": codec.typesize}
     if isinstance(codec, Zstd):
         return {"type": "zstd", "level": codec.level}
     if isinstance(codec, N5Lz4):
@@ -201,6 +203,20 @@ def parse_node(
             "n5", f"should be a version such as '4.0.0' (got {type_name(version)} {version!r})", "N5-META-001"
         )
     return Parsed(GroupModel(user_attributes(doc)), report.problems)
+
+
+def check_root(documents: Mapping[str, dict[str, Any] | None]) -> None:
+    """Refuse a container whose root declares an N5 major version above 4 (N5-ROOT-002).
+
+    An absent root document or ``"n5"`` member is accepted (N5-ROOT-001).
+    """
+    root = documents.get(NODE_KEY)
+    version = None if root is None else root.get("n5")
+    major = version.split(".")[0] if isinstance(version, str) else ""
+    if major.isdigit() and int(major) > int(VERSION.split(".")[0]):
+        raise UnsupportedError.at(
+            NODE_KEY, f"N5 version {version} is newer than this reader's {VERSION}", "N5-ROOT-002", "n5"
+        )
 
 
 def encode_node(model: ArrayModel | GroupModel, *, root: bool) -> dict[str, dict[str, Any]]:

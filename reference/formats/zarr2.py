@@ -16,9 +16,10 @@ from typing import Any
 
 from zn5.reference.codecs import registry
 from zn5.reference.codecs._config import UnknownMemberError
-from zn5.reference.codecs.base import ArrayArrayCodec, BytesBytesCodec, Codec
+from zn5.reference.codecs.base import ArrayArrayCodec, BytesBytesCodec, ChunkSpec, Codec
 from zn5.reference.codecs.blosc import SHUFFLES, Blosc
 from zn5.reference.codecs.bytes import BytesCodec, Endian
+from zn5.reference.codecs.crc32c import Crc32c
 from zn5.reference.codecs.pipeline import CodecPipeline
 from zn5.reference.codecs.transpose import Transpose
 from zn5.reference.errors import UnsupportedError
@@ -92,6 +93,22 @@ def _blosc_from_v2(config: dict[str, Any], dtype: DataType) -> dict[str, Any]:
     return config
 
 
+def _crc32c_from_v2(config: dict[str, Any], location: str, report: Report) -> dict[str, Any] | None:
+    """numcodecs' ``location``: ``"end"`` is the crc32c layout, ``"start"`` is refused (CODEC-CRC32C-003)."""
+    where = config.pop("location", "end")
+    if where == "start":
+        raise UnsupportedError.at(
+            report.key,
+            "crc32c with the checksum before the input is not implemented",
+            "CODEC-CRC32C-003",
+            location,
+        )
+    if where != "end":
+        report.error(f"{location}.location", f"must be 'end' or 'start' (got {where!r})", "CODEC-CRC32C-003")
+        return None
+    return config
+
+
 def codec_from_v2(obj: Any, location: str, dtype: DataType, report: Report) -> Codec | None:
     """The core codec of a numcodecs ``{"id": …}`` object (ZARR2-CODEC-001, ZARR2-CODEC-002)."""
     if not isinstance(obj, dict) or not isinstance(obj.get("id"), str):
@@ -103,6 +120,11 @@ def codec_from_v2(obj: Any, location: str, dtype: DataType, report: Report) -> C
     config = {name: value for name, value in obj.items() if name != "id"}
     if codec is Blosc:
         config = _blosc_from_v2(config, dtype)
+    if codec is Crc32c:
+        crc32c_config = _crc32c_from_v2(config, location, report)
+        if crc32c_config is None:
+            return None
+        config = crc32c_config
     while True:
         try:
             return codec.from_configuration(config)
@@ -186,6 +208,9 @@ def parse_array(doc: Mapping[str, Any], attributes: Mapping[str, Any], key: str)
     codecs = _parse_chain(doc, dtype, endian, len(shape), report)
     if codecs is None or not report.ok():
         return Parsed(None, report.problems)
+    _check_chain(doc, codecs, chunks, dtype, fill, report)
+    if not report.ok():
+        return Parsed(None, report.problems)
     model = ArrayModel(
         shape=shape,
         data_type=dtype,
@@ -196,6 +221,30 @@ def parse_array(doc: Mapping[str, Any], attributes: Mapping[str, Any], key: str)
         attributes=dict(attributes),
     )
     return Parsed(model, report.problems)
+
+
+def _check_chain(
+    doc: Mapping[str, Any],
+    codecs: tuple[Codec, ...],
+    chunks: tuple[int, ...],
+    dtype: DataType,
+    fill: bytes | None,
+    report: Report,
+) -> None:
+    """Each codec's fit to the chunks it serves, as its chapter says (a ``delta`` of another dtype,
+    CODEC-DELTA-002); each problem is placed at the ``.zarray`` member its codec came from."""
+    locations = ["order"] if doc.get("order") == "F" and len(chunks) > 1 else []
+    filters = doc.get("filters") or []
+    array_filters = sum(isinstance(codec, ArrayArrayCodec) for codec in codecs) - len(locations)
+    locations += [f"filters[{index}]" for index in range(array_filters)]
+    locations.append("dtype")
+    locations += [f"filters[{index}]" for index in range(array_filters, len(filters))]
+    locations.append("compressor")
+    spec = ChunkSpec(
+        chunks, dtype.numpy_dtype, dtype.zeros_bytes() if fill is None else fill, chunks, report.key
+    )
+    for index, message, requirement in CodecPipeline.of(codecs).problems(spec):
+        report.error(locations[index] if index < len(locations) else "filters", message, requirement)
 
 
 def _check_chunks(shape: tuple[int, ...], chunks: tuple[int, ...], report: Report) -> tuple[int, ...] | None:

@@ -16,7 +16,7 @@ from typing import Any
 from zn5.reference.codecs import registry
 from zn5.reference.codecs.base import ChunkSpec, Codec
 from zn5.reference.codecs.pipeline import CodecPipeline
-from zn5.reference.errors import UnsupportedError
+from zn5.reference.errors import StoreError, UnsupportedError
 from zn5.reference.formats.documents import Parsed, Report, int_list, is_int, require, type_name
 from zn5.reference.formats.fill_values import decode_fill, encode_fill
 from zn5.reference.model.dtype import DATETIME_UNITS, DataType
@@ -58,6 +58,19 @@ CORE_TYPES = (
 RAW_TYPE = re.compile(r"^r([1-9][0-9]*)$")
 LENGTH_TYPES = {"fixed_length_utf32": "U", "null_terminated_bytes": "S", "raw_bytes": "V"}
 TIME_TYPES = {"numpy.datetime64": "M8", "numpy.timedelta64": "m8"}
+
+
+def check_new_name(name: str, path: str) -> None:
+    """Refuse a name a Zarr v3 writer cannot give a node, beyond CORE-NODE-002 (ZARR3-NODE-001)."""
+    problem = None
+    if name and set(name) == {"."}:
+        problem = f"the node name {name!r} consists only of periods"
+    elif name.startswith("__"):
+        problem = f"the node name {name!r} starts with '__', a prefix Zarr reserves"
+    elif name == NODE_KEY:
+        problem = f"the node name {name!r} is the name of the metadata document"
+    if problem is not None:
+        raise StoreError.at(path, problem, "ZARR3-NODE-001")
 
 
 def extension(
@@ -206,7 +219,7 @@ def parse_array(doc: Mapping[str, Any], key: str) -> Parsed[ArrayModel]:
     dtype = parse_data_type(doc["data_type"], key, report)
     grid = None if shape is None else _parse_grid(doc, shape, key, report)
     keys = _parse_key_encoding(doc["chunk_key_encoding"], key, report)
-    fill = None if dtype is None else decode_fill(doc["fill_value"], dtype, "ZARR3", report)
+    fill = None if dtype is None else _parse_fill(doc["fill_value"], dtype, report)
     codecs = _parse_codecs(doc["codecs"], key, report)
     _check_storage_transformers(doc.get("storage_transformers", []), key, report)
     names = _parse_dimension_names(doc.get("dimension_names"), shape, report)
@@ -220,6 +233,14 @@ def parse_array(doc: Mapping[str, Any], key: str) -> Parsed[ArrayModel]:
         return Parsed(None, report.problems)
     model = ArrayModel(shape, dtype, grid, keys, fill, codecs, names, attributes)
     return Parsed(model, report.problems)
+
+
+def _parse_fill(value: Any, dtype: DataType, report: Report) -> bytes | None:
+    """The fill value; ``null`` is refused, every Zarr v3 array has one (ZARR3-FILL-001)."""
+    if value is None:
+        report.error("fill_value", "must not be null: every Zarr v3 array has a fill value", "ZARR3-FILL-001")
+        return None
+    return decode_fill(value, dtype, "ZARR3", report)
 
 
 def _parse_codecs(value: Any, key: str, report: Report) -> tuple[Codec, ...] | None:

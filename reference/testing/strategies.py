@@ -31,7 +31,18 @@ COMPRESSORS: dict[str, tuple[Codec | None, ...]] = {
         Blosc("lz4", 5, "shuffle", None),
         Crc32c(),
     ),
-    "n5": (None, Gzip(1), Zlib(1), Bz2(1), Lzma(0), Zstd(1), Blosc("lz4", 3, "noshuffle", 1), N5Lz4(64)),
+    "n5": (
+        None,
+        Gzip(1),
+        Zlib(1),
+        Bz2(1),
+        Lzma(0),
+        Zstd(1),
+        Blosc("lz4", 3, "noshuffle", 1),
+        Blosc("zstd", 1, "shuffle", None),
+        Blosc("zstd", 1, "bitshuffle", 2),
+        N5Lz4(64),
+    ),
 }
 
 

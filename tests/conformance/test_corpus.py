@@ -5,10 +5,12 @@ from __future__ import annotations
 import filecmp
 from pathlib import Path
 
-from zn5.conformance.corpus_tools import CORPUS, lint
+from zn5.conformance.corpus_tools import CORPUS, REPOSITORY, _spec_problems, lint
 from zn5.conformance.generate import build
+from zn5.conformance.requirements import Level, Requirement, load_requirements
 
 MAX_BYTES = 30 * 2**20
+SPEC = REPOSITORY / "spec"
 
 
 def _differences(left: Path, right: Path) -> list[str]:
@@ -38,3 +40,34 @@ def test_corpus_lints_clean_without_the_spec() -> None:
 def test_corpus_stays_small() -> None:
     size = sum(path.stat().st_size for path in CORPUS.rglob("*") if path.is_file())
     assert 0 < size <= MAX_BYTES
+
+
+def _requirement(requirement_id: str, level: Level, project_test: bool = False) -> Requirement:
+    return Requirement(requirement_id, level, f"A reader {level} do it.", Path("x.md"), 1, project_test)
+
+
+def test_coverage_needs_a_case_per_must_and_a_reject_or_write_case_per_must_not() -> None:
+    requirements = {
+        item.id: item
+        for item in (
+            _requirement("DEMO-X-001", "MUST"),
+            _requirement("DEMO-X-002", "MUST NOT"),
+            _requirement("DEMO-X-003", "MUST NOT"),
+            _requirement("DEMO-X-004", "MUST NOT"),
+            _requirement("DEMO-X-005", "MUST", project_test=True),
+            _requirement("DEMO-X-006", "SHOULD"),
+        )
+    }
+    covered = {"DEMO-X-002": {"read", "metadata"}, "DEMO-X-003": {"reject"}, "DEMO-X-004": {"write"}}
+    problems = list(_spec_problems(covered, requirements))
+    assert problems == [
+        "x.md:1: MUST DEMO-X-001 has no corpus case",
+        "x.md:1: MUST NOT DEMO-X-002 has no reject or write case",
+    ]
+    assert list(_spec_problems({"DEMO-Y-001": {"read"}}, {})) == [
+        "requirement DEMO-Y-001 is cited by cases but not defined in the spec"
+    ]
+
+
+def test_the_committed_corpus_covers_every_must_of_the_spec() -> None:
+    assert lint(CORPUS, load_requirements(SPEC)) == []

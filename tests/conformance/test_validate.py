@@ -154,6 +154,13 @@ CASES = [
     Case("delta-dtype-differs", "zarr2",
          edit("g/a/.zarray", setting("filters", [{"id": "delta", "dtype": "<f8"}])), "error",
          "CODEC-DELTA-002", "g/a/.zarray", "filters[0]"),
+    Case("crc32c-location-start", "zarr2",
+         edit("g/a/.zarray", setting("compressor", {"id": "crc32c", "location": "start"})), "error",
+         "CODEC-CRC32C-003", "g/a/.zarray", "compressor"),
+    Case("n5-root-version-5", "n5", edit("attributes.json", setting("n5", "5.0.0")), "error",
+         "N5-ROOT-002", "attributes.json", "n5"),
+    Case("zarr3-fill-value-null", "zarr3", edit("g/a/zarr.json", setting("fill_value", None)), "error",
+         "ZARR3-FILL-001", "g/a/zarr.json", "fill_value"),
     # known deviations: reported once, as deviations
     Case("bare-nan", "zarr3", lambda store: store.values.__setitem__("g/a/zarr.json", bare_nan(store)),
          "deviation", "CORE-META-001", "g/a/zarr.json", options=(("dtype", "float32"),)),
@@ -238,6 +245,14 @@ def test_valid_store_reports_nothing(format_name: str, chunks: bool) -> None:
 )
 def test_valid_zarr2_variants_report_nothing(options: dict[str, Any]) -> None:
     assert run(build("zarr2", **options), chunks=True) == []
+
+
+def test_a_zarr2_crc32c_with_its_checksum_at_the_end_reports_nothing() -> None:
+    from zn5.reference.codecs.crc32c import Crc32c
+
+    store = build("zarr2", compressor=Crc32c())
+    edit("g/a/.zarray", setting("compressor", {"id": "crc32c", "location": "end"}))(store)
+    assert run(store, chunks=True) == []
 
 
 def test_valid_sharded_zarr3_array_reports_nothing() -> None:

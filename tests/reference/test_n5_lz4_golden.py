@@ -105,6 +105,7 @@ def test_reference_decodes_lz4_java_stream(name: str, suffix: str) -> None:
     assert _codec(name).decode(_golden(name, suffix), _spec(name, len(data)), len(data)) == data
 
 
+@pytest.mark.req("CODEC-N5LZ4-002")
 @pytest.mark.parametrize("name", CASES)
 def test_reference_encoding_has_lz4_java_layout(name: str) -> None:
     """Everything but the lz4 payloads: block split, tokens, lengths, checksums, raw blocks, end block."""

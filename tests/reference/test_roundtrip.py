@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import zn5.reference as zn5
+from zn5.conformance.canonical import describe_node
 from zn5.reference.codecs.base import Codec
 from zn5.reference.store.memory import MemoryStore
 from zn5.reference.testing.strategies import COMPRESSORS, N5_TYPES, ZARR_TYPES, shapes_and_chunks, values
@@ -52,7 +53,9 @@ def test_round_trip(case: Any, endian: Any) -> None:
         path="a/b",
     )
     array[...] = data
-    assert_same(zn5.open_array(store, path="a/b")[...], data.astype(data.dtype.newbyteorder("=")))
+    reopened = zn5.open_array(store, path="a/b")
+    assert_same(reopened[...], data.astype(data.dtype.newbyteorder("=")))
+    assert describe_node(reopened.model) == describe_node(array.model)
 
 
 @given(shapes_and_chunks(), st.sampled_from(["zarr2", "zarr3", "n5"]), st.data())

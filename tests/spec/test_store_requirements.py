@@ -124,3 +124,41 @@ def test_a_zip_store_refuses_what_it_cannot_do(tmp_path: Path) -> None:
     with ZipStore(tmp_path / "store.zip", "r") as read_only, pytest.raises(StoreError) as caught:
         read_only.set("other", b"x")
     assert caught.value.requirement == "STORE-API-004"
+
+
+UNSAFE_KEYS = ["", "/abs", "a//b", "a/", "a/./b", "a/../b", "..", ".", "a\\b", "a\x00b", "C:x", "c:/x/y"]
+
+
+@pytest.mark.req("STORE-KEY-001")
+@pytest.mark.parametrize("key", UNSAFE_KEYS)
+def test_an_unsafe_key_is_refused_by_every_operation(store: Store, key: str) -> None:
+    operations: list[Callable[[], object]] = [
+        lambda: store.get(key),
+        lambda: store.get_range(key, 0, 1),
+        lambda: store.set(key, b"x"),
+    ]
+    if not isinstance(store, ZipStore):  # the zip store refuses every delete (STORE-API-004)
+        operations.append(lambda: store.delete(key))
+    for operation in operations:
+        with pytest.raises(StoreError) as caught:
+            operation()
+        assert caught.value.requirement == "STORE-KEY-001"
+    assert list(store.list_prefix("")) == []
+
+
+@pytest.mark.req("STORE-KEY-001")
+def test_a_local_store_refuses_before_touching_the_file_system(tmp_path: Path) -> None:
+    outside = tmp_path / "secret"
+    outside.write_bytes(b"outside the store")
+    root = tmp_path / "store"
+    root.mkdir()
+    store = LocalStore(root)
+    for key in ("../secret", "a/../../secret", str(outside), "..\\secret"):
+        with pytest.raises(StoreError):
+            store.get(key)
+        with pytest.raises(StoreError):
+            store.set(key, b"overwritten")
+        with pytest.raises(StoreError):
+            store.delete(key)
+    assert outside.read_bytes() == b"outside the store"
+    assert list(root.iterdir()) == []
