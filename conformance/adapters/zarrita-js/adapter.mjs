@@ -1,0 +1,410 @@
+// zn5 conformance adapter for zarrita.js (https://github.com/manzt/zarrita.js).
+//
+// Speaks the adapter protocol (one JSON message per line on stdin and stdout): hello, run, stop.
+// Reads Zarr v2 and v3 through zarr.open / zarr.get, writes Zarr v3 through zarr.create / zarr.set.
+// Values leave as canonical array.json + array.bin (little-endian, C order), whatever strides or
+// element classes (BigInt64Array, BoolArray, UnicodeStringArray, ...) zarrita.js hands back.
+
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve, sep } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+
+import FileSystemStore from "@zarrita/storage/fs";
+import * as zarr from "zarrita";
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ADAPTER_VERSION = JSON.parse(readFileSync(join(HERE, "package.json"), "utf8")).version;
+const LIBRARY_VERSION = JSON.parse(
+  readFileSync(join(HERE, "node_modules", "zarrita", "package.json"), "utf8"),
+).version;
+
+// Only what zarrita.js itself implements. Data types: Node 20 has no Float16Array, so float16 is out;
+// complex, datetime, timedelta and raw (r*) types are not in zarrita's data type table. Fixed-length
+// strings are its v2 "S"/"U" types. Codecs: the registry of zarrita.js 0.7.5 (src/codecs.ts) plus
+// sharding_indexed; not bz2, lzma, crc32 (numcodecs) or any N5 codec. Nested sharding is not
+// claimed: the inner pipeline has no sharding_indexed entry.
+// Tokens name a codec, not a direction: zarrita.js decodes gzip, zlib and crc32c but has no encoder
+// for them, and zarr.set refuses sharded arrays. A write case that needs one of those gets a skipped
+// reply carrying zarrita's own UnsupportedError ("Unsupported: gzip encode", "Unsupported: set on
+// sharded arrays"); Zarr v2 write cases are skipped too (zarr.create writes zarr.json only).
+const CAPABILITIES = [
+  "format:zarr2",
+  "format:zarr3",
+  "op:read",
+  "op:write",
+  "codec:blosc",
+  "codec:bytes",
+  "codec:crc32c",
+  "codec:gzip",
+  "codec:numcodecs.delta",
+  "codec:numcodecs.lz4",
+  "codec:numcodecs.zlib",
+  "codec:sharding_indexed",
+  "codec:transpose",
+  "codec:zstd",
+  "chunk-key:default-dot",
+  "chunk-key:default-slash",
+  "chunk-key:v2-dot",
+  "chunk-key:v2-slash",
+  "dtype:bool",
+  "dtype:fixed_length_bytes",
+  "dtype:fixed_length_utf32",
+  "dtype:float32",
+  "dtype:float64",
+  "dtype:int8",
+  "dtype:int16",
+  "dtype:int32",
+  "dtype:int64",
+  "dtype:uint8",
+  "dtype:uint16",
+  "dtype:uint32",
+  "dtype:uint64",
+  "feature:empty-axis",
+  "feature:implicit-group",
+  "feature:undefined-fill",
+  "feature:zero-dimensional",
+];
+
+// Canonical data type names of zarrita's simple types, with their element size and typed array.
+const SIMPLE = {
+  bool: [1, Uint8Array],
+  int8: [1, Int8Array],
+  int16: [2, Int16Array],
+  int32: [4, Int32Array],
+  int64: [8, BigInt64Array],
+  uint8: [1, Uint8Array],
+  uint16: [2, Uint16Array],
+  uint32: [4, Uint32Array],
+  uint64: [8, BigUint64Array],
+  float32: [4, Float32Array],
+  float64: [8, Float64Array],
+};
+
+/** The canonical name of a zarrita data type ("v2:U3" is fixed_length_utf32[12]). */
+function canonicalType(dtype) {
+  if (dtype in SIMPLE) return dtype;
+  const match = /^v2:([US])(\d+)$/.exec(dtype);
+  if (match) {
+    const count = Number(match[2]);
+    return match[1] === "U" ? `fixed_length_utf32[${count * 4}]` : `fixed_length_bytes[${count}]`;
+  }
+  throw new GlueError(`no canonical name for zarrita data type ${dtype}`);
+}
+
+/** The glue failed (not the library): becomes an adapter-error reply. */
+class GlueError extends Error {}
+
+/** The library refused: becomes a rejected reply. */
+class Refusal extends Error {
+  constructor(category, phase, message) {
+    super(message);
+    this.category = category;
+    this.phase = phase;
+  }
+}
+
+function describe(error) {
+  let text = `${error?.name ?? "Error"}: ${error?.message ?? String(error)}`;
+  let cause = error?.cause;
+  for (let depth = 0; cause && depth < 4; depth++, cause = cause.cause) {
+    text += ` (cause: ${cause?.name ?? "Error"}: ${cause?.message ?? String(cause)})`;
+  }
+  return text;
+}
+
+/** Whether zarrita.js threw (or wrapped) one of its tagged errors, by zarr.isZarritaError. */
+function zarritaError(error, ...tags) {
+  for (let current = error, depth = 0; current && depth < 5; current = current.cause, depth++) {
+    if (zarr.isZarritaError(current, ...tags)) return true;
+  }
+  return false;
+}
+
+/** The error category of something zarrita.js threw, by its documented error classes. */
+function category(error, phase) {
+  if (zarr.isZarritaError(error, "NotFoundError")) return "not-found";
+  if (zarr.isZarritaError(error, "InvalidMetadataError")) return "metadata";
+  if (zarritaError(error, "UnknownCodecError", "UnsupportedError")) return "unsupported";
+  if (zarr.isZarritaError(error, "InvalidSelectionError")) return "selection";
+  if (zarr.isZarritaError(error, "CodecPipelineError")) return phase === "write" ? "codec" : "chunk";
+  if (error?.name === "SyntaxError") return "metadata";
+  return phase === "open" ? "metadata" : phase === "read" ? "chunk" : "codec";
+}
+
+/** Run a library call; anything it throws is the library refusing in ``phase``. */
+async function library(phase, call) {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof Refusal || error instanceof GlueError) throw error;
+    const refusal = new Refusal(category(error, phase), phase, describe(error));
+    // zarrita's UnsupportedError is its documented "capability limit" (an encoder that only decodes,
+    // a write to a sharded array): a declared limitation, not a wrong answer.
+    refusal.limitation = zarritaError(error, "UnsupportedError");
+    throw refusal;
+  }
+}
+
+// Values out: array.json + array.bin.
+
+/** The bytes of a zarrita result ({data, shape, stride}), gathered into C order. */
+function cOrderBytes(chunk, itemsize) {
+  const { data, shape, stride } = chunk;
+  const source = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  const count = shape.reduce((a, b) => a * b, 1);
+  const out = new Uint8Array(count * itemsize);
+  if (count === 0) return out;
+  const rank = shape.length;
+  const index = new Array(rank).fill(0);
+  for (let n = 0; n < count; n++) {
+    let offset = 0;
+    for (let axis = 0; axis < rank; axis++) offset += index[axis] * stride[axis];
+    out.set(source.subarray(offset * itemsize, offset * itemsize + itemsize), n * itemsize);
+    for (let axis = rank - 1; axis >= 0; axis--) {
+      if (++index[axis] < shape[axis]) break;
+      index[axis] = 0;
+    }
+  }
+  return out;
+}
+
+/** The bytes of one element zarrita returned as a JavaScript scalar. */
+function scalarBytes(value, dtype, itemsize) {
+  if (dtype in SIMPLE) {
+    const [, Typed] = SIMPLE[dtype];
+    const element = new Typed(1);
+    element[0] = dtype === "bool" ? (value ? 1 : 0) : value;
+    return new Uint8Array(element.buffer);
+  }
+  const out = new Uint8Array(itemsize);
+  if (dtype.startsWith("v2:U")) {
+    const points = Array.from(String(value), (c) => c.codePointAt(0));
+    const view = new DataView(out.buffer);
+    points.slice(0, itemsize / 4).forEach((p, i) => view.setUint32(i * 4, p, true));
+  } else {
+    out.set(new TextEncoder().encode(String(value)).subarray(0, itemsize));
+  }
+  return out;
+}
+
+function writeArray(folder, raw, dataType, shape) {
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(join(folder, "array.bin"), raw);
+  const document = {
+    data_type: dataType,
+    file: "array.bin",
+    sha256: createHash("sha256").update(raw).digest("hex"),
+    shape,
+  };
+  writeFileSync(join(folder, "array.json"), `${JSON.stringify(document, null, 2)}\n`);
+}
+
+function itemsizeOf(canonical) {
+  if (canonical in SIMPLE) return SIMPLE[canonical][0];
+  const match = /\[(\d+)\]$/.exec(canonical);
+  if (!match) throw new GlueError(`no element size for ${canonical}`);
+  return Number(match[1]);
+}
+
+// Reading.
+
+function inside(root, path) {
+  const full = resolve(root, path);
+  if (full !== resolve(root) && !full.startsWith(resolve(root) + sep)) {
+    throw new GlueError(`${path} lies outside ${root}`);
+  }
+  return full;
+}
+
+function location(storeRoot, node) {
+  const store = new FileSystemStore(storeRoot);
+  const root = zarr.root(store);
+  return node ? root.resolve(node) : root;
+}
+
+async function openArray(storeRoot, node, format) {
+  const where = location(storeRoot, node);
+  const opener = format === "zarr2" ? zarr.open.v2 : format === "zarr3" ? zarr.open.v3 : zarr.open;
+  return library("open", () => opener(where, { kind: "array" }));
+}
+
+function zarritaSelection(selection) {
+  if (selection === null || selection === undefined) return null;
+  return selection.map((item) => (typeof item === "number" ? item : zarr.slice(item[0], item[1], item[2])));
+}
+
+/** Read a selection; write its values under ``folder``. */
+async function readInto(storeRoot, node, format, selection, folder) {
+  const array = await openArray(storeRoot, node, format);
+  const canonical = canonicalType(array.dtype);
+  const itemsize = itemsizeOf(canonical);
+  const result = await library("read", () => zarr.get(array, zarritaSelection(selection)));
+  let raw;
+  let shape;
+  if (result !== null && typeof result === "object" && "data" in result && "stride" in result) {
+    raw = cOrderBytes(result, itemsize);
+    shape = [...result.shape];
+  } else {
+    raw = scalarBytes(result, array.dtype, itemsize);
+    shape = [];
+  }
+  writeArray(folder, raw, canonical, shape);
+}
+
+async function runRead(kase, input, output) {
+  const store = inside(input, kase.input.store);
+  await readInto(store, kase.input.node ?? "", kase.format, kase.operation.selection ?? null, output);
+  return { status: "ok", result: { array: "array.json" } };
+}
+
+async function runEquivalence(kase, input, output) {
+  const arrays = {};
+  for (const [format, folder] of Object.entries(kase.input.stores).sort()) {
+    if (!CAPABILITIES.includes(`format:${format}`)) continue;
+    await readInto(
+      inside(input, folder),
+      kase.input.node ?? "",
+      format,
+      kase.operation.selection ?? null,
+      join(output, format),
+    );
+    arrays[format] = `${format}/array.json`;
+  }
+  return { status: "ok", result: { arrays } };
+}
+
+// Writing (Zarr v3 only: zarr.create writes zarr.json).
+
+function fillScalar(hex, dataType) {
+  if (hex === null) return null;
+  const bytes = Buffer.from(hex, "hex");
+  if (!(dataType in SIMPLE)) throw new GlueError(`no fill value conversion for ${dataType}`);
+  const [, Typed] = SIMPLE[dataType];
+  const element = new Typed(new Uint8Array(bytes).buffer, 0, 1)[0];
+  if (dataType === "bool") return element !== 0;
+  // zarr.create serialises the fill value with JSON.stringify, which throws on a BigInt; a 64-bit fill
+  // value that a Number holds exactly goes as a Number (zarr.open turns it back into a BigInt), any
+  // other goes as the BigInt zarrita's Scalar type asks for, and zarrita's answer stands.
+  if (typeof element === "bigint" && Number.isSafeInteger(Number(element))) return Number(element);
+  return element;
+}
+
+function inputValues(path) {
+  const document = JSON.parse(readFileSync(path, "utf8"));
+  const raw = readFileSync(join(dirname(path), document.file));
+  const [, Typed] = SIMPLE[document.data_type] ?? [];
+  if (!Typed) throw new GlueError(`no typed array for ${document.data_type}`);
+  const copy = new Uint8Array(raw.byteLength);
+  copy.set(raw);
+  let data = new Typed(copy.buffer);
+  if (document.data_type === "bool") data = new zarr.BoolArray(copy.buffer);
+  const shape = document.shape;
+  const stride = shape.map((_, axis) => shape.slice(axis + 1).reduce((a, b) => a * b, 1));
+  return { data, shape, stride };
+}
+
+async function runWrite(kase, input, output) {
+  const target = kase.operation.target;
+  if (target.format !== "zarr3") {
+    return { status: "skipped", reason: `zarrita.js writes Zarr v3 only (zarr.create); the target is ${target.format}` };
+  }
+  const description = target.metadata;
+  const storeRoot = join(output, "store");
+  mkdirSync(storeRoot, { recursive: true });
+  const where = location(storeRoot, target.node);
+  if (description.node_type === "group") {
+    await library("write", () => zarr.create(where, { attributes: description.attributes }));
+    return { status: "ok", result: { store: "store" } };
+  }
+  const encoding = description.chunk_key_encoding;
+  if (encoding.name !== "default") {
+    return { status: "skipped", reason: `zarr.create writes the default chunk key encoding only, not ${encoding.name}` };
+  }
+  if (!(description.data_type in SIMPLE)) {
+    return { status: "skipped", reason: `the adapter cannot pass ${description.data_type} values to zarrita.js` };
+  }
+  const options = {
+    shape: description.shape,
+    chunkShape: description.chunk_grid.chunk_shape,
+    dtype: description.data_type,
+    codecs: description.codecs,
+    chunkSeparator: encoding.separator,
+    attributes: description.attributes,
+  };
+  const fill = fillScalar(description.fill_value?.hex ?? null, description.data_type);
+  if (fill !== null) options.fillValue = fill;
+  if (description.dimension_names) options.dimensionNames = description.dimension_names;
+  const values = inputValues(inside(input, kase.input.array));
+  try {
+    const array = await library("write", () => zarr.create(where, options));
+    await library("write", () => zarr.set(array, null, values));
+  } catch (error) {
+    if (error instanceof Refusal && error.limitation) {
+      return { status: "skipped", reason: `zarrita.js ${LIBRARY_VERSION} cannot write this array: ${error.message}` };
+    }
+    throw error;
+  }
+  return { status: "ok", result: { store: "store" } };
+}
+
+// The protocol.
+
+async function runCase(kase, input, output) {
+  const op = kase.operation.op;
+  if (op === "write") return runWrite(kase, input, output);
+  if (op === "metadata") {
+    return { status: "skipped", reason: "zarrita.js exposes no codec list or chunk key encoding of an opened array" };
+  }
+  if (kase.input.stores) return runEquivalence(kase, input, output);
+  return runRead(kase, input, output);
+}
+
+async function handle(message) {
+  if (message.cmd === "hello") {
+    return {
+      protocol: 1,
+      implementation: {
+        name: "zarrita.js",
+        version: LIBRARY_VERSION,
+        language: "javascript",
+        homepage: "https://github.com/manzt/zarrita.js",
+      },
+      adapter: { version: ADAPTER_VERSION },
+      capabilities: [...CAPABILITIES].sort(),
+    };
+  }
+  if (message.cmd === "run") {
+    const seq = message.seq;
+    try {
+      return { seq, ...(await runCase(message.case, message.input, message.output)) };
+    } catch (error) {
+      if (error instanceof Refusal) {
+        return { seq, status: "rejected", error: { category: error.category, phase: error.phase, message: error.message } };
+      }
+      return { seq, status: "adapter-error", message: describe(error), traceback: String(error?.stack ?? "") };
+    }
+  }
+  return null;
+}
+
+// Anything a library prints goes to stderr; stdout carries protocol replies only.
+const reply = process.stdout.write.bind(process.stdout);
+console.log = console.info = console.debug = console.error;
+
+const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+for await (const line of lines) {
+  if (!line.trim()) continue;
+  let message;
+  try {
+    message = JSON.parse(line);
+  } catch {
+    process.stderr.write(`adapter: ignoring a line that is no JSON: ${line.slice(0, 200)}\n`);
+    continue;
+  }
+  if (message?.cmd === "stop") break;
+  const answer = await handle(message);
+  if (answer !== null) reply(`${JSON.stringify(answer)}\n`);
+}
+process.exit(0);
