@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# zarrs against the corpus. The adapter is a Rust program (Rust 1.91 or later); cargo builds it from
+# Cargo.lock (zarrs 0.23.14, zarrs_n5 0.2.1 and every dependency pinned) into target/ here (git-ignored),
+# with the "conformance" profile of Cargo.toml: unoptimised for a quick cold build (about 1.5 minutes on
+# one core, the bundled C of blosc and zstd compiled by the cc crate with the system's gcc), but with
+# release semantics. One build job: the CI machines are shared. A second run rebuilds nothing.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+source "$here/../ci-common.sh"
+command -v cargo >/dev/null || { echo "zarrs adapter: needs cargo (Rust 1.91 or later)" >&2; exit 1; }
+cargo build --locked --profile conformance --jobs "${CARGO_BUILD_JOBS:-1}" \
+  --manifest-path "$here/Cargo.toml"
+run_corpus zarrs zarrs
