@@ -47,6 +47,8 @@ BUILD_DIR = Path("build") / "interop"
 REPORT_PATH = Path("conformance") / "reports" / "interop.json"
 MIN_INDEPENDENT = 2
 AREA = "interop"
+NOT_TRIED = frozenset({"unsupported", "skipped"})
+"""Outcomes of stores a reader did not try: it does not claim what they need, or said it cannot."""
 
 
 @dataclass(frozen=True)
@@ -155,7 +157,7 @@ def matrix(readers: Mapping[str, RunResult], by_writer: Mapping[str, set[str]]) 
     cells = []
     for writer, ids in by_writer.items():
         for reader, result in readers.items():
-            tried = [case for case in result.results if case.id in ids and case.outcome != "unsupported"]
+            tried = [case for case in result.results if case.id in ids and case.outcome not in NOT_TRIED]
             cells.append(
                 {
                     "writer": writer,
