@@ -7,6 +7,10 @@ hang is attributed to the case in flight and the adapter restarted; a line that 
 is an adapter error; after ``restart_budget`` consecutive crashes or hangs the rest of the adapter's
 cases are scored as crashes at once. Write cases are verified by the reference implementation.
 
+With ``--jobs N`` above 1 the cases run in N forked worker processes, each with its own adapter
+connection, copying, scoring and verifying its cases itself; the runner's process only hands out cases,
+applies expectations and keeps the progress, so that the work of the runner scales with the adapters.
+
 Outcomes (spec/adapter-protocol.md): pass (for rejects: precise when the error category matches),
 fail, missed-reject, wrong-reject, crash, timeout, adapter-error, unsupported, skipped, xfail, xpass.
 """
@@ -16,6 +20,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import multiprocessing
+import multiprocessing.connection
+import multiprocessing.process
 import os
 import queue
 import shutil
@@ -34,7 +41,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from fnmatch import fnmatchcase
 from pathlib import Path
-from typing import IO, Any, Final, Literal
+from typing import IO, Any, Final, Literal, cast
 
 from zn5.conformance import protocol
 from zn5.conformance.adapters import Adapter
@@ -76,6 +83,7 @@ NOT_PASSING: Final = frozenset({"fail", "missed-reject", "wrong-reject", "crash"
 FAILS_RUN: Final = NOT_PASSING | {"xpass"}
 CORPUS_DIR: Final = Path(__file__).resolve().parent / "corpus"
 STDERR_LINES: Final = 40
+WORKER_STOP_GRACE: Final = 5.0
 
 
 class CorpusError(ValueError):
@@ -862,6 +870,8 @@ class RunResult:
     started: datetime
     finished: datetime
     notes: list[str] = field(default_factory=list)
+    ready: datetime | None = None
+    """When every adapter process had answered hello: the start of the cases."""
 
     def count(self, outcome: str) -> int:
         """How many cases ended with ``outcome``."""
@@ -879,17 +889,14 @@ class _Budget:
     def __init__(self, limit: int) -> None:
         self.limit = limit
         self.consecutive = 0
-        self.spent = False
-        self.lock = threading.Lock()
+
+    @property
+    def spent(self) -> bool:
+        """True once ``limit`` cases in a row crashed or hung: the rest are not run."""
+        return self.consecutive >= self.limit
 
     def record(self, outcome: str) -> None:
-        with self.lock:
-            if outcome in ("crash", "timeout"):
-                self.consecutive += 1
-                if self.consecutive >= self.limit:
-                    self.spent = True
-            else:
-                self.consecutive = 0
+        self.consecutive = self.consecutive + 1 if outcome in ("crash", "timeout") else 0
 
 
 class _Progress:
@@ -902,21 +909,19 @@ class _Progress:
         self.done = 0
         self.counts: dict[str, int] = {}
         self.start = time.perf_counter()
-        self.lock = threading.Lock()
 
     def add(self, result: CaseResult) -> None:
-        with self.lock:
-            self.done += 1
-            self.counts[result.outcome] = self.counts.get(result.outcome, 0) + 1
-            if self.stream is not None and (self.done % self.every == 0 or self.done == self.total):
-                counts = "  ".join(f"{name} {self.counts[name]}" for name in OUTCOMES if name in self.counts)
-                width = len(str(self.total))
-                elapsed = time.perf_counter() - self.start
-                print(
-                    f"  [{self.done:>{width}}/{self.total}]  {counts}  ({elapsed:.1f} s)",
-                    file=self.stream,
-                    flush=True,
-                )
+        self.done += 1
+        self.counts[result.outcome] = self.counts.get(result.outcome, 0) + 1
+        if self.stream is not None and (self.done % self.every == 0 or self.done == self.total):
+            counts = "  ".join(f"{name} {self.counts[name]}" for name in OUTCOMES if name in self.counts)
+            width = len(str(self.total))
+            elapsed = time.perf_counter() - self.start
+            print(
+                f"  [{self.done:>{width}}/{self.total}]  {counts}  ({elapsed:.1f} s)",
+                file=self.stream,
+                flush=True,
+            )
 
 
 class _Worker:
@@ -926,6 +931,11 @@ class _Worker:
         self.runner = runner
         self.index = index
         self.connection: Connection | None = None
+
+    @property
+    def description(self) -> str:
+        """How the adapter is reached, for the report."""
+        return self.connection.description if self.connection is not None else ""
 
     def start(self) -> HelloReply | Failure:
         connection = self.runner.connect()
@@ -943,6 +953,14 @@ class _Worker:
             self.connection = None
 
     def run(self, case: Case, seq: int) -> CaseResult:
+        """Run one case; a runner error ends as the case's crash, never as the run's."""
+        try:
+            return self._run(case, seq)
+        except Exception as error:
+            self.restart()
+            return CaseResult.of(case, "crash", f"runner error: {error!r}", detail=traceback.format_exc())
+
+    def _run(self, case: Case, seq: int) -> CaseResult:
         runner = self.runner
         if self.connection is None:
             started = self.start()
@@ -999,6 +1017,189 @@ class _Worker:
             shutil.copytree(result_path(str(answer.result["store"]), output), collect / case.id)
 
 
+PipeEnd = multiprocessing.connection.Connection
+Task = tuple[int, Case]
+"""A case to run and its sequence number in the run."""
+
+
+def _not_run(case: Case, budget: _Budget) -> CaseResult:
+    return CaseResult.of(
+        case, "crash", f"not run: the adapter crashed or hung on {budget.limit} cases in a row"
+    )
+
+
+class _Workers(ABC):
+    """Where the cases run: one worker in this process, or one worker per child process."""
+
+    @abstractmethod
+    def start(self) -> tuple[HelloReply | Failure, str]:
+        """Start every worker; the first one's hello reply (or why it failed) and its description."""
+
+    @abstractmethod
+    def share(self, capabilities: frozenset[str]) -> None:
+        """Tell the workers the capabilities the run scores against (the first hello's)."""
+
+    @abstractmethod
+    def results(self, tasks: Sequence[Task], budget: _Budget) -> Iterable[tuple[int, CaseResult]]:
+        """Run the tasks and yield their results as they come; once ``budget`` is spent, the rest fail."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Stop every worker and its adapter."""
+
+
+class _InThisProcess(_Workers):
+    """``--jobs 1``: one worker in the runner's own process."""
+
+    def __init__(self, runner: Runner) -> None:
+        self.runner = runner
+        self.worker = _Worker(runner, 0)
+
+    def start(self) -> tuple[HelloReply | Failure, str]:
+        reply = self.worker.start()
+        return reply, self.worker.description
+
+    def share(self, capabilities: frozenset[str]) -> None:
+        self.runner.capabilities = capabilities
+
+    def results(self, tasks: Sequence[Task], budget: _Budget) -> Iterable[tuple[int, CaseResult]]:
+        for seq, case in tasks:
+            yield seq, _not_run(case, budget) if budget.spent else self.worker.run(case, seq)
+
+    def close(self) -> None:
+        self.worker.restart()
+
+
+def _serve(runner: Runner, index: int, pipe: PipeEnd) -> None:
+    """A worker process: start the adapter, say its hello, then run each case the runner sends.
+
+    Messages from the runner: the capabilities to score against (or None: stop), then tasks, then None.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the runner process handles Ctrl-C and stops its workers
+    worker = _Worker(runner, index)
+    try:
+        reply = worker.start()
+        pipe.send((reply, worker.description))
+        capabilities = pipe.recv()
+        if capabilities is None:
+            return
+        runner.capabilities = capabilities
+        while (task := pipe.recv()) is not None:
+            seq, case = task
+            pipe.send(worker.run(case, seq))
+    except (EOFError, OSError):  # the runner went away
+        pass
+    finally:
+        worker.restart()
+        pipe.close()
+
+
+@dataclass
+class _Child:
+    """A worker process and the runner's end of its pipe."""
+
+    process: multiprocessing.process.BaseProcess
+    pipe: PipeEnd
+    description: str = ""
+
+
+class _InChildProcesses(_Workers):
+    """``--jobs N``: N worker processes, each with its own adapter, so that scoring runs in parallel too.
+
+    The workers are forked, so they share the runner's corpus and connector without pickling them; a
+    worker that dies is replaced and the case it had counts as a crash.
+    """
+
+    IN_FLIGHT: Final = 2
+
+    def __init__(self, runner: Runner, jobs: int) -> None:
+        self.runner = runner
+        self.context = multiprocessing.get_context("fork")
+        self.children = [self._spawn(index) for index in range(jobs)]
+        self.capabilities: frozenset[str] = frozenset()
+
+    def _spawn(self, index: int) -> _Child:
+        ours, theirs = self.context.Pipe()
+        process = self.context.Process(
+            target=_serve, args=(self.runner, index, theirs), name=f"zn5-worker-{index}", daemon=True
+        )
+        process.start()
+        theirs.close()
+        return _Child(process, ours)
+
+    @staticmethod
+    def _hello(child: _Child) -> tuple[HelloReply | Failure, str]:
+        try:
+            reply: tuple[HelloReply | Failure, str] = child.pipe.recv()
+        except (EOFError, OSError):
+            died = f"the worker process died before hello (exit {child.process.exitcode})"
+            return Failure("crash", died), ""
+        return reply
+
+    def start(self) -> tuple[HelloReply | Failure, str]:
+        replies = [self._hello(child) for child in self.children]
+        return replies[0]
+
+    def share(self, capabilities: frozenset[str]) -> None:
+        self.capabilities = capabilities
+        for child in self.children:
+            child.pipe.send(capabilities)
+
+    def _replace(self, index: int) -> None:
+        dead = self.children[index]
+        dead.pipe.close()
+        self.children[index] = child = self._spawn(index)
+        self._hello(child)  # a worker whose adapter did not start retries on its first case
+        child.pipe.send(self.capabilities)
+
+    def results(self, tasks: Sequence[Task], budget: _Budget) -> Iterable[tuple[int, CaseResult]]:
+        """Keep ``IN_FLIGHT`` tasks queued at each worker, so that none waits for the runner between cases."""
+        waiting = deque(tasks)
+        flights: list[deque[Task]] = [deque() for _ in self.children]
+        while waiting or any(flights):
+            for index, flight in enumerate(flights):
+                while len(flight) < self.IN_FLIGHT and waiting:
+                    seq, case = waiting.popleft()
+                    if budget.spent:
+                        yield seq, _not_run(case, budget)
+                        continue
+                    self.children[index].pipe.send((seq, case))
+                    flight.append((seq, case))
+            pipes = {self.children[index].pipe: index for index, flight in enumerate(flights) if flight}
+            for ready in multiprocessing.connection.wait(list(pipes)):
+                index = pipes[cast(PipeEnd, ready)]
+                seq, case = flights[index].popleft()
+                try:
+                    result: CaseResult = self.children[index].pipe.recv()
+                except (EOFError, OSError):
+                    process = self.children[index].process
+                    process.join(timeout=1.0)
+                    died = f"the worker process died on this case (exit {process.exitcode})"
+                    result = CaseResult.of(case, "crash", died)
+                    waiting.extendleft(reversed(flights[index]))  # the cases queued behind it run again
+                    flights[index].clear()
+                    self._replace(index)
+                yield seq, result
+
+    def close(self) -> None:
+        for child in self.children:
+            with contextlib.suppress(OSError, ValueError):
+                child.pipe.send(None)
+        for child in self.children:
+            child.process.join(timeout=WORKER_STOP_GRACE)
+            if child.process.is_alive():
+                child.process.terminate()
+                child.process.join()
+            child.pipe.close()
+
+
+def _workers(runner: Runner, jobs: int) -> _Workers:
+    """One worker in this process for one job; forked worker processes for more, where the system forks."""
+    if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
+        return _InChildProcesses(runner, jobs)
+    return _InThisProcess(runner)
+
+
 class Runner:
     """Run a selection of a corpus through an adapter."""
 
@@ -1022,21 +1223,43 @@ class Runner:
         """Run the cases matching ``selection`` (all when empty); AdapterStartError when hello fails."""
         started = datetime.now(UTC)
         cases = self.corpus.select(selection)
-        jobs = max(1, min(self.options.jobs, len(cases) or 1))
-        workers = [_Worker(self, index) for index in range(jobs)]
-        first = workers[0].start()
-        if isinstance(first, Failure):
-            detail = f"\n{first.stderr}" if first.stderr else ""
-            raise AdapterStartError(f"{first.outcome}: {first.message}{detail}")
-        self.capabilities = first.capabilities
-        description = workers[0].connection.description if workers[0].connection else ""
         self.scratch = Path(
             tempfile.mkdtemp(prefix="zn5-run-", dir=self.options.scratch or default_scratch())
         )
+        workers = _workers(self, max(1, min(self.options.jobs, len(cases) or 1)))
+        try:
+            first, description = workers.start()
+            if isinstance(first, Failure):
+                detail = f"\n{first.stderr}" if first.stderr else ""
+                raise AdapterStartError(f"{first.outcome}: {first.message}{detail}")
+            workers.share(first.capabilities)
+            self.capabilities = first.capabilities
+            ready = datetime.now(UTC)
+            results = self._run_cases(cases, workers)
+        finally:
+            workers.close()
+            if not self.options.keep_scratch:
+                remove_tree(self.scratch)
+        return RunResult(
+            corpus=self.corpus,
+            hello=first,
+            adapter=description,
+            results=[results[seq] for seq in sorted(results)],
+            stale=self.expectations.stale(case.id for case in self.corpus.cases),
+            expectations=self.expectations,
+            options=self.options,
+            selection=tuple(selection),
+            started=started,
+            finished=datetime.now(UTC),
+            notes=self._notes(cases, selection, first),
+            ready=ready,
+        )
+
+    def _run_cases(self, cases: Sequence[Case], workers: _Workers) -> dict[int, CaseResult]:
+        """Score the cases the adapter cannot or should not run, run the others; results by seq."""
         results: dict[int, CaseResult] = {}
         progress = _Progress(self.options.progress, len(cases), self.options.progress_every)
-        budget = _Budget(self.options.restart_budget)
-        pending: queue.Queue[tuple[int, Case]] = queue.Queue()
+        tasks: list[Task] = []
         for seq, case in enumerate(cases):
             entry = self.expectations.lookup(case.id)
             reason = unsupported_reason(case, self.capabilities)
@@ -1047,48 +1270,18 @@ class Runner:
                     case, "skipped", f"expectations: {entry.reason}", expectation=entry
                 )
             else:
-                pending.put((seq, case))
+                tasks.append((seq, case))
                 continue
             progress.add(results[seq])
-        lock = threading.Lock()
+        budget = _Budget(self.options.restart_budget)
+        for seq, result in workers.results(tasks, budget):
+            budget.record(result.outcome)
+            results[seq] = apply_expectation(result, self.expectations.lookup(result.id))
+            progress.add(results[seq])
+        return results
 
-        def work(worker: _Worker) -> None:
-            while True:
-                try:
-                    seq, case = pending.get_nowait()
-                except queue.Empty:
-                    return
-                if budget.spent:
-                    result = CaseResult.of(
-                        case,
-                        "crash",
-                        f"not run: the adapter crashed or hung on {budget.limit} cases in a row",
-                    )
-                else:
-                    try:
-                        result = worker.run(case, seq)
-                    except Exception as error:  # the runner never dies on one case
-                        worker.restart()
-                        result = CaseResult.of(
-                            case, "crash", f"runner error: {error!r}", detail=traceback.format_exc()
-                        )
-                    budget.record(result.outcome)
-                result = apply_expectation(result, self.expectations.lookup(case.id))
-                with lock:
-                    results[seq] = result
-                progress.add(result)
-
-        try:
-            threads = [threading.Thread(target=work, args=(worker,), daemon=True) for worker in workers]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
-        finally:
-            for worker in workers:
-                worker.restart()
-            if not self.options.keep_scratch:
-                remove_tree(self.scratch)
+    def _notes(self, cases: Sequence[Case], selection: Sequence[str], first: HelloReply) -> list[str]:
+        """What a reader of the report should know about the run as a whole."""
         notes = []
         if selection:
             notes.append(
@@ -1102,16 +1295,4 @@ class Runner:
                 f"the expectations were written for {self.expectations.implementation}, "
                 f"the adapter runs {first.implementation.name}"
             )
-        return RunResult(
-            corpus=self.corpus,
-            hello=first,
-            adapter=description,
-            results=[results[seq] for seq in sorted(results)],
-            stale=self.expectations.stale(case.id for case in self.corpus.cases),
-            expectations=self.expectations,
-            options=self.options,
-            selection=tuple(selection),
-            started=started,
-            finished=datetime.now(UTC),
-            notes=notes,
-        )
+        return notes
