@@ -386,11 +386,14 @@ def reference_store(path: Path) -> MemoryStore:
     return store
 
 
-@pytest.mark.parametrize("path", examples("invalid"), ids=example_id)
+@pytest.mark.parametrize(
+    "path",
+    # zn5 validate checks that a document is a JSON object before it applies a schema
+    [path for path in examples("invalid") if isinstance(load(path), dict)],
+    ids=example_id,
+)
 def test_validate_reports_schema_problems_with_the_level_of_the_rule(path: Path) -> None:
     document = load(path)
-    if not isinstance(document, dict):
-        pytest.skip("zn5 validate checks the JSON type of a document before its schema")
     problems = schema_problems("k", schema_of(path), document, schema_of(path).split("/")[0])
     assert problems
     found = {problem.level for problem in problems}
