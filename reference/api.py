@@ -69,7 +69,7 @@ def open(
         raise NodeNotFoundError.at(node_path or "/", "no group or array here", "CORE-NODE-004")
     if format_name != "n5":
         warnings.warn(
-            f"/{node_path} has no group metadata; opened as an implicit group (CORE-NODE-004)",
+            f"/{node_path} has no group metadata; opened as an implicit group (CORE-NODE-008)",
             LenientReadWarning,
             stacklevel=2,
         )

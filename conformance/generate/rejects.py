@@ -165,6 +165,33 @@ def flip_last_byte(key: str) -> Fault:
     return fault
 
 
+def parent_name_in_path(format: str) -> Reject:
+    """The fault of every format's node paths: a path with a '..' name (CORE-NODE-002)."""
+    return Reject(
+        format,
+        "path-parent-name",
+        lambda store: None,
+        "open",
+        "store",
+        "CORE-NODE-002",
+        "a node path with a '..' name",
+        node="array/../array",
+    )
+
+
+def float_in_shape(format: str) -> Reject:
+    """The fault of the Zarr formats' integer lists: a shape entry written as a float (CORE-META-004)."""
+    return Reject(
+        format,
+        "shape-float",
+        set_member("shape", [6.0, 5]),
+        "open",
+        "metadata",
+        "CORE-META-004",
+        "a shape entry written as 6.0",
+    )
+
+
 GZIP: tuple[tuple[str, Any], ...] = (("compressor", Gzip(1)),)
 REJECTS = [
     Reject(
@@ -588,25 +615,8 @@ REJECTS = [
         "ZARR2-DTYPE-004",
         "the object dtype '|O'",
     ),
-    Reject(
-        "zarr2",
-        "shape-float",
-        set_member("shape", [6.0, 5]),
-        "open",
-        "metadata",
-        "CORE-META-004",
-        "a shape entry written as 6.0",
-    ),
-    Reject(
-        "zarr2",
-        "path-parent-name",
-        lambda store: None,
-        "open",
-        "store",
-        "CORE-NODE-002",
-        "a node path with a '..' name",
-        node="array/../array",
-    ),
+    float_in_shape("zarr2"),
+    parent_name_in_path("zarr2"),
     # Zarr v3: documents, extension objects and codec configurations.
     Reject(
         "zarr3",
@@ -617,15 +627,7 @@ REJECTS = [
         "ZARR3-META-003",
         "a negative length in shape",
     ),
-    Reject(
-        "zarr3",
-        "shape-float",
-        set_member("shape", [6.0, 5]),
-        "open",
-        "metadata",
-        "CORE-META-004",
-        "a shape entry written as 6.0",
-    ),
+    float_in_shape("zarr3"),
     Reject(
         "zarr3",
         "fill-value-whole-float",
@@ -782,16 +784,7 @@ REJECTS = [
         "a chunk length of 0 on an axis of length 0",
         shape=(0, 5),
     ),
-    Reject(
-        "zarr3",
-        "path-parent-name",
-        lambda store: None,
-        "open",
-        "store",
-        "CORE-NODE-002",
-        "a node path with a '..' name",
-        node="array/../array",
-    ),
+    parent_name_in_path("zarr3"),
     # N5: the root's version, datasets, compression and blocks.
     Reject(
         "n5",
@@ -886,16 +879,7 @@ REJECTS = [
         "an lz4 block stream without its end block",
         (("compressor", N5Lz4(64)),),
     ),
-    Reject(
-        "n5",
-        "path-parent-name",
-        lambda store: None,
-        "open",
-        "store",
-        "CORE-NODE-002",
-        "a node path with a '..' name",
-        node="array/../array",
-    ),
+    parent_name_in_path("n5"),
 ]
 
 
