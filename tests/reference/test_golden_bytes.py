@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import struct
 
+import numcodecs
 import numpy as np
+import pytest
 
 import zn5.reference as zn5
+from zn5.reference.codecs.base import ChunkSpec
 from zn5.reference.codecs.bytes import BytesCodec
+from zn5.reference.codecs.crc32 import Crc32
 from zn5.reference.codecs.crc32c import Crc32c
 from zn5.reference.codecs.sharding import ABSENT, Sharding
 from zn5.reference.codecs.transpose import Transpose
@@ -110,3 +114,17 @@ def test_shard_with_two_of_four_inner_chunks() -> None:
 
     assert shard[80:] == struct.pack("<I", google_crc32c.value(shard[16:80]))  # CRC-32C of the index
     np.testing.assert_array_equal(array[1:3, 1:3], values[1:3, 1:3])
+
+
+@pytest.mark.parametrize("location", ["start", "end"])
+def test_crc32_writes_what_numcodecs_writes_at_either_location(location: str) -> None:
+    """CODEC-CRC32-001: the checksum before the input by default, after it with location "end"."""
+    codec = Crc32.from_configuration({} if location == "start" else {"location": location})
+    spec = ChunkSpec((3,), np.dtype("uint8"), b"\0", (3,), "0")
+    expected = bytes(numcodecs.CRC32(location=location).encode(b"abc"))
+    assert codec.encode(b"abc", spec) == expected
+    assert expected == (
+        bytes.fromhex("c2412435") + b"abc" if location == "start" else b"abc" + bytes.fromhex("c2412435")
+    )
+    assert codec.decode(expected, spec, 3) == b"abc"
+    assert codec.configuration() == ({} if location == "start" else {"location": "end"})
