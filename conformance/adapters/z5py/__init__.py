@@ -72,6 +72,8 @@ FORMAT_GAPS: Mapping[tuple[str, str], str] = {
     ("zarr3", "codec:numcodecs.zlib"): "z5py's Zarr v3 codecs are bytes, gzip, blosc, zstd and sharding only",
     ("zarr3", "codec:numcodecs.bz2"): "z5py's Zarr v3 codecs are bytes, gzip, blosc, zstd and sharding only",
     ("zarr2", "codec:numcodecs.lzma"): 'z5py has no Zarr v2 "lzma" compressor (xz only in N5)',
+    ("zarr2", "codec:crc32c"): 'z5py has no Zarr v2 "crc32c" compressor (crc32c only as the Zarr v3 shard '
+    "index checksum)",
 }
 
 # --- opening and reading --------------------------------------------------------------------------------
@@ -248,10 +250,10 @@ def canonical_n5_compression(name: str, options: Mapping[str, Any]) -> list[dict
         return [{"name": "numcodecs.lzma", "configuration": config}]
     if name == "zstd":
         return [{"name": "zstd", "configuration": {"level": options.get("level", 3), "checksum": False}}]
-    if name == "blosc":
+    if name == "blosc":  # z5py names the level "level" here, though create_dataset takes "clevel"
         config = {
             "cname": options["codec"],
-            "clevel": options["clevel"],
+            "clevel": options["level"],
             "shuffle": BLOSC_SHUFFLES[options["shuffle"]],
             "typesize": 1,
             "blocksize": options.get("blocksize", 0),
@@ -263,7 +265,9 @@ def canonical_n5_compression(name: str, options: Mapping[str, Any]) -> list[dict
 def describe_n5_dataset(dataset: Any) -> dict[str, Any]:
     """The canonical description of an N5 dataset as z5py shows it (axes reversed back)."""
     dtype = np.dtype(dataset.dtype)
-    chain = canonical_n5_compression(dataset.compression, dataset.compression_opts)
+    # "raw" has no options, and z5py's compression_opts fails on it (json "null" has no pop)
+    options = {} if dataset.compression == "raw" else dataset.compression_opts
+    chain = canonical_n5_compression(dataset.compression, options)
     return {
         "node_type": "array",
         "shape": list(dataset.shape)[::-1],

@@ -8,7 +8,8 @@ node description (schemas/project/node.schema.json) are written here with the st
 What it converts, and nothing else: zarr 2 shows an N5 dataset reversed, as a C-order array whose shape
 is ``dimensions`` backwards; the adapter reverses selections and shapes and transposes values, so that
 everything it hands back is in N5's declared order. Canonical descriptions go to ``zarr.create``'s
-arguments and zarr's array objects back to canonical descriptions; exceptions become error categories.
+arguments and zarr's array objects back to canonical descriptions (an N5 gzip level of -1, which zarr 2
+keeps as it is, becomes the level it stands for, 6); exceptions become error categories.
 """
 
 from __future__ import annotations
@@ -166,6 +167,17 @@ def canonical_codec(config: dict[str, Any], dtype: np.dtype[Any]) -> dict[str, A
     return {"name": CANONICAL_NAMES.get(config["id"], config["id"]), "configuration": members}
 
 
+def canonical_n5_codec(config: dict[str, Any], dtype: np.dtype[Any]) -> dict[str, Any]:
+    """The canonical form of the numcodecs configuration zarr 2 makes of an N5 compression.
+
+    N5Store passes an N5 gzip ``level`` through unchanged; N5's ``-1`` is zlib's default level, 6.
+    """
+    codec = canonical_codec(config, dtype)
+    if config["id"] in ("gzip", "zlib") and codec["configuration"].get("level") == -1:
+        codec["configuration"]["level"] = 6
+    return codec
+
+
 def numcodecs_codec(codec: dict[str, Any]) -> Any:
     """The numcodecs object of a canonical codec."""
     config = dict(codec["configuration"])
@@ -190,7 +202,7 @@ def describe(node: Any, n5: bool) -> dict[str, Any]:
     dtype, ndim = node.dtype, node.ndim
     if n5:
         inner = node.compressor.compressor_config
-        compression = [] if inner is None else [canonical_codec(inner, dtype)]
+        compression = [] if inner is None else [canonical_n5_codec(inner, dtype)]
         codecs = [{"name": "n5.block", "configuration": {"compression": compression}}]
         shape, chunks, separator = node.shape[::-1], node.chunks[::-1], "/"
     else:

@@ -238,9 +238,11 @@ function zarritaSelection(selection) {
 /** Read a selection; write its values under ``folder``. */
 async function readInto(storeRoot, node, format, selection, folder) {
   const array = await openArray(storeRoot, node, format);
+  // zarr.get first, the canonical name of its data type after: zarrita opens an array of a type the
+  // canonical model lacks (Zarr v2 "|O" is its "v2:object") and answers, refusing or not, on reading.
+  const result = await library("read", () => zarr.get(array, zarritaSelection(selection)));
   const canonical = canonicalType(array.dtype);
   const itemsize = itemsizeOf(canonical);
-  const result = await library("read", () => zarr.get(array, zarritaSelection(selection)));
   let raw;
   let shape;
   if (result !== null && typeof result === "object" && "data" in result && "stride" in result) {
