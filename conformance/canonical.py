@@ -109,8 +109,7 @@ def numpy_dtype(name: str) -> np.dtype[Any]:
         raise ValueError(f"unknown canonical data type {name!r}")
     if family.startswith("numpy."):
         return np.dtype(f"{codes[family]}[{argument}]")
-    length = int(argument)  # in bytes, as Zarr v3's length_bytes
-    return np.dtype(f"{codes[family]}{length // 4 if family == 'fixed_length_utf32' else length}")
+    return np.dtype(f"{codes[family]}{int(argument)}")  # bytes, or characters of UTF-32 (CORE-DTYPE-004)
 
 
 def decode_values(document: dict[str, Any], raw: bytes) -> np.ndarray[Any, Any]:

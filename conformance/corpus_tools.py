@@ -26,7 +26,7 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
 from zn5.conformance.generate import build
-from zn5.conformance.generate.case import dump_json
+from zn5.conformance.generate.case import dump_json, node_tokens
 from zn5.conformance.requirements import Requirement, load_requirements
 from zn5.conformance.runner import Case, Corpus, CorpusError
 
@@ -78,6 +78,12 @@ def lint(corpus: Path, requirements: dict[str, Requirement] | None) -> list[str]
             f"{where}: unknown capability {token}"
             for token in case.get("requires", [])
             if token not in vocabulary
+        )
+        node = case.get("expect", {}).get("node")
+        needed = node_tokens(node) if isinstance(node, dict) else []
+        problems.extend(
+            f"{where}: the node the case describes needs {token}, which its requires does not list"
+            for token in sorted(set(needed) - set(case.get("requires", [])))
         )
         if MODAL_VERBS.search(case.get("description", "")):
             problems.append(f"{where}: the description uses a modal verb: {case['description']!r}")

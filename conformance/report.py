@@ -57,10 +57,10 @@ def fallback_profiles(cases: Iterable[Case]) -> list[Profile]:
 def profile_summaries(run: RunResult) -> list[dict[str, Any]]:
     """Per profile: whether the adapter claims it, whether it conforms, and its cases' outcomes.
 
-    A profile is conformant when the adapter claims it (declares every token the profile requires) and
-    every MUST or MUST NOT case of the profile that was run passed; an xfail or a skip among them
-    means not conformant. Unsupported cases (a capability beyond the profile) are counted, not held
-    against it.
+    A profile is claimed when the adapter declares every capability the profile requires (``missing``
+    lists those it does not), and conformant when it is claimed and every MUST or MUST NOT case of the
+    profile that was run passed; an xfail or a skip among them means not conformant (CONF-CLASS-002).
+    Unsupported cases (a capability beyond the profile) are counted, not held against it.
     """
     by_id = {case.id: case for case in run.corpus.cases}
     profiles = list(run.corpus.profiles) or fallback_profiles(
@@ -71,13 +71,15 @@ def profile_summaries(run: RunResult) -> list[dict[str, Any]]:
         results = [
             result for result in run.results if result.id in by_id and profile.covers(by_id[result.id])
         ]
-        claimed = profile.requires <= run.hello.capabilities
+        missing = profile.missing(run.hello.capabilities)
+        claimed = not missing
         musts = [r for r in results if r.level in ("MUST", "MUST NOT") and r.outcome != "unsupported"]
         conformant = claimed and bool(musts) and all(result.outcome == "pass" for result in musts)
         summaries.append(
             {
                 "name": profile.name,
                 "claimed": claimed,
+                "missing": missing,
                 "conformant": conformant,
                 "cases": len(results),
                 "outcomes": _counts(result.outcome for result in results),

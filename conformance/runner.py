@@ -138,19 +138,27 @@ class Profile:
     requires: frozenset[str]
     kinds: frozenset[str] | None = None
     description: str = ""
+    capabilities: frozenset[str] = frozenset()
+    """The tokens a claim of the profile declares: ``requires`` and the profile's required capabilities."""
 
     @classmethod
     def from_json(cls, name: str, document: Any) -> Profile:
-        """A profile given as a list of tokens, or as {"requires": [...], "kinds": [...]}."""
+        """A profile: a list of tokens, or {"requires": [...], "capabilities": [...], "kinds": [...]}."""
         if isinstance(document, list):
             return cls(name, frozenset(document))
         kinds = document.get("kinds")
+        scope = frozenset(document.get("requires", ()))
         return cls(
             name,
-            frozenset(document.get("requires", ())),
+            scope,
             None if kinds is None else frozenset(kinds),
             str(document.get("description", "")),
+            scope | frozenset(document.get("capabilities", ())),
         )
+
+    def missing(self, declared: frozenset[str]) -> list[str]:
+        """The tokens a claim needs that ``declared`` lacks; none means the profile is claimed."""
+        return sorted((self.capabilities | self.requires) - declared)
 
     def covers(self, case: Case) -> bool:
         """Whether a case belongs to the profile: a kind it covers, needing every token it names."""

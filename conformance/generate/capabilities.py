@@ -78,21 +78,64 @@ PROFILE_NAMES = {
 """The reader and writer profile of each format, named as spec/conformance-classes.md names them."""
 
 
+CORE_TYPES = tuple(
+    f"dtype:{name}" for name in ("bool", *(f"{s}int{b}" for s in ("", "u") for b in (8, 16, 32, 64)))
+)
+FLOATS = ("dtype:float32", "dtype:float64")
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "zarr2": (
+        *CORE_TYPES,
+        *FLOATS,
+        *(f"codec:{name}" for name in ("bytes", "transpose", "gzip", "numcodecs.zlib", "blosc", "zstd")),
+        "chunk-key:v2-dot",
+        "chunk-key:v2-slash",
+    ),
+    "zarr3": (
+        *CORE_TYPES,
+        *FLOATS,
+        *(f"codec:{name}" for name in ("bytes", "transpose", "gzip", "blosc", "zstd", "crc32c")),
+        *(f"chunk-key:{name}-{separator}" for name in ("default", "v2") for separator in ("slash", "dot")),
+    ),
+    "n5": (
+        *(token for token in CORE_TYPES if token != "dtype:bool"),
+        *FLOATS,
+        *(
+            f"codec:{name}"
+            for name in ("n5.block", "gzip", "numcodecs.zlib", "numcodecs.bz2", "numcodecs.lzma")
+        ),
+        "codec:n5.lz4",
+        "chunk-key:v2-slash",
+    ),
+}
+"""The required capabilities of each format's reader and writer profiles, the table of
+spec/conformance-classes.md as tokens (N5's raw, gzip with and without useZlib, bzip2, xz and lz4 are
+``n5.block`` with no codec, ``gzip``, ``numcodecs.zlib``, ``numcodecs.bz2``, ``numcodecs.lzma`` and
+``n5.lz4``)."""
+
+
 def profiles() -> dict[str, dict[str, object]]:
     """Conformance classes: the cases of a format and operation (spec/conformance-classes.md).
 
-    A profile covers the cases of its kinds that require all of its tokens, and an adapter claims it by
-    declaring those tokens. ``zarr3-sharding`` requires the tokens of ``zarr3-reader-core`` and more, so
-    a claim of it is a claim of ``zarr3-reader-core`` too (CONF-ZARR3-002).
+    A profile covers the cases of its kinds that require all of its ``requires`` tokens (its scope), and
+    an adapter claims it by declaring all of its ``capabilities``: the scope and the profile's required
+    capabilities (CONF-CLASS-002). ``zarr3-sharding`` needs what ``zarr3-reader-core`` needs and more,
+    so a claim of it is a claim of ``zarr3-reader-core`` too (CONF-ZARR3-002).
     """
     found: dict[str, dict[str, object]] = {}
     for name in FORMATS:
         reader, writer = PROFILE_NAMES[name]
-        found[reader] = {"requires": [f"format:{name}", "op:read"], "kinds": ["read", "reject"]}
+        for profile, op, kinds in ((reader, "read", ["read", "reject"]), (writer, "write", ["write"])):
+            scope = [f"format:{name}", f"op:{op}"]
+            found[profile] = {
+                "requires": scope,
+                "capabilities": sorted({*scope, *REQUIRED[name]}),
+                "kinds": kinds,
+            }
         found[f"{name}-metadata"] = {"requires": [f"format:{name}", "op:metadata"], "kinds": ["metadata"]}
-        found[writer] = {"requires": [f"format:{name}", "op:write"], "kinds": ["write"]}
+    sharding_scope = ["format:zarr3", "op:read", "codec:sharding_indexed"]
     found["zarr3-sharding"] = {
-        "requires": ["format:zarr3", "op:read", "codec:sharding_indexed"],
+        "requires": sharding_scope,
+        "capabilities": sorted({*sharding_scope, *REQUIRED["zarr3"]}),
         "kinds": ["read", "reject"],
     }
     found["cross-format"] = {"requires": ["op:read"], "kinds": ["equivalence"]}

@@ -73,6 +73,32 @@ def dump_json(document: Any) -> str:
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
+def _codec_tokens(codecs: list[dict[str, Any]]) -> list[str]:
+    """``codec:`` tokens of a canonical codec chain, the chains nested in its configurations included."""
+    tokens = []
+    for codec in codecs:
+        tokens.append(f"codec:{codec['name']}")
+        configuration = codec.get("configuration") or {}
+        for member in ("codecs", "index_codecs", "compression"):
+            tokens.extend(_codec_tokens(configuration.get(member) or []))
+    return tokens
+
+
+def node_tokens(node: dict[str, Any]) -> list[str]:
+    """The capabilities needed to describe a canonical array node: its data type, its codecs, an
+    undefined fill value (``null``), and no or empty dimensions. A group needs none."""
+    if node.get("node_type") != "array":
+        return []
+    shape = node["shape"]
+    return [
+        "dtype:" + str(node["data_type"]).split("[")[0],
+        *_codec_tokens(node["codecs"]),
+        *(["feature:undefined-fill"] if node["fill_value"] is None else []),
+        *(["feature:zero-dimensional"] if not shape else []),
+        *(["feature:empty-axis"] if 0 in shape else []),
+    ]
+
+
 def write_case(case: Case, cases_dir: Path) -> dict[str, Any]:
     """Write a case's folder under ``cases_dir``; return its case.json document."""
     folder = cases_dir / case.id
@@ -83,7 +109,7 @@ def write_case(case: Case, cases_dir: Path) -> dict[str, Any]:
         "format": case.format,
         "requirements": list(dict.fromkeys(case.requirements)),
         "level": case.level,
-        "requires": sorted(set(case.requires)),
+        "requires": sorted({*case.requires, *node_tokens(case.expected_node or {})}),
         "tags": sorted(set(case.tags)),
         "status": "stable",
         "origin": case.origin,

@@ -49,7 +49,10 @@ class DataType:
 
     @property
     def name(self) -> str:
-        """The canonical name: Zarr v3 spelling where one exists; lengths in bytes (CORE-DTYPE-001)."""
+        """The canonical name: Zarr v3 spelling where one exists (CORE-DTYPE-001).
+
+        A byte string's length counts bytes, a UTF-32 string's characters (CORE-DTYPE-004).
+        """
         kind, size = self.kind, self.itemsize
         if kind == "b":
             return "bool"
@@ -62,7 +65,7 @@ class DataType:
         if kind == "S":
             return f"fixed_length_bytes[{size}]"
         if kind == "U":
-            return f"fixed_length_utf32[{size}]"
+            return f"fixed_length_utf32[{size // 4}]"
         unit, count = np.datetime_data(self.numpy_dtype)
         family = "numpy.datetime64" if kind == "M" else "numpy.timedelta64"
         return f"{family}[{count}{unit}]"

@@ -26,7 +26,11 @@ from zn5.reference.store.memory import MemoryStore
 VERSION = "0.0.1"
 PROFILES = {
     "zarr2-reader": {"kinds": ["read", "reject"], "requires": ["format:zarr2", "op:read"]},
-    "zarr3-reader": {"kinds": ["read", "reject"], "requires": ["format:zarr3", "op:read"]},
+    "zarr3-reader": {
+        "kinds": ["read", "reject"],
+        "requires": ["format:zarr3", "op:read"],
+        "capabilities": ["codec:gzip", "format:zarr3", "op:read"],
+    },
     "zarr3-metadata": {"kinds": ["metadata"], "requires": ["format:zarr3", "op:metadata"]},
     "n5-reader": {"kinds": ["read", "reject"], "requires": ["format:n5", "op:read"]},
     "zarr2-writer": {"kinds": ["write"], "requires": ["format:zarr2", "op:write"]},

@@ -55,6 +55,8 @@ class Misbehaving(ReferenceAdapter):
         tokens = super().capabilities()
         if self.mode == "zarr2-only":
             return [token for token in tokens if token not in ("format:zarr3", "format:n5")]
+        if self.mode == "gzip-undeclared":
+            return [token for token in tokens if token != "codec:gzip"]
         return tokens
 
     def run_case(self, case: dict[str, Any], input: Path, output: Path) -> dict[str, Any]:
@@ -112,6 +114,16 @@ def test_the_corpus_version_names_the_spec_version_it_tests() -> None:
 def test_a_claim_holds_when_every_must_case_of_the_profile_passes(tiny_corpus: Path) -> None:
     found = verdicts(run(tiny_corpus, ReferenceAdapter(tiny_corpus / "capabilities.json")))
     assert found == dict.fromkeys(PROFILES, (True, True))
+
+
+@pytest.mark.req("CONF-CLASS-002")
+def test_a_profile_is_not_claimed_without_its_required_capabilities(tiny_corpus: Path) -> None:
+    result = run(tiny_corpus, Misbehaving(tiny_corpus, "gzip-undeclared"))
+    assert {case.id: case.outcome for case in result.results}["zarr3/read/int16-gzip"] == "unsupported"
+    assert result.passed
+    summary = {item["name"]: item for item in profile_summaries(result)}["zarr3-reader"]
+    assert (summary["claimed"], summary["missing"], summary["conformant"]) == (False, ["codec:gzip"], False)
+    assert verdicts(result)["zarr2-reader"] == (True, True)
 
 
 @pytest.mark.req("CONF-CLASS-002")
@@ -188,7 +200,8 @@ READER_WRITER = {
     "zarr3": ("zarr3-reader-core", "zarr3-writer-core"),
     "n5": ("n5-reader", "n5-writer"),
 }
-# The required capabilities of spec/conformance-classes.md, as capability tokens.
+# The required capabilities of spec/conformance-classes.md, as capability tokens (N5's "/"-separated
+# block keys are the v2 encoding with "/").
 REQUIRED = {
     "zarr2": {
         "dtype:bool",
@@ -205,8 +218,7 @@ REQUIRED = {
         "dtype:float32",
         "dtype:float64",
         *(f"codec:{name}" for name in ("bytes", "transpose", "gzip", "blosc", "zstd", "crc32c")),
-        "chunk-key:default-slash",
-        "chunk-key:v2-dot",
+        *(f"chunk-key:{name}-{separator}" for name in ("default", "v2") for separator in ("slash", "dot")),
     },
     "n5": {
         *(f"dtype:{kind}{bits}" for kind in ("int", "uint") for bits in (8, 16, 32, 64)),
@@ -217,6 +229,7 @@ REQUIRED = {
             for name in ("n5.block", "gzip", "numcodecs.zlib", "numcodecs.bz2", "numcodecs.lzma")
         ),
         "codec:n5.lz4",
+        "chunk-key:v2-slash",
     },
 }
 
@@ -235,6 +248,16 @@ def test_a_formats_reader_and_writer_profiles_cover_all_its_must_cases(format_na
         if case.kind == "write":
             assert writer.covers(case), case.id
     assert any(case.kind == "write" and writer.covers(case) for case in committed().cases)
+
+
+@pytest.mark.req("CONF-ZARR2-001")
+@pytest.mark.req("CONF-ZARR3-001")
+@pytest.mark.req("CONF-N5-001")
+@pytest.mark.parametrize("format_name", READER_WRITER)
+def test_a_claim_of_a_formats_profiles_needs_the_required_capabilities_of_the_table(format_name: str) -> None:
+    for name in READER_WRITER[format_name]:
+        claim = profile(name)
+        assert claim.capabilities - claim.requires == REQUIRED[format_name], name
 
 
 @pytest.mark.req("CONF-ZARR2-001")

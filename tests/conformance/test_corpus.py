@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import filecmp
+import json
+import shutil
 from pathlib import Path
 
 from zn5.conformance.corpus_tools import CORPUS, REPOSITORY, _spec_problems, lint
@@ -35,6 +37,19 @@ def test_rebuild_is_byte_identical_to_the_committed_corpus(tmp_path: Path) -> No
 
 def test_corpus_lints_clean_without_the_spec() -> None:
     assert lint(CORPUS, None) == []
+
+
+def test_lint_finds_a_metadata_case_that_does_not_require_its_nodes_data_type(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    case_file = corpus / "cases" / "zarr2" / "spec-example" / "fill-complex" / "case.json"
+    case = json.loads(case_file.read_text(encoding="utf-8"))
+    case["requires"].remove("dtype:complex64")
+    case_file.write_text(json.dumps(case), encoding="utf-8")
+    assert lint(corpus, None) == [
+        "cases/zarr2/spec-example/fill-complex: the node the case describes needs dtype:complex64, "
+        "which its requires does not list"
+    ]
 
 
 def test_corpus_stays_small() -> None:

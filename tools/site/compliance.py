@@ -149,9 +149,15 @@ def overview_page(root: Path, reports: Sequence[Report], links: Mapping[str, str
 
 
 def profile_cell(report: Report, profile: Mapping[str, Any] | None) -> str:
-    """✓ when conformant, ✗ with the pass count and a link when not, – when not claimed."""
-    if profile is None or not profile.get("claimed"):
+    """✓ when conformant, ✗ with passes and a link when not, – when not claimed (with what it lacks)."""
+    if profile is None:
         return "–"
+    if not profile.get("claimed"):
+        missing = [str(token) for token in profile.get("missing", ())]
+        if not missing or any(token.startswith(("format:", "op:")) for token in missing):
+            return "–"
+        shown = ", ".join(f"`{token}`" for token in missing[:3])
+        return f"– lacks {shown}{', …' if len(missing) > 3 else ''}"
     outcomes = profile.get("outcomes")
     counts = outcomes if isinstance(outcomes, dict) else {}
     passed, total = int(counts.get("pass", 0)), int(profile.get("cases", 0))
@@ -175,8 +181,9 @@ def profile_section(reports: Sequence[Report]) -> list[str]:
         "",
         "A profile is a [conformance class](spec/conformance-classes.md): the cases of one kind of reader "
         "or writer of one format. ✓: every case of the profile passed. ✗: passes out of cases, linked to "
-        "the cases that did not pass. –: the implementation does not claim the profile (its cases are "
-        "scored *unsupported*, never as passes).",
+        "the cases that did not pass. –: the implementation does not claim the profile: it lacks the "
+        'format or operation (its cases are scored *unsupported*, never as passes), or, where "lacks" '
+        "follows, it runs the profile's cases but does not declare the required capabilities named.",
         "",
         *table(("Implementation", "Language", *names), rows),
         "",

@@ -86,8 +86,10 @@ def type_name(dtype: np.dtype[Any]) -> str:
         return f"complex{8 * size}"
     if kind == "V":
         return f"r{8 * size}"
-    if kind in "SU":
-        return f"fixed_length_{'bytes' if kind == 'S' else 'utf32'}[{size}]"
+    if kind == "S":
+        return f"fixed_length_bytes[{size}]"
+    if kind == "U":
+        return f"fixed_length_utf32[{size // 4}]"  # characters (CORE-DTYPE-004)
     unit, count = np.datetime_data(dtype)
     return f"numpy.{'datetime64' if kind == 'M' else 'timedelta64'}[{count}{unit}]"
 
@@ -105,7 +107,7 @@ def canonical_dtype(name: str) -> np.dtype[Any]:
     if family == "fixed_length_bytes":
         return np.dtype(f"S{argument}")
     if family == "fixed_length_utf32":
-        return np.dtype(f"<U{int(argument) // 4}")
+        return np.dtype(f"<U{argument}")
     return np.dtype(f"<{'M8' if family == 'numpy.datetime64' else 'm8'}[{argument}]")
 
 

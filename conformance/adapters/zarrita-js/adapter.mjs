@@ -82,13 +82,13 @@ const SIMPLE = {
   float64: [8, Float64Array],
 };
 
-/** The canonical name of a zarrita data type ("v2:U3" is fixed_length_utf32[12]). */
+/** The canonical name of a zarrita data type ("v2:U3" is fixed_length_utf32[3]: characters). */
 function canonicalType(dtype) {
   if (dtype in SIMPLE) return dtype;
   const match = /^v2:([US])(\d+)$/.exec(dtype);
   if (match) {
     const count = Number(match[2]);
-    return match[1] === "U" ? `fixed_length_utf32[${count * 4}]` : `fixed_length_bytes[${count}]`;
+    return match[1] === "U" ? `fixed_length_utf32[${count}]` : `fixed_length_bytes[${count}]`;
   }
   throw new GlueError(`no canonical name for zarrita data type ${dtype}`);
 }
@@ -205,7 +205,7 @@ function itemsizeOf(canonical) {
   if (canonical in SIMPLE) return SIMPLE[canonical][0];
   const match = /\[(\d+)\]$/.exec(canonical);
   if (!match) throw new GlueError(`no element size for ${canonical}`);
-  return Number(match[1]);
+  return Number(match[1]) * (canonical.startsWith("fixed_length_utf32[") ? 4 : 1); // characters of 4 bytes
 }
 
 // Reading.

@@ -214,9 +214,10 @@ fn canonical_type(data_type: &Value) -> Outcome<String> {
     };
     let number = |key: &str| configuration.get(key).and_then(Value::as_u64);
     Ok(match name {
+        // characters, 4 bytes each (CORE-DTYPE-004)
         "fixed_length_utf32" => format!(
             "fixed_length_utf32[{}]",
-            number("length_bytes").ok_or_else(|| Failure::Glue(format!("no length_bytes in {data_type}")))?
+            number("length_bytes").ok_or_else(|| Failure::Glue(format!("no length_bytes in {data_type}")))? / 4
         ),
         "numpy.datetime64" | "numpy.timedelta64" => format!(
             "{name}[{}{}]",
@@ -561,8 +562,8 @@ fn v2_dtype(data_type: &str, big: bool) -> Outcome<String> {
 /// The v3 data type document of a canonical name.
 fn v3_data_type(name: &str) -> Value {
     if let Some(rest) = name.strip_prefix("fixed_length_utf32[") {
-        let length: u64 = rest.trim_end_matches(']').parse().unwrap_or(0);
-        return json!({"name": "fixed_length_utf32", "configuration": {"length_bytes": length}});
+        let characters: u64 = rest.trim_end_matches(']').parse().unwrap_or(0);
+        return json!({"name": "fixed_length_utf32", "configuration": {"length_bytes": 4 * characters}});
     }
     for family in ["numpy.datetime64", "numpy.timedelta64"] {
         if let Some(rest) = name.strip_prefix(&format!("{family}[")) {
