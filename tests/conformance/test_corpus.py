@@ -7,8 +7,11 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
+
 from zn5.conformance.corpus_tools import CORPUS, REPOSITORY, _spec_problems, lint
 from zn5.conformance.generate import build
+from zn5.conformance.generate.gold import READER_SIDE
 from zn5.conformance.requirements import Level, Requirement, load_requirements
 
 MAX_BYTES = 30 * 2**20
@@ -50,6 +53,22 @@ def test_lint_finds_a_metadata_case_that_does_not_require_its_nodes_data_type(tm
         "cases/zarr2/spec-example/fill-complex: the node the case describes needs dtype:complex64, "
         "which its requires does not list"
     ]
+
+
+@pytest.mark.parametrize(
+    ("case_id", "cited"),
+    [
+        ("zarr2/gold/zarrs-0.23.14--int16-attributes", {"CORE-NODE-004", "ZARR2-META-008"}),
+        ("n5/gold/tensorstore-0.1.86--float32-gzip", {"N5-ROOT-001"}),
+        ("zarr3/gold/zarr-python-3.1.6--float32-gzip", set()),
+    ],
+)
+def test_a_gold_case_cites_what_a_reader_meets_because_of_how_the_library_wrote_it(
+    case_id: str, cited: set[str]
+) -> None:
+    """zarrs writes no root .zgroup and adds node_type to .zarray; tensorstore writes no N5 root."""
+    case = json.loads((CORPUS / "cases" / case_id / "case.json").read_text(encoding="utf-8"))
+    assert set(case["requirements"]) & set(READER_SIDE.values()) == cited
 
 
 def test_corpus_stays_small() -> None:
