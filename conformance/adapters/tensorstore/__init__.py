@@ -81,6 +81,8 @@ FORMAT_GAPS: Mapping[tuple[str, str], str] = {
     '(only Zarr v2 "|S<n>")',
     ("zarr2", "codec:numcodecs.lzma"): 'tensorstore\'s zarr driver registers no "lzma" compressor (it reads '
     "the same format only as N5 xz)",
+    ("zarr2", "codec:crc32c"): 'tensorstore\'s zarr driver registers no "crc32c" compressor (crc32c only as '
+    "a Zarr v3 codec)",
 }
 RAW_VALUES = (
     f"tensorstore {version('tensorstore')}'s Python API hands raw (r<N>, |V<n>) elements over as a NumPy "
@@ -98,9 +100,9 @@ CATEGORY_PATTERNS = (  # tensorstore raises ValueError for most problems; its me
 
 
 def spec(folder: Path, node: str, format: str) -> dict[str, Any]:
-    """The spec of the array at ``node`` of the store in ``folder``."""
-    path = folder / node if node else folder
-    return {"driver": DRIVERS[format], "kvstore": {"driver": "file", "path": f"{path}/"}}
+    """The spec of the array at ``node`` of the store in ``folder``: the node path goes to tensorstore
+    as it is, in the driver's ``path`` member, which tensorstore joins to the store's path itself."""
+    return {"driver": DRIVERS[format], "kvstore": {"driver": "file", "path": f"{folder}/"}, "path": node}
 
 
 def open_array(folder: Path, node: str, format: str) -> Any:
@@ -326,7 +328,7 @@ class TensorstoreAdapter(BaseAdapter):
         try:
             return open_array(store, node, format)
         except Exception:
-            if not _has_array_document(store / node, format):
+            if not _has_array_document(store / node.strip("/"), format):
                 raise CannotRunError(f"tensorstore has no group API; /{node} is no array") from None
             raise
 
