@@ -14,8 +14,9 @@ too); its schema is ``schemas/project/expectations.schema.json``::
     reason = "the crc32c checksum is not verified on read"
     issue = "not filed"          # or a link
 
-Entries are strict (DECISIONS.md section 6): one that matches no case of the corpus is stale, and an
-``xfail`` case that passes is an unexpected pass (``xpass``); either fails the run.
+Entries are strict (DECISIONS.md section 6): one that matches no case of the corpus is stale, and so is
+an ``xfail`` entry whose every case the adapter declared unsupported or skipped; an ``xfail`` case that
+passes is an unexpected pass (``xpass``); each fails the run.
 """
 
 from __future__ import annotations
@@ -108,10 +109,17 @@ class Expectations:
         """The first entry that matches a case id, if any."""
         return next((entry for entry in self.entries if entry.matches(case_id)), None)
 
-    def stale(self, case_ids: Iterable[str]) -> list[Entry]:
-        """The entries that match none of ``case_ids`` (the whole corpus, not a selection of it)."""
-        ids = list(case_ids)
-        return [entry for entry in self.entries if not any(entry.matches(case_id) for case_id in ids)]
+    def stale(self, case_ids: Iterable[str], did_not_run: Iterable[str] = ()) -> list[Entry]:
+        """The entries that match none of ``case_ids`` (the whole corpus, not a selection of it), and the
+        ``xfail`` entries whose every match is in ``did_not_run`` (cases the adapter declared unsupported
+        or skipped): such an entry promises a failure the run never shows."""
+        ids, idle = list(case_ids), set(did_not_run)
+        stale = []
+        for entry in self.entries:
+            matched = [case_id for case_id in ids if entry.matches(case_id)]
+            if not matched or (entry.outcome == "xfail" and all(case_id in idle for case_id in matched)):
+                stale.append(entry)
+        return stale
 
 
 def parse(raw: bytes, suffix: str) -> Any:

@@ -1248,12 +1248,14 @@ class Runner:
             workers.close()
             if not self.options.keep_scratch:
                 remove_tree(self.scratch)
+        ordered = [results[seq] for seq in sorted(results)]
+        idle = (result.id for result in ordered if result.outcome in ("unsupported", "skipped"))
         return RunResult(
             corpus=self.corpus,
             hello=first,
             adapter=description,
-            results=[results[seq] for seq in sorted(results)],
-            stale=self.expectations.stale(case.id for case in self.corpus.cases),
+            results=ordered,
+            stale=self.expectations.stale((case.id for case in self.corpus.cases), idle),
             expectations=self.expectations,
             options=self.options,
             selection=tuple(selection),

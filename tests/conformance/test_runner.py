@@ -444,6 +444,17 @@ def test_a_stale_entry_alone_fails_the_run(tiny_corpus: Path) -> None:
     assert not result.passed
 
 
+@pytest.mark.req("PROTO-017")
+def test_an_xfail_entry_whose_cases_are_all_unsupported_is_stale(tiny_corpus: Path) -> None:
+    expectations = Expectations(
+        "x", "1", None, (Entry("zarr3/read/*", "xfail", "reads gzip chunks as zeros", "not filed"),)
+    )
+    result = run(tiny_corpus, Replies(tiny_corpus, "zarr2-only"), expectations=expectations)
+    assert outcomes(result)["zarr3/read/int16-gzip"] == "unsupported"
+    assert [entry.match for entry in result.stale] == ["zarr3/read/*"]
+    assert not result.passed
+
+
 # The corpus.
 
 
