@@ -1,9 +1,9 @@
 """The zarrs-python adapter: zarr-python 3 driving the Rust ``zarrs`` codec pipeline.
 
-Everything is the zarr-python adapter's (``zn5.conformance.adapters.zarr_python``); only the pipeline
-and the claims differ. ``codec_pipeline.strict`` makes zarrs-python raise instead of silently handing an
-array it cannot serve back to zarr-python's own pipeline, so every value read or written here went
-through zarrs.
+Everything is the zarr-python adapter's (``zn5.conformance.adapters.zarr_python``); only the pipeline,
+the claims and the category of the pipeline's own refusals (``unsupported``) differ.
+``codec_pipeline.strict`` makes zarrs-python raise instead of silently handing an array it cannot serve
+back to zarr-python's own pipeline, so every value read or written here went through zarrs.
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any, ClassVar
+
+from zarrs.pipeline import UnsupportedDataTypeError, UnsupportedMetadataError
 
 from zn5.conformance.adapters import RAW_DTYPES
 from zn5.conformance.adapters.zarr_python import ZarrPythonAdapter
@@ -44,3 +46,9 @@ class ZarrsPythonAdapter(ZarrPythonAdapter):
     config: ClassVar[Mapping[str, Any]] = MappingProxyType(
         {"codec_pipeline.path": "zarrs.ZarrsCodecPipeline", "codec_pipeline.strict": True}
     )
+
+    def category(self, error: Exception, phase: str) -> str:
+        """zarr-python's categories, and ``unsupported`` for what the zarrs pipeline says it cannot do."""
+        if isinstance(error, UnsupportedDataTypeError | UnsupportedMetadataError):
+            return "unsupported"
+        return super().category(error, phase)
