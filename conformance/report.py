@@ -54,6 +54,13 @@ def fallback_profiles(cases: Iterable[Case]) -> list[Profile]:
     ]
 
 
+def lacking(profile: Mapping[str, Any]) -> list[str]:
+    """The required capabilities a profile summary says the adapter lacks, when it has the profile's
+    format and operation (without those, the profile is simply not the adapter's)."""
+    missing = [str(token) for token in profile.get("missing", ())]
+    return [] if any(token.startswith(("format:", "op:")) for token in missing) else missing
+
+
 def profile_summaries(run: RunResult) -> list[dict[str, Any]]:
     """Per profile: whether the adapter claims it, whether it conforms, and its cases' outcomes.
 
@@ -222,8 +229,10 @@ def render_markdown(report: Mapping[str, Any]) -> str:
     ]
     for profile in summary["profiles"]:
         outcomes = ", ".join(f"{name} {count}" for name, count in profile["outcomes"].items())
+        lacks = ", ".join(f"`{token}`" for token in lacking(profile))
+        claimed = "yes" if profile["claimed"] else f"no (lacks {lacks})" if lacks else "no"
         lines.append(
-            f"| {profile['name']} | {'yes' if profile['claimed'] else 'no'} | "
+            f"| {profile['name']} | {claimed} | "
             f"{'**yes**' if profile['conformant'] else 'no'} | {profile['cases']} | {outcomes} |"
         )
     cases = report["cases"]
@@ -424,14 +433,21 @@ def print_summary(
             else "not claimed"
         )
         outcomes = ", ".join(f"{name} {count}" for name, count in profile["outcomes"].items())
-        print(f"  {profile['name']:<24} {state:<24} {outcomes}", file=stream)
+        lacks = ", ".join(lacking(profile))
+        print(
+            f"  {profile['name']:<24} {state:<24} {outcomes}{f'  (lacks {lacks})' if lacks else ''}",
+            file=stream,
+        )
     attention = [case for case in report["cases"] if case["outcome"] in (*FAILURE_OUTCOMES, *ERROR_OUTCOMES)]
     for case in attention[:20]:
         print(f"  {case['outcome'].upper():<14} {case['id']}: {_cell(case['message'], 160)}", file=stream)
     if len(attention) > 20:
         print(f"  … and {len(attention) - 20} more (see report.md)", file=stream)
     for entry in report["expectations"]["stale"]:
-        print(f"  STALE          expectation {entry['match']!r} matches no case", file=stream)
+        print(
+            f"  STALE          expectation {entry['match']!r}: it matches no case, or only cases not run",
+            file=stream,
+        )
     for note in report["notes"]:
         print(f"  note: {note}", file=stream)
     if paths:

@@ -10,6 +10,7 @@ profiles of the committed corpus.
 from __future__ import annotations
 
 import functools
+import io
 import json
 from dataclasses import replace
 from pathlib import Path
@@ -22,7 +23,7 @@ from zn5.conformance.adapters import array_result, rejected, selection_key
 from zn5.conformance.adapters.reference import ReferenceAdapter
 from zn5.conformance.expectations import Entry, Expectations
 from zn5.conformance.generate import VERSION
-from zn5.conformance.report import build_report, profile_summaries
+from zn5.conformance.report import build_report, print_summary, profile_summaries, render_markdown
 from zn5.conformance.runner import Corpus, InProcessConnection, Profile, Runner, RunOptions, RunResult
 from zn5.reference import open_array
 
@@ -124,6 +125,10 @@ def test_a_profile_is_not_claimed_without_its_required_capabilities(tiny_corpus:
     summary = {item["name"]: item for item in profile_summaries(result)}["zarr3-reader"]
     assert (summary["claimed"], summary["missing"], summary["conformant"]) == (False, ["codec:gzip"], False)
     assert verdicts(result)["zarr2-reader"] == (True, True)
+    terminal = io.StringIO()
+    print_summary(build_report(result), stream=terminal)
+    assert "zarr3-reader" in terminal.getvalue() and "(lacks codec:gzip)" in terminal.getvalue()
+    assert "| zarr3-reader | no (lacks `codec:gzip`) |" in render_markdown(build_report(result))
 
 
 @pytest.mark.req("CONF-CLASS-002")

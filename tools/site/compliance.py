@@ -26,6 +26,7 @@ from typing import Any, Final
 from mkdocs.exceptions import PluginError
 from tables import cell, table
 
+from zn5.conformance.report import lacking
 from zn5.conformance.requirements import RequirementMarkupError, load_requirements
 
 REPORTS: Final = Path("conformance/reports")
@@ -153,8 +154,8 @@ def profile_cell(report: Report, profile: Mapping[str, Any] | None) -> str:
     if profile is None:
         return "–"
     if not profile.get("claimed"):
-        missing = [str(token) for token in profile.get("missing", ())]
-        if not missing or any(token.startswith(("format:", "op:")) for token in missing):
+        missing = lacking(profile)
+        if not missing:
             return "–"
         shown = ", ".join(f"`{token}`" for token in missing[:3])
         return f"– lacks {shown}{', …' if len(missing) > 3 else ''}"
