@@ -91,6 +91,7 @@ RAW_VALUES = (
 )
 CATEGORY_PATTERNS = (  # tensorstore raises ValueError for most problems; its message names the status
     ("not-found", re.compile(r"NOT_FOUND|not found", re.IGNORECASE)),
+    ("store", re.compile(r"Invalid key")),  # its key-value store refuses a key, e.g. one with ".."
     ("unsupported", re.compile(r"not registered|not supported|unsupported|UNIMPLEMENTED", re.IGNORECASE)),
     ("selection", re.compile(r"OUT_OF_RANGE|out of bounds|outside", re.IGNORECASE)),
 )
