@@ -10,6 +10,7 @@ an adapter sends can raise anything else here.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -177,6 +178,8 @@ class HelloReply:
     adapter_version: str
     capabilities: frozenset[str]
     protocol: int = PROTOCOL_VERSION
+    format_gaps: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    """Declared capabilities the implementation lacks in one format, by format (PROTO-004)."""
 
     @classmethod
     def from_json(cls, document: dict[str, Any]) -> HelloReply:
@@ -198,6 +201,7 @@ class HelloReply:
             adapter_version=document["adapter"]["version"],
             capabilities=frozenset(document["capabilities"]),
             protocol=document["protocol"],
+            format_gaps={name: frozenset(tokens) for name, tokens in document.get("format_gaps", {}).items()},
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -207,7 +211,13 @@ class HelloReply:
             "implementation": self.implementation.to_json(),
             "adapter": {"version": self.adapter_version},
             "capabilities": sorted(self.capabilities),
+            **({"format_gaps": gaps_json(self.format_gaps)} if self.format_gaps else {}),
         }
+
+
+def gaps_json(gaps: Mapping[str, frozenset[str]]) -> dict[str, list[str]]:
+    """Format gaps as JSON: sorted tokens per format, formats without gaps left out."""
+    return {name: sorted(tokens) for name, tokens in sorted(gaps.items()) if tokens}
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 from zn5.conformance.adapters import zn5_version
-from zn5.conformance.protocol import PROTOCOL_VERSION, schema_problem
+from zn5.conformance.protocol import PROTOCOL_VERSION, gaps_json, schema_problem
 from zn5.conformance.runner import OUTCOMES, Case, Profile, RunResult
 
 REPORT_FORMAT = 1
@@ -78,7 +78,7 @@ def profile_summaries(run: RunResult) -> list[dict[str, Any]]:
         results = [
             result for result in run.results if result.id in by_id and profile.covers(by_id[result.id])
         ]
-        missing = profile.missing(run.hello.capabilities)
+        missing = profile.missing(run.hello.capabilities, run.hello.format_gaps)
         claimed = not missing
         musts = [r for r in results if r.level in ("MUST", "MUST NOT") and r.outcome != "unsupported"]
         conformant = claimed and bool(musts) and all(result.outcome == "pass" for result in musts)
@@ -116,6 +116,7 @@ def build_report(run: RunResult, adapter_name: str | None = None) -> dict[str, A
         "implementation": run.hello.implementation.to_json(),
         "adapter": adapter,
         "capabilities": sorted(run.hello.capabilities),
+        **({"format_gaps": gaps_json(run.hello.format_gaps)} if run.hello.format_gaps else {}),
         "started": run.started.isoformat(timespec="seconds"),
         "finished": run.finished.isoformat(timespec="seconds"),
         "duration_s": round((run.finished - run.started).total_seconds(), 3),

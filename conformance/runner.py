@@ -156,9 +156,15 @@ class Profile:
             scope | frozenset(document.get("capabilities", ())),
         )
 
-    def missing(self, declared: frozenset[str]) -> list[str]:
-        """The tokens a claim needs that ``declared`` lacks; none means the profile is claimed."""
-        return sorted((self.capabilities | self.requires) - declared)
+    def missing(
+        self, declared: frozenset[str], gaps: Mapping[str, frozenset[str]] | None = None
+    ) -> list[str]:
+        """The tokens a claim needs that ``declared`` lacks, or lacks in the profile's format by ``gaps``;
+        none means the profile is claimed."""
+        needed = self.capabilities | self.requires
+        formats = [token.removeprefix("format:") for token in self.requires if token.startswith("format:")]
+        lacking = {token for name in formats for token in (gaps or {}).get(name, ())}
+        return sorted((needed - declared) | (needed & lacking))
 
     def covers(self, case: Case) -> bool:
         """Whether a case belongs to the profile: a kind it covers, needing every token it names."""
@@ -553,11 +559,17 @@ class ResultError(ValueError):
     """A reply names a result that is missing, malformed or outside the output folder."""
 
 
-def unsupported_reason(case: Case, capabilities: frozenset[str]) -> str | None:
-    """Why an adapter with ``capabilities`` cannot run ``case``, or None when it can."""
+def unsupported_reason(
+    case: Case, capabilities: frozenset[str], gaps: Mapping[str, frozenset[str]] | None = None
+) -> str | None:
+    """Why an adapter with ``capabilities`` (less its ``gaps`` in the case's format) cannot run ``case``,
+    or None when it can (PROTO-004)."""
     missing = sorted(case.requires - capabilities)
     if missing:
         return f"needs {', '.join(missing)}"
+    gap = sorted(case.requires & (gaps or {}).get(case.format, frozenset()))
+    if gap:
+        return f"needs {', '.join(gap)}, which the adapter lacks in {case.format}"
     stores = case.document.get("input", {}).get("stores")
     if stores and not any(f"format:{name}" in capabilities for name in stores):
         return f"reads none of the formats {', '.join(sorted(stores))}"
@@ -1225,6 +1237,7 @@ class Runner:
         self.hello = protocol.hello(corpus.version, corpus.digest)
         protocol.validate("hello", self.hello)
         self.capabilities: frozenset[str] = frozenset()
+        self.format_gaps: Mapping[str, frozenset[str]] = {}
         self.scratch = Path()
 
     def run(self, selection: Sequence[str] = ()) -> RunResult:
@@ -1242,6 +1255,7 @@ class Runner:
                 raise AdapterStartError(f"{first.outcome}: {first.message}{detail}")
             workers.share(first.capabilities)
             self.capabilities = first.capabilities
+            self.format_gaps = first.format_gaps
             ready = datetime.now(UTC)
             results = self._run_cases(cases, workers)
         finally:
@@ -1272,7 +1286,7 @@ class Runner:
         tasks: list[Task] = []
         for seq, case in enumerate(cases):
             entry = self.expectations.lookup(case.id)
-            reason = unsupported_reason(case, self.capabilities)
+            reason = unsupported_reason(case, self.capabilities, self.format_gaps)
             if reason is not None:
                 results[seq] = CaseResult.of(case, "unsupported", reason, expectation=entry)
             elif entry is not None and entry.outcome == "skip":

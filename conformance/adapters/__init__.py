@@ -189,7 +189,8 @@ class BaseAdapter:
     claims: ClassVar[tuple[str, ...]] = ()
     """Its other capability tokens (codecs, data types, chunk keys, features)."""
     format_gaps: ClassVar[Mapping[tuple[str, str], str]] = MappingProxyType({})
-    """(format, token) -> why: a claimed token it does not honour in that format; such cases are skipped."""
+    """(format, token) -> why: a claimed token it does not have in that format; the hello reply lists them
+    as ``format_gaps``, and the runner scores their cases unsupported (PROTO-004)."""
     library_errors: ClassVar[tuple[type[Exception], ...]] = (Exception,)
     """The exceptions that are the library refusing an input."""
 
@@ -217,7 +218,15 @@ class BaseAdapter:
             "implementation": implementation,
             "adapter": {"version": zn5_version()},
             "capabilities": sorted(set(self.capabilities())),
+            **({"format_gaps": self.gaps_by_format()} if self.format_gaps else {}),
         }
+
+    def gaps_by_format(self) -> dict[str, list[str]]:
+        """:attr:`format_gaps` as the hello reply's ``format_gaps``: the tokens lacking, by format."""
+        found: dict[str, list[str]] = {}
+        for format, token in sorted(self.format_gaps):
+            found.setdefault(format, []).append(token)
+        return found
 
     # --- the hooks ------------------------------------------------------------------------------------
 
@@ -292,9 +301,6 @@ class BaseAdapter:
         """Dispatch a case on its operation: write, metadata, or read (of one store or of several)."""
         operation, where = case["operation"], case["input"]
         format = operation["target"]["format"] if operation["op"] == "write" else case["format"]
-        for token in case.get("requires", ()):
-            if (format, token) in self.format_gaps:
-                raise CannotRunError(self.format_gaps[format, token])
         if operation["op"] == "write":
             return self._write(operation["target"], input, where, output)
         node, selection = where.get("node", ""), operation.get("selection")

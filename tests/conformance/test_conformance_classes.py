@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import io
 import json
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -51,6 +52,12 @@ class Misbehaving(ReferenceAdapter):
     def __init__(self, corpus: Path, mode: str) -> None:
         super().__init__(corpus / "capabilities.json")
         self.mode = mode
+
+    @property
+    def format_gaps(self) -> Mapping[tuple[str, str], str]:  # type: ignore[override]
+        if self.mode == "gzip-only-in-zarr2":
+            return {("zarr3", "codec:gzip"): "gzip is a Zarr v2 compressor only here"}
+        return {}
 
     def capabilities(self) -> list[str]:
         tokens = super().capabilities()
@@ -129,6 +136,22 @@ def test_a_profile_is_not_claimed_without_its_required_capabilities(tiny_corpus:
     print_summary(build_report(result), stream=terminal)
     assert "zarr3-reader" in terminal.getvalue() and "(lacks codec:gzip)" in terminal.getvalue()
     assert "| zarr3-reader | no (lacks `codec:gzip`) |" in render_markdown(build_report(result))
+
+
+@pytest.mark.req("CONF-CLASS-002")
+@pytest.mark.req("PROTO-004")
+def test_a_capability_lacking_in_one_format_leaves_that_formats_cases_unsupported(tiny_corpus: Path) -> None:
+    adapter = Misbehaving(tiny_corpus, "gzip-only-in-zarr2")
+    result = run(tiny_corpus, adapter)
+    outcomes = {case.id: case.outcome for case in result.results}
+    assert outcomes["zarr3/read/int16-gzip"] == "unsupported"
+    assert outcomes["zarr2/write/int32-gzip"] == "pass"
+    assert result.passed
+    report = build_report(result)
+    assert report["format_gaps"] == {"zarr3": ["codec:gzip"]}
+    summary = {item["name"]: item for item in report["summary"]["profiles"]}
+    assert (summary["zarr3-reader"]["claimed"], summary["zarr3-reader"]["missing"]) == (False, ["codec:gzip"])
+    assert summary["zarr2-reader"]["claimed"]
 
 
 @pytest.mark.req("CONF-CLASS-002")
