@@ -7,8 +7,8 @@ import java.util.Map;
  * The capability tokens (conformance/corpus/capabilities.json) that zarr-java 0.0.9 claims.
  *
  * <p>A token is claimed when the library implements it for at least one of its formats; where it
- * does so only for one, the other format's cases are skipped with the reason in {@link #FORMAT_GAPS}
- * (the kit's format gaps, conformance/adapters/__init__.py).
+ * does so only for one, the hello reply lists it for the other format as a format gap ({@link #FORMAT_GAPS},
+ * with the reason), and the runner scores that format's cases needing it unsupported (PROTO-004).
  * Not claimed, because the library has no such type or codec at all: float16, complex, raw bits,
  * strings, datetimes; numcodecs bz2, lzma, lz4, crc32, delta; every N5 token.
  */
@@ -57,17 +57,6 @@ final class Capabilities {
         "zarr2 codec:crc32c", "zarr-java 0.0.9 has no Zarr v2 crc32c codec (its v2 codecs are blosc and zlib; crc32c is a v3 codec only)",
         "zarr3 codec:numcodecs.zlib", "zarr-java 0.0.9 has no Zarr v3 numcodecs.zlib codec (zlib is its Zarr v2 compressor only)"
     );
-
-    /** Why a case in a format that requires these tokens cannot run, or null when it can. */
-    static String gap(String format, Iterable<String> tokens) {
-        for (String token : tokens) {
-            String reason = FORMAT_GAPS.get(format + " " + token);
-            if (reason != null) {
-                return reason;
-            }
-        }
-        return null;
-    }
 
     private Capabilities() {
     }

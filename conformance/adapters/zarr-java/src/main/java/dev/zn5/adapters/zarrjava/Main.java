@@ -83,6 +83,13 @@ public final class Main {
         for (String token : Capabilities.TOKENS) {
             capabilities.add(token);
         }
+        ObjectNode gaps = reply.putObject("format_gaps");
+        for (String key : new java.util.TreeSet<>(Capabilities.FORMAT_GAPS.keySet())) {
+            String[] formatAndToken = key.split(" ", 2);
+            JsonNode tokens = gaps.get(formatAndToken[0]);
+            (tokens == null ? gaps.putArray(formatAndToken[0]) : (com.fasterxml.jackson.databind.node.ArrayNode) tokens)
+                .add(formatAndToken[1]);
+        }
         return reply;
     }
 
