@@ -60,6 +60,8 @@ ADAPTER_COMMAND = (sys.executable, "-m", "zn5.conformance.adapters.reference")
 TARGET_SECONDS = 60.0
 TARGET_OVERHEAD_MS = 2.0
 TARGET_SPEEDUP = 1.6
+CORPORA = {"two jobs-1 runs at once": 2}
+"""Ways that run the corpus more than once (their cases per second count every run)."""
 
 
 def run_direct(corpus: Corpus) -> float:
@@ -159,9 +161,8 @@ def main() -> int:
     print(f"{'way':<{width}} {'seconds':>8} {'cases/s':>8} {'cases s':>8} {'start s':>8}")
     for name, seconds in median.items():
         after = cases_median[name]
-        print(
-            f"{name:<{width}} {seconds:>8.2f} {cases / seconds:>8.0f} {after:>8.2f} {seconds - after:>8.2f}"
-        )
+        done = cases * CORPORA.get(name, 1)
+        print(f"{name:<{width}} {seconds:>8.2f} {done / seconds:>8.0f} {after:>8.2f} {seconds - after:>8.2f}")
     overhead_ms = 1000 * (cases_median["subprocess, jobs 1"] - median["direct"]) / cases
     speedup = cases_median["subprocess, jobs 1"] / cases_median["subprocess, jobs 2"]
     end_to_end = median["subprocess, jobs 1"] / median["subprocess, jobs 2"]
