@@ -363,7 +363,14 @@ def implementation_page(report: Report, links: Mapping[str, str]) -> str:
         ("Adapter", cell(adapter_text)),
         ("Corpus", cell(corpus_text)),
         ("Run", cell(f"{document.get('started', '')}, {document.get('duration_s', '')} s")),
+        ("Declares", ", ".join(f"`{token}`" for token in document.get("capabilities", ()))),
     ]
+    gaps = document.get("format_gaps") or {}
+    if gaps:
+        lacking = "; ".join(
+            f"{name}: {', '.join(f'`{token}`' for token in tokens)}" for name, tokens in sorted(gaps.items())
+        )
+        rows.append(("Lacks, in one format only", lacking))
     not_passed = [case for case in report.cases if case.get("outcome") not in ("pass", "unsupported")]
     unsupported = [case for case in report.cases if case.get("outcome") == "unsupported"]
     lines = [f"# {report.title}", "", GENERATED.replace("reports/", f"reports/{report.adapter}.json"), ""]
