@@ -35,7 +35,7 @@ from typing import Any, BinaryIO, ClassVar, Protocol
 import numpy as np
 
 from zn5.conformance.canonical import decode_values, read_array_document, write_array
-from zn5.conformance.protocol import PROTOCOL_VERSION, encode
+from zn5.conformance.protocol import PROTOCOL_VERSION, encode, gaps_json
 from zn5.reference.model.dtype import DataType
 
 ADAPTERS_DIR = Path(__file__).resolve().parent
@@ -218,15 +218,15 @@ class BaseAdapter:
             "implementation": implementation,
             "adapter": {"version": zn5_version()},
             "capabilities": sorted(set(self.capabilities())),
-            **({"format_gaps": self.gaps_by_format()} if self.format_gaps else {}),
+            **({"format_gaps": gaps_json(self.gaps_by_format())} if self.format_gaps else {}),
         }
 
-    def gaps_by_format(self) -> dict[str, list[str]]:
-        """:attr:`format_gaps` as the hello reply's ``format_gaps``: the tokens lacking, by format."""
-        found: dict[str, list[str]] = {}
-        for format, token in sorted(self.format_gaps):
-            found.setdefault(format, []).append(token)
-        return found
+    def gaps_by_format(self) -> dict[str, frozenset[str]]:
+        """:attr:`format_gaps` by format: the tokens each format lacks."""
+        return {
+            format: frozenset(token for other, token in self.format_gaps if other == format)
+            for format, _ in self.format_gaps
+        }
 
     # --- the hooks ------------------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from typing import Any, Literal
 import numpy as np
 
 from zn5.conformance.canonical import write_array
+from zn5.conformance.generate.common import dtype_name_token
 from zn5.reference.store.memory import MemoryStore
 
 Kind = Literal["read", "metadata", "reject", "write", "equivalence"]
@@ -91,7 +92,7 @@ def node_tokens(node: dict[str, Any]) -> list[str]:
         return []
     shape = node["shape"]
     return [
-        "dtype:" + str(node["data_type"]).split("[")[0],
+        dtype_name_token(str(node["data_type"])),
         *_codec_tokens(node["codecs"]),
         *(["feature:undefined-fill"] if node["fill_value"] is None else []),
         *(["feature:zero-dimensional"] if not shape else []),

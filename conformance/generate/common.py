@@ -83,7 +83,11 @@ def build_array(
 
 def dtype_token(dtype: Any) -> str:
     """The capability token of a data type."""
-    name = DataType.of(dtype).name
+    return dtype_name_token(DataType.of(dtype).name)
+
+
+def dtype_name_token(name: str) -> str:
+    """The capability token of a canonical data type name: its family, without a length or unit."""
     return "dtype:" + name.split("[")[0]
 
 

@@ -367,10 +367,10 @@ def implementation_page(report: Report, links: Mapping[str, str]) -> str:
     ]
     gaps = document.get("format_gaps") or {}
     if gaps:
-        lacking = "; ".join(
+        by_format = "; ".join(
             f"{name}: {', '.join(f'`{token}`' for token in tokens)}" for name, tokens in sorted(gaps.items())
         )
-        rows.append(("Lacks, in one format only", lacking))
+        rows.append(("Lacks, in one format only", by_format))
     not_passed = [case for case in report.cases if case.get("outcome") not in ("pass", "unsupported")]
     unsupported = [case for case in report.cases if case.get("outcome") == "unsupported"]
     lines = [f"# {report.title}", "", GENERATED.replace("reports/", f"reports/{report.adapter}.json"), ""]
