@@ -28,19 +28,17 @@ from referencing import Registry, Resource
 from zn5.conformance.generate import build
 from zn5.conformance.generate.case import dump_json, node_tokens
 from zn5.conformance.requirements import Requirement, load_requirements
+from zn5.conformance.resources import CORPUS, PROJECT_SCHEMAS
 from zn5.conformance.runner import Case, Corpus, CorpusError
 
-PACKAGE = Path(__file__).resolve().parent
-CORPUS = PACKAGE / "corpus"
-REPOSITORY = PACKAGE.parent
-SCHEMAS = REPOSITORY / "schemas" / "project"
-CHANGES = PACKAGE / "corpus-changes"
-"""The committed change lists, one per corpus release: ``<old version>..<new version>.json``."""
+REPOSITORY = Path(__file__).resolve().parent.parent
+"""The checkout this module lies in: its ``spec/`` is what the spec checks read (an installed package has
+no spec folder, and ``zn5 corpus check`` then says it skipped them)."""
 CHANGE_LIST_FORMAT = 1
 MODAL_VERBS = re.compile(r"\b(must|shall|should|may|might|ought|need to|needs to)\b", re.IGNORECASE)
 
 
-def case_validator(schemas: Path = SCHEMAS) -> Draft202012Validator:
+def case_validator(schemas: Path = PROJECT_SCHEMAS) -> Draft202012Validator:
     """A validator for case.json with the project schemas it refers to."""
     resources = [
         (document["$id"], Resource.from_contents(document))
@@ -151,7 +149,7 @@ def corpus_changes(old: Path, new: Path) -> dict[str, Any]:
     return changes
 
 
-def change_list_validator(schemas: Path = SCHEMAS) -> Draft202012Validator:
+def change_list_validator(schemas: Path = PROJECT_SCHEMAS) -> Draft202012Validator:
     """A validator for a corpus change list."""
     schema = json.loads((schemas / "corpus-changes.schema.json").read_text(encoding="utf-8"))
     return Draft202012Validator(schema)

@@ -12,9 +12,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from zn5.conformance.resources import sample_stores
 from zn5.reference import Array, Group, ZN5Error, open
-
-SAMPLES = Path(__file__).resolve().parent.parent / "examples" / "stores"
 
 
 def walk(node: Array | Group, depth: int = 0) -> Iterator[tuple[int, str, Array | Group]]:
@@ -51,7 +50,7 @@ def inspect_store(path: Path) -> dict[str, str]:
 
 def run(arguments: argparse.Namespace) -> int:
     """Inspect the given stores, or the bundled samples; exit 1 on an error or a disagreement."""
-    paths: list[Path] = arguments.paths or sorted(SAMPLES.iterdir())
+    paths: list[Path] = arguments.paths or sample_stores()
     digests: dict[str, set[str]] = {}
     try:
         for store_path in paths:

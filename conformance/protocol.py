@@ -16,12 +16,14 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal
 
+from zn5.conformance.resources import PROJECT_SCHEMAS
+
 if TYPE_CHECKING:  # jsonschema is imported on first validation: adapters that only encode start faster
     from jsonschema import Draft202012Validator
     from referencing import Registry
 
 PROTOCOL_VERSION: Final = 1
-SCHEMA_DIR: Final = Path(__file__).resolve().parent.parent / "schemas" / "project"
+SCHEMA_DIR: Final = PROJECT_SCHEMAS
 MESSAGES: Final = ("hello", "hello-reply", "run", "run-reply", "stop")
 MessageName = Literal["hello", "hello-reply", "run", "run-reply", "stop"]
 Status = Literal["ok", "rejected", "skipped", "adapter-error"]

@@ -44,6 +44,7 @@ import yaml
 from jsonschema import Draft202012Validator, ValidationError
 
 from zn5.conformance.requirements import Requirement, RequirementMarkupError, load_requirements
+from zn5.conformance.resources import PROJECT_SCHEMAS
 
 SCHEMA_PATH: Final = Path("schemas/project/rfc-front-matter.schema.json")
 TEMPLATE_NAME: Final = "0000-template.md"
@@ -124,7 +125,7 @@ class Layout:
         """The conventional layout below ``root``; the schema falls back to the one beside this package."""
         schema = root / SCHEMA_PATH
         if not schema.is_file():
-            schema = Path(__file__).resolve().parent.parent / SCHEMA_PATH
+            schema = PROJECT_SCHEMAS / SCHEMA_PATH.name
         return cls(
             root=root,
             rfcs=root / "rfcs",

@@ -48,6 +48,7 @@ from zn5.conformance.adapters import Adapter
 from zn5.conformance.canonical import decode_values, describe_node, difference, read_array_document
 from zn5.conformance.expectations import Entry, Expectations
 from zn5.conformance.protocol import HelloReply, ProtocolError, RunReply
+from zn5.conformance.resources import CORPUS
 from zn5.reference import Array, ZN5Error
 from zn5.reference import open as open_node
 from zn5.reference.formats.dialect import parse_node
@@ -81,7 +82,7 @@ OUTCOMES: Final[tuple[Outcome, ...]] = (
 )
 NOT_PASSING: Final = frozenset({"fail", "missed-reject", "wrong-reject", "crash", "timeout", "adapter-error"})
 FAILS_RUN: Final = NOT_PASSING | {"xpass"}
-CORPUS_DIR: Final = Path(__file__).resolve().parent / "corpus"
+CORPUS_DIR: Final = CORPUS
 STDERR_LINES: Final = 40
 WORKER_STOP_GRACE: Final = 5.0
 

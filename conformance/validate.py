@@ -32,6 +32,7 @@ from jsonschema import Draft202012Validator, ValidationError
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from zn5.conformance.resources import SCHEMAS
 from zn5.reference.api import as_store
 from zn5.reference.array import Array
 from zn5.reference.codecs.blosc import SHUFFLES
@@ -45,7 +46,7 @@ from zn5.reference.store.base import Store
 Level = Literal["error", "warning", "deviation"]
 LEVELS: Final[tuple[Level, ...]] = ("error", "warning", "deviation")
 
-SCHEMA_ROOT: Final = Path(__file__).resolve().parent.parent / "schemas"
+SCHEMA_ROOT: Final = SCHEMAS
 SCHEMA_BASE: Final = "https://zn5.dev/schemas/"
 REQUIREMENT_ANNOTATION: Final = "x-zn5-requirement"
 FORMAT_SCHEMA_FOLDERS: Final = ("zarr2", "zarr3", "n5")

@@ -17,11 +17,11 @@ STORES = Path(__file__).resolve().parent / "stores"
 
 
 def main() -> None:
-    """Write the three stores."""
-    shutil.rmtree(STORES, ignore_errors=True)
+    """Write the three stores (the folder's ``__init__.py`` makes it the package ``zn5.samples``)."""
     values = np.arange(6 * 7, dtype="int16").reshape(6, 7) - 20
     for format_name, suffix in (("zarr2", "zarr"), ("zarr3", "zarr"), ("n5", "n5")):
         store = STORES / f"sample-{format_name}.{suffix}"
+        shutil.rmtree(store, ignore_errors=True)
         create_group(store, format=format_name, attributes={"description": "zn5 sample store"})
         array = create_array(
             store,

@@ -36,9 +36,10 @@ import numpy as np
 
 from zn5.conformance.canonical import decode_values, read_array_document, write_array
 from zn5.conformance.protocol import PROTOCOL_VERSION, encode, gaps_json
+from zn5.conformance.resources import ADAPTERS
 from zn5.reference.model.dtype import DataType
 
-ADAPTERS_DIR = Path(__file__).resolve().parent
+ADAPTERS_DIR = ADAPTERS
 
 
 def zn5_version() -> str:

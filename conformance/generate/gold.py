@@ -20,10 +20,11 @@ from typing import Final
 
 from zn5.conformance.canonical import decode_values, read_array_document
 from zn5.conformance.generate.case import Case
+from zn5.conformance.resources import GOLD
 from zn5.conformance.validate import Validation
 from zn5.reference.store.memory import MemoryStore
 
-GOLD_DIR: Final = Path(__file__).resolve().parents[1] / "gold"
+GOLD_DIR: Final = GOLD
 READER_SIDE: Final = {
     "ZARR2-NODE-001": "CORE-NODE-004",
     "CORE-NODE-007": "CORE-NODE-004",

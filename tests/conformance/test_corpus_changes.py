@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from zn5.conformance.cli import main
-from zn5.conformance.corpus_tools import CHANGES, CORPUS, change_list_validator, corpus_changes
+from zn5.conformance.corpus_tools import change_list_validator, corpus_changes
 from zn5.conformance.generate import VERSION
+from zn5.conformance.resources import CORPUS, CORPUS_CHANGES
 from zn5.conformance.runner import CorpusError, corpus_digest
 
 from .corpus_fixtures import _dump, _files_digest, build_corpus
@@ -22,7 +23,7 @@ def _version(text: str) -> tuple[int, ...]:
 
 def change_lists() -> list[Path]:
     """The committed change lists, oldest first (by the version they lead to)."""
-    return sorted(CHANGES.glob("*..*.json"), key=lambda path: _version(path.stem.split("..")[1]))
+    return sorted(CORPUS_CHANGES.glob("*..*.json"), key=lambda path: _version(path.stem.split("..")[1]))
 
 
 def test_every_committed_change_list_validates_and_is_named_after_its_versions() -> None:

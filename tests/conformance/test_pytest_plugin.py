@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shlex
+import sys
 import textwrap
 from pathlib import Path
 
@@ -92,3 +94,22 @@ def test_a_failing_adapter_fails_its_cases(pytester: pytest.Pytester, tiny_corpu
     outcomes = result.parseoutcomes()
     assert outcomes.get("failed", 0) > 0
     result.stdout.fnmatch_lines(["_*test_zn5?zarr3/read/int16-gzip?*", "wrong-reject: refused valid input*"])
+
+
+def test_the_installed_plugin_runs_an_adapter_command_without_a_test_module(
+    pytester: pytest.Pytester, tiny_corpus: Path
+) -> None:
+    cases = list(case_ids(tiny_corpus))
+    command = f"{shlex.quote(sys.executable)} -m zn5.conformance.adapters.reference"
+    options = ["--zn5-adapter", command, "--zn5-corpus", str(tiny_corpus), "--zn5-select", "zarr3/*"]
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-o", "addopts=", "-rA", *options)
+    selected = [case_id for case_id in cases if case_id.startswith("zarr3/")]
+    assert 0 < len(selected) < len(cases)
+    result.assert_outcomes(passed=len(selected) + 1)
+    result.stdout.fnmatch_lines([f"PASSED *zn5[[]{selected[0]}[]]", "PASSED *zn5[[]expectations[]]"])
+
+
+def test_the_plugin_adds_no_test_without_an_adapter(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_nothing="def test_one():\n    pass\n")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-o", "addopts=")
+    result.assert_outcomes(passed=1)

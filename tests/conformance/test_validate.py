@@ -20,6 +20,7 @@ from jsonschema import Draft202012Validator
 
 import zn5.reference as zn5
 from zn5.conformance.cli import main
+from zn5.conformance.resources import sample_stores
 from zn5.conformance.validate import (
     MISSING_GROUP_DOCUMENT,
     SCHEMA_ROOT,
@@ -38,7 +39,7 @@ from zn5.reference.store.base import Store, check_key
 from zn5.reference.store.memory import MemoryStore
 
 REPO = Path(__file__).resolve().parents[2]
-SAMPLES = sorted((REPO / "examples" / "stores").iterdir())
+SAMPLES = sample_stores()
 FORMATS = ("zarr2", "zarr3", "n5")
 DOCUMENT = {"zarr2": ".zarray", "zarr3": "zarr.json", "n5": "attributes.json"}
 GROUP_DOCUMENT = {"zarr2": ".zgroup", "zarr3": "zarr.json", "n5": "attributes.json"}
