@@ -54,7 +54,7 @@ from zn5.conformance.runner import (
     default_scratch,
     score,
 )
-from zn5.reference.formats.dialect import LenientReadWarning
+from zn5.reference.formats.deviations import LenientReadWarning
 
 ADAPTER_COMMAND = (sys.executable, "-m", "zn5.conformance.adapters.reference")
 TARGET_SECONDS = 60.0

@@ -41,7 +41,7 @@ from zn5.conformance.runner import (
     RunOptions,
     SubprocessConnection,
 )
-from zn5.reference.formats.dialect import LenientReadWarning
+from zn5.reference.formats.deviations import LenientReadWarning
 
 REPORTS_DIR = Path("build") / "reports"
 REFERENCE = "reference"

@@ -12,8 +12,10 @@ document keys, the second checks (and with ``--chunks`` decodes) one key at a ti
 chunk keys nor more than one chunk is ever held in memory.
 
 Text output is one line per problem, ``key: location: level: message [ID]``, then a summary line;
-``--json`` prints one object that follows ``schemas/project/validate-report.schema.json``. The exit code
-is 1 when any error is found, 2 when the store cannot be opened, else 0.
+``--json`` prints one object that follows ``schemas/project/validate-report.schema.json``. A deviation
+also names the known-deviation entry that lets readers read it (CORE-DEVIATION-001 to -012). The exit
+code is 1 when any error is found (with ``--strict``, any deviation too), 2 when the store cannot be
+opened, else 0.
 """
 
 from __future__ import annotations
@@ -35,9 +37,15 @@ from referencing.jsonschema import DRAFT202012
 from zn5.conformance.resources import SCHEMAS
 from zn5.reference.api import as_store
 from zn5.reference.array import Array
-from zn5.reference.codecs.blosc import SHUFFLES
 from zn5.reference.errors import Problem, ZN5Error
 from zn5.reference.formats import n5, zarr2, zarr3
+from zn5.reference.formats.deviations import (
+    LegacyCompressionTypeWarning,
+    LenientReadWarning,
+    MissingGroupDocumentWarning,
+    UnknownCodecMemberWarning,
+    ZeroChunkLengthWarning,
+)
 from zn5.reference.formats.dialect import DIALECTS, parse_node, read_documents
 from zn5.reference.formats.documents import type_name
 from zn5.reference.model.node import ArrayModel, GroupModel, prefix
@@ -120,6 +128,7 @@ class KnownDeviation:
     location: re.Pattern[str]
     requirement: str
     writer: str
+    allowed_by: type[LenientReadWarning]
     applies: Callable[[Mapping[str, Any], str, Any], bool] = lambda document, location, value: True
 
 
@@ -138,14 +147,7 @@ KNOWN_DEVIATIONS: Final[tuple[KnownDeviation, ...]] = (
         re.compile(rf"^{_CODEC_LOCATION}\.[^.\[]+$"),
         "ZARR2-CODEC-003",
         "unknown extra members in a numcodecs configuration",
-    ),
-    KnownDeviation(
-        "zarr2",
-        "enum",
-        re.compile(rf"^{_CODEC_LOCATION}\.shuffle$"),
-        "CODEC-BLOSC-002",
-        "blosc shuffle spelled as a word (GDAL)",
-        lambda document, location, value: value in SHUFFLES,
+        UnknownCodecMemberWarning,
     ),
     KnownDeviation(
         "zarr2",
@@ -153,6 +155,7 @@ KNOWN_DEVIATIONS: Final[tuple[KnownDeviation, ...]] = (
         re.compile(r"^chunks\[[0-9]+\]$"),
         "CORE-GRID-001",
         "a chunk length of 0 on an empty axis (older zarr-python)",
+        ZeroChunkLengthWarning,
         _empty_axis,
     ),
     KnownDeviation(
@@ -161,6 +164,7 @@ KNOWN_DEVIATIONS: Final[tuple[KnownDeviation, ...]] = (
         re.compile(r"^compression\.[^.\[]+$"),
         "N5-CODEC-003",
         "unknown extra members in a compression object (zarr-python 2's N5 zstd)",
+        UnknownCodecMemberWarning,
     ),
     KnownDeviation(
         "n5",
@@ -168,6 +172,7 @@ KNOWN_DEVIATIONS: Final[tuple[KnownDeviation, ...]] = (
         re.compile(r"^compression$"),
         "N5-CODEC-001",
         "the legacy compressionType key instead of compression (N5 before 1.0)",
+        LegacyCompressionTypeWarning,
         lambda document, location, value: isinstance(document.get("compressionType"), str),
     ),
 )
@@ -263,7 +268,7 @@ def schema_problems(key: str, name: str, document: Mapping[str, Any], format_nam
         for path, message, value in items:
             location = render_location(path)
             level: Level = "error"
-            found_requirement = requirement
+            found_requirement, allowed_by = requirement, ""
             for deviation in KNOWN_DEVIATIONS:
                 if (
                     deviation.format == format_name
@@ -272,9 +277,10 @@ def schema_problems(key: str, name: str, document: Mapping[str, Any], format_nam
                     and deviation.applies(document, location, value)
                 ):
                     level, found_requirement = "deviation", deviation.requirement
+                    allowed_by = deviation.allowed_by.requirement
                     message = f"{message} ({deviation.writer})"
                     break
-            problem = Problem(key, location, message, found_requirement, level)
+            problem = Problem(key, location, message, found_requirement, level, allowed_by)
             if problem not in problems:
                 problems.append(problem)
     return problems
@@ -501,6 +507,7 @@ class Validation:
                         f"the group /{ancestor} {what} has no {document}",
                         MISSING_GROUP_DOCUMENT[format_name],
                         "deviation",
+                        MissingGroupDocumentWarning.requirement,
                     )
 
     def _check_consolidated(self, path: str) -> Iterator[Problem]:
@@ -654,20 +661,24 @@ class Validation:
 
 
 def problem_record(problem: Problem) -> dict[str, str]:
-    """A problem as a JSON object of the report."""
-    return {
+    """A problem as a JSON object of the report; a deviation names the entry that allows reading it."""
+    record = {
         "key": problem.key,
         "location": problem.location,
         "level": problem.level,
         "message": problem.message,
         "requirement": problem.requirement,
     }
+    if problem.allowed_by:
+        record["allowed_by"] = problem.allowed_by
+    return record
 
 
 def format_line(problem: Problem) -> str:
-    """One line of text output: ``key: location: level: message [ID]``."""
+    """One line of text output: ``key: location: level: message [ID]`` (``[ID; known deviation ID]``)."""
     where = f"{problem.key}: {problem.location}" if problem.location else problem.key
-    return f"{where}: {problem.level}: {problem.message} [{problem.requirement}]"
+    allowed = f"; known deviation {problem.allowed_by}" if problem.allowed_by else ""
+    return f"{where}: {problem.level}: {problem.message} [{problem.requirement}{allowed}]"
 
 
 def report(store_path: str, validation: Validation, problems: Sequence[Problem]) -> dict[str, Any]:
@@ -704,7 +715,8 @@ def summary(store_path: str, validation: Validation) -> str:
 
 
 def run(arguments: argparse.Namespace) -> int:
-    """Validate one store; exit 1 when it has an error, 2 when it cannot be opened."""
+    """Validate one store; exit 1 when it has an error (or, with ``--strict``, a deviation), 2 when it
+    cannot be opened."""
     path: Path = arguments.path
     if not path.exists():
         print(f"zn5 validate: {path}: no such file or directory", file=sys.stderr)
@@ -722,7 +734,10 @@ def run(arguments: argparse.Namespace) -> int:
         for problem in validation.problems():
             print(format_line(problem))
         print(summary(str(path), validation))
-    return 1 if validation.counts.levels["error"] else 0
+    failing = validation.counts.levels["error"] + (
+        validation.counts.levels["deviation"] if arguments.strict else 0
+    )
+    return 1 if failing else 0
 
 
 def register(subparsers: Any) -> None:
@@ -735,6 +750,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument("path", type=Path, help="the store: a directory or a .zip file")
     parser.add_argument("--chunks", action="store_true", help="also decode every stored chunk")
     parser.add_argument("--json", action="store_true", help="print a JSON report instead of text")
+    parser.add_argument(
+        "--strict", action="store_true", help="exit 1 on known deviations too (they are read, and reported)"
+    )
     parser.add_argument(
         "--format",
         dest="format_name",

@@ -17,7 +17,8 @@ from zn5.reference.codecs.n5_block import N5Block
 from zn5.reference.codecs.pipeline import CodecPipeline
 from zn5.reference.codecs.transpose import Transpose
 from zn5.reference.errors import MetadataError, NodeNotFoundError, StoreError
-from zn5.reference.formats.dialect import LenientReadWarning, detect_format, dialect, read_node, write_node
+from zn5.reference.formats.deviations import MissingGroupDocumentWarning
+from zn5.reference.formats.dialect import detect_format, dialect, read_node, write_node
 from zn5.reference.group import Group
 from zn5.reference.model.dtype import DataType
 from zn5.reference.model.grid import RegularGrid
@@ -69,8 +70,9 @@ def open(
         raise NodeNotFoundError.at(node_path or "/", "no group or array here", "CORE-NODE-004")
     if format_name != "n5":
         warnings.warn(
-            f"/{node_path} has no group metadata; opened as an implicit group (CORE-NODE-008)",
-            LenientReadWarning,
+            f"/{node_path} has no group metadata; opened as an implicit group (CORE-NODE-008; "
+            "known deviation CORE-DEVIATION-005)",
+            MissingGroupDocumentWarning,
             stacklevel=2,
         )
     return Group(store, node_path, GroupModel(), format_name)

@@ -35,10 +35,13 @@ class Problem:
     message: str
     requirement: str
     level: Literal["error", "deviation", "warning"] = "error"
+    allowed_by: str = ""
+    """For a deviation: the ID of the known-deviation entry that lets a reader read it anyway."""
 
     def __str__(self) -> str:
         where = f"{self.key}: {self.location}" if self.location else self.key
-        return f"{where}: {self.message} [{self.requirement}]"
+        allowed = f"; read as known deviation {self.allowed_by}" if self.allowed_by else ""
+        return f"{where}: {self.message} [{self.requirement}{allowed}]"
 
 
 class ZN5Error(Exception):

@@ -39,9 +39,12 @@ class Group:
         write_node(self.store, self.path, self.model, self.format)
 
     def _child_path(self, name: str) -> str:
-        problem = name_problem(name)
-        if problem is not None:
-            raise StoreError.at(prefix(self.path) + name, problem, "CORE-NODE-002")
+        """The path of a member, or of a node further down given by a relative path ``"a/b/c"``; every
+        name must be valid, so ``..`` and empty segments are refused (CORE-NODE-002)."""
+        for part in name.split("/"):
+            problem = name_problem(part)
+            if problem is not None:
+                raise StoreError.at(prefix(self.path) + name, f"{problem} in {name!r}", "CORE-NODE-002")
         return join_path(self.path, name)
 
     def members(self) -> Iterator[tuple[str, Node]]:
@@ -68,10 +71,14 @@ class Group:
         return Group(self.store, path, model, self.format)
 
     def __getitem__(self, name: str) -> Node:
+        """The member ``name``, or the node at a relative path such as ``"obs/temperature"``, opened
+        from its own metadata whatever the nodes between hold (CORE-NODE-004)."""
         node = self._open_child(name)
         if node is None:
             raise NodeNotFoundError.at(prefix(self.path) + name, "no group or array here", "CORE-NODE-004")
         return node
 
     def __contains__(self, name: object) -> bool:
-        return isinstance(name, str) and name_problem(name) is None and self._open_child(name) is not None
+        if not isinstance(name, str) or any(name_problem(part) is not None for part in name.split("/")):
+            return False
+        return self._open_child(name) is not None

@@ -215,7 +215,8 @@ class Sharding(ArrayBytesCodec):
         offset, nbytes = (int(v) for v in index[position])
         if offset == ABSENT and nbytes == ABSENT:
             return inner_spec.fill_array()
-        data = getter.get_range(offset, nbytes) if offset != ABSENT else None
+        self._check_entry(spec, inner_spec, position, offset, nbytes)
+        data = getter.get_range(offset, nbytes)
         if data is None or len(data) != nbytes:
             raise ChunkError.at(
                 spec.key,
@@ -223,6 +224,21 @@ class Sharding(ArrayBytesCodec):
                 "CODEC-SHARDING-004",
             )
         return self.inner_pipeline.decode(data, inner_spec)
+
+    def _check_entry(
+        self, spec: ChunkSpec, inner_spec: ChunkSpec, position: tuple[int, ...], offset: int, nbytes: int
+    ) -> None:
+        """Refuse, before any read, an index entry no valid shard can hold: a byte count above what an
+        inner chunk encodes to at most, or a range that ends beyond the largest shard (CODEC-SHARDING-004).
+        Huge offsets would otherwise reach the store as seeks or reads it cannot make."""
+        most = self.inner_pipeline.max_encoded_size(inner_spec)
+        if offset == ABSENT or nbytes > most or offset + nbytes > self.max_encoded_size(spec):
+            raise ChunkError.at(
+                spec.key,
+                f"index entry {list(position)} = ({offset}, {nbytes}) points outside the shard "
+                f"(an inner chunk encodes to at most {most} bytes)",
+                "CODEC-SHARDING-004",
+            )
 
     def max_encoded_size(self, spec: ChunkSpec) -> int:
         inner = self.inner_pipeline.max_encoded_size(self._inner_spec(spec, (0,) * len(spec.shape)))

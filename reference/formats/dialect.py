@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from zn5.reference.errors import MetadataError, NodeNotFoundError, Problem, raise_if_any
 from zn5.reference.formats import n5, zarr2, zarr3
+from zn5.reference.formats.deviations import WARNINGS
 from zn5.reference.formats.documents import Parsed, Report, dump_json, parse_json_object
 from zn5.reference.model.node import ArrayModel, GroupModel, prefix, split_path
 from zn5.reference.store.base import Store
@@ -20,10 +21,6 @@ from zn5.reference.store.base import Store
 FormatName = Literal["zarr2", "zarr3", "n5"]
 DIALECTS: Mapping[str, ModuleType] = {"zarr2": zarr2, "zarr3": zarr3, "n5": n5}
 Node = ArrayModel | GroupModel
-
-
-class LenientReadWarning(UserWarning):
-    """A known real-world deviation from the spec was read anyway (DECISIONS.md section 4)."""
 
 
 def dialect(name: str) -> ModuleType:
@@ -75,15 +72,23 @@ def read_node(store: Store, path: str, format_name: str) -> Node | None:
     raise_if_any(parsed.problems, MetadataError)
     for problem in parsed.problems:
         if problem.level == "deviation":
-            warnings.warn(str(problem), LenientReadWarning, stacklevel=3)
+            warnings.warn(str(problem), WARNINGS[problem.allowed_by], stacklevel=3)
     return parsed.value
 
 
 def write_node(store: Store, path: str, model: Node, format_name: str) -> None:
-    """Write the metadata documents of a node."""
+    """Write the metadata documents of a node, all or none: a value JSON cannot hold (a NaN attribute) is
+    refused before any document is written (CORE-META-001, CORE-DEVIATION-013)."""
     documents = dialect(format_name).encode_node(model, root=path == "")
+    encoded = {}
     for name, document in documents.items():
-        store.set(prefix(path) + name, dump_json(document))
+        key = prefix(path) + name
+        try:
+            encoded[key] = dump_json(document)
+        except ValueError as error:
+            raise MetadataError.at(key, f"cannot be written as JSON: {error}", "CORE-META-001") from None
+    for key, raw in encoded.items():
+        store.set(key, raw)
 
 
 def markers(store: Store, path: str) -> list[str]:

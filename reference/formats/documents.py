@@ -1,7 +1,7 @@
 """Reading and writing metadata documents as JSON, collecting every problem with its location.
 
 Documents are UTF-8 JSON objects (CORE-META-001). Bare ``NaN``/``Infinity`` literals are not JSON;
-they are read with a recorded deviation because zarrita-py wrote them (DECISIONS.md section 4).
+they are read with a recorded deviation because zarrita and zarr-python write them (CORE-DEVIATION-001).
 Documents are written with sorted keys, two-space indentation and a final newline, so equal
 metadata gives equal bytes (CORE-META-002).
 """
@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeGuard, TypeVar
 
 from zn5.reference.errors import Problem
+from zn5.reference.formats.deviations import BareNonFiniteNumberWarning, LenientReadWarning
 
 T = TypeVar("T")
 NON_JSON_CONSTANTS = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
@@ -31,9 +32,13 @@ class Report:
         """Record a broken MUST."""
         self.problems.append(Problem(self.key, location, message, requirement, "error"))
 
-    def deviation(self, location: str, message: str, requirement: str) -> None:
-        """Record a known real-world deviation that is read anyway (DECISIONS.md section 4)."""
-        self.problems.append(Problem(self.key, location, message, requirement, "deviation"))
+    def deviation(
+        self, location: str, message: str, requirement: str, allowed_by: type[LenientReadWarning]
+    ) -> None:
+        """Record a known deviation that breaks ``requirement`` and is read anyway (deviations.py)."""
+        self.problems.append(
+            Problem(self.key, location, message, requirement, "deviation", allowed_by.requirement)
+        )
 
     def warning(self, location: str, message: str, requirement: str) -> None:
         """Record a broken SHOULD."""
@@ -76,7 +81,9 @@ def parse_json_object(raw: bytes, report: Report) -> dict[str, Any] | None:
         report.error("", "the document nests too deeply to read", "CORE-META-001")
         return None
     for name in sorted(set(used)):
-        report.deviation("", f"bare {name} is not JSON; write it as a string", "CORE-META-001")
+        report.deviation(
+            "", f"bare {name} is not JSON; write it as a string", "CORE-META-001", BareNonFiniteNumberWarning
+        )
     if not isinstance(document, dict):
         report.error("", f"the document must be a JSON object, not {type_name(document)}", "CORE-META-001")
         return None

@@ -11,29 +11,43 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 import math
 from typing import Any, Literal
 
 import numpy as np
 
+from zn5.reference.formats.deviations import (
+    BareNonFiniteNumberWarning,
+    IntegerBoolFillWarning,
+    IntegralFloatFillWarning,
+    NotATimeStringFillWarning,
+    NumberStringFillWarning,
+)
 from zn5.reference.formats.documents import Report, is_int, type_name
 from zn5.reference.model.dtype import DataType
 
 Dialect = Literal["ZARR2", "ZARR3"]
 SPECIAL_FLOATS = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
+NOT_A_TIME = -(2**63)
+"""The int64 that numpy reads as NaT, the fill value of datetime and timedelta types."""
 
 
 def decode_fill(value: Any, dtype: DataType, dialect: Dialect, report: Report) -> bytes | None:
     """The native bytes of a fill value, or None (recording the problem) when it does not fit ``dtype``."""
     kind = dtype.kind
     if kind == "b":
-        return _decode_bool(value, dtype, dialect, report)
+        return _decode_bool(_integer_as_bool(value, dialect, report), dtype, dialect, report)
     if kind in "iu":
         if dialect == "ZARR2":
-            value = _integral_float_as_int(value, report)
+            value = _integral_float_as_int(_number_from_string(value, "ZARR2-FILL-003", report), report)
         return _decode_int(value, dtype, f"{dialect}-FILL-003", report)
     if kind in "mM":
+        if dialect == "ZARR2":
+            value = _not_a_time_as_int(value, report)
         return _decode_int(value, DataType.of("int64"), f"{dialect}-FILL-008", report)
+    if kind == "f" and dialect == "ZARR2":
+        value = _number_from_string(value, "ZARR2-FILL-004", report)
     if kind == "f":
         return _decode_float(value, dtype.numpy_dtype, dialect, report, "fill_value")
     if kind == "c":
@@ -77,12 +91,64 @@ def _decode_bool(value: Any, dtype: DataType, dialect: Dialect, report: Report) 
     return dtype.to_bytes(value)
 
 
+def _integer_as_bool(value: Any, dialect: Dialect, report: Report) -> Any:
+    """A bool fill value written as ``0`` or ``1`` reads as false or true, with a deviation
+    (CORE-DEVIATION-009: zarrita, zarr.js and zarr-java write it); any other integer stays an error."""
+    if is_int(value) and value in (0, 1):
+        report.deviation(
+            "fill_value",
+            f"a bool fill value is written as the integer {value}, not {str(bool(value)).lower()}",
+            f"{dialect}-FILL-002",
+            IntegerBoolFillWarning,
+        )
+        return bool(value)
+    return value
+
+
+def _number_from_string(value: Any, requirement: str, report: Report) -> Any:
+    """A Zarr v2 numeric fill value written as a string holding a JSON number (``"0"``, ``"-1.5"``) reads
+    as that number, with a deviation (CORE-DEVIATION-008: n5-zarr writes it). The special spellings
+    ``"NaN"``, ``"Infinity"`` and ``"-Infinity"`` are not deviations and pass unchanged."""
+    if not isinstance(value, str) or value in SPECIAL_FLOATS:
+        return value
+    try:
+        number = json.loads(value)
+    except json.JSONDecodeError:
+        return value
+    if isinstance(number, bool) or not isinstance(number, int | float):
+        return value
+    report.deviation(
+        "fill_value",
+        f"the fill value is the string {value!r}, not a number",
+        requirement,
+        NumberStringFillWarning,
+    )
+    return number
+
+
+def _not_a_time_as_int(value: Any, report: Report) -> Any:
+    """A Zarr v2 datetime or timedelta fill value written as ``"NaT"`` reads as NaT, the integer
+    -9223372036854775808, with a deviation (CORE-DEVIATION-011: zarr-python 3.0 writes it)."""
+    if value != "NaT":
+        return value
+    report.deviation(
+        "fill_value",
+        "NaT is written as the string 'NaT', not as its integer",
+        "ZARR2-FILL-008",
+        NotATimeStringFillWarning,
+    )
+    return NOT_A_TIME
+
+
 def _integral_float_as_int(value: Any, report: Report) -> Any:
     """A Zarr v2 integer fill value written as a whole float (``3.0``; z5py 3.0.2 does) reads as that
     integer, with a deviation (ZARR2-FILL-003, spec/core/metadata.md "Known deviations")."""
     if isinstance(value, float) and value.is_integer():
         report.deviation(
-            "fill_value", f"an integer type's fill value is written as {value!r}", "ZARR2-FILL-003"
+            "fill_value",
+            f"an integer type's fill value is written as {value!r}",
+            "ZARR2-FILL-003",
+            IntegralFloatFillWarning,
         )
         return int(value)
     return value
@@ -102,6 +168,14 @@ def _decode_float(
     value: Any, dtype: np.dtype[Any], dialect: Dialect, report: Report, where: str
 ) -> bytes | None:
     requirement = f"{dialect}-FILL-004"
+    if isinstance(value, float) and not math.isfinite(value):
+        report.deviation(
+            where,
+            f"bare {value!r} is not JSON; write it as a string",
+            requirement,
+            BareNonFiniteNumberWarning,
+        )
+        return np.asarray(value, dtype=dtype).tobytes()
     if isinstance(value, str) and value in SPECIAL_FLOATS:
         return np.asarray(SPECIAL_FLOATS[value], dtype=dtype).tobytes()
     if isinstance(value, str) and dialect == "ZARR3" and value.startswith("0x"):

@@ -23,6 +23,7 @@ from zn5.reference.codecs.n5_lz4 import N5Lz4
 from zn5.reference.codecs.zlib import Zlib
 from zn5.reference.codecs.zstd import Zstd
 from zn5.reference.errors import UnsupportedError
+from zn5.reference.formats.deviations import LegacyCompressionTypeWarning, UnknownCodecMemberWarning
 from zn5.reference.formats.documents import Parsed, Report, int_list, is_int, type_name
 from zn5.reference.model.dtype import DataType
 from zn5.reference.model.grid import RegularGrid
@@ -33,6 +34,8 @@ FORMAT = "n5"
 NODE_KEY = "attributes.json"
 DOCUMENT_KEYS = (NODE_KEY,)
 VERSION = "4.0.0"
+MAX_BLOCK_BYTES = 2**31 - 1
+"""The largest block N5 can hold: N5 Java keeps a block's bytes in one Java array (N5-META-007)."""
 DATASET_KEYS = ("dimensions", "blockSize", "dataType", "compression")
 RESERVED_KEYS = (*DATASET_KEYS, "compressionType", "n5")
 DATA_TYPES = ("uint8", "uint16", "uint32", "uint64", "int8", "int16", "int32", "int64", "float32", "float64")
@@ -81,7 +84,12 @@ def parse_compression(doc: Mapping[str, Any], key: str, report: Report) -> tuple
     """The codec of ``compression`` (N5-CODEC-001); legacy ``compressionType`` is read with a deviation."""
     compression = doc.get("compression")
     if compression is None and isinstance(doc.get("compressionType"), str):
-        report.deviation("compressionType", "legacy key; write a compression object", "N5-CODEC-001")
+        report.deviation(
+            "compressionType",
+            "legacy key; write a compression object",
+            "N5-CODEC-001",
+            LegacyCompressionTypeWarning,
+        )
         compression = {"type": doc["compressionType"]}
     if not isinstance(compression, dict) or not isinstance(compression.get("type"), str):
         report.error(
@@ -96,7 +104,12 @@ def parse_compression(doc: Mapping[str, Any], key: str, report: Report) -> tuple
     members, build = COMPRESSIONS[kind]
     config = {name: value for name, value in compression.items() if name != "type"}
     for extra in sorted(set(config) - set(members)):
-        report.deviation(f"compression.{extra}", f"unknown member of {kind} is ignored", "N5-CODEC-003")
+        report.deviation(
+            f"compression.{extra}",
+            f"unknown member of {kind} is ignored",
+            "N5-CODEC-003",
+            UnknownCodecMemberWarning,
+        )
     try:
         codec = build(config)
     except ValueError as error:
@@ -168,6 +181,13 @@ def parse_dataset(doc: Mapping[str, Any], key: str) -> Parsed[ArrayModel]:
     if not report.ok() or shape is None or blocks is None or compression is None:
         return Parsed(None, report.problems)
     dtype = DataType.of(data_type)
+    if math.prod(blocks) * dtype.itemsize > MAX_BLOCK_BYTES:
+        report.error(
+            "blockSize",
+            f"describes blocks of {math.prod(blocks) * dtype.itemsize} bytes, more than 2**31 - 1",
+            "N5-META-007",
+        )
+        return Parsed(None, report.problems)
     model = ArrayModel(
         shape=shape,
         data_type=dtype,

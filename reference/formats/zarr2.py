@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Final
 
 from zn5.reference.codecs import registry
 from zn5.reference.codecs._config import UnknownMemberError
@@ -23,6 +23,11 @@ from zn5.reference.codecs.crc32c import Crc32c
 from zn5.reference.codecs.pipeline import CodecPipeline
 from zn5.reference.codecs.transpose import Transpose
 from zn5.reference.errors import UnsupportedError
+from zn5.reference.formats.deviations import (
+    BloscShuffleWordWarning,
+    UnknownCodecMemberWarning,
+    ZeroChunkLengthWarning,
+)
 from zn5.reference.formats.documents import Parsed, Report, int_list, is_int, require, type_name
 from zn5.reference.formats.fill_values import decode_fill, encode_fill
 from zn5.reference.model.dtype import DataType
@@ -83,12 +88,31 @@ def format_dtype(dtype: DataType, endian: Endian | None) -> str:
     return order + dtype.numpy_dtype.str[1:]
 
 
-def _blosc_from_v2(config: dict[str, Any], dtype: DataType) -> dict[str, Any]:
+GDAL_SHUFFLE_WORDS: Final[Mapping[str, int]] = {"NONE": 0, "BIT": 2}
+"""How GDAL 3.6.2 spells the blosc shuffle in Zarr v2 (its BLOSC_SHUFFLE option NONE and BIT; BYTE it
+writes as the integer 1): read as those integers with a deviation (CORE-DEVIATION-002)."""
+
+
+def _blosc_from_v2(config: dict[str, Any], dtype: DataType, location: str, report: Report) -> dict[str, Any]:
+    """numcodecs' blosc configuration as the core codec's: the shuffle integer (-1 automatic) as its word
+    (CODEC-BLOSC-002), and the type size the chunk's element size."""
     shuffle = config.get("shuffle", 1)
+    if isinstance(shuffle, str) and shuffle in GDAL_SHUFFLE_WORDS:
+        report.deviation(
+            f"{location}.shuffle",
+            f"the shuffle is written as {shuffle!r}, not as the integer {GDAL_SHUFFLE_WORDS[shuffle]}",
+            "CODEC-BLOSC-002",
+            BloscShuffleWordWarning,
+        )
+        shuffle = GDAL_SHUFFLE_WORDS[shuffle]
     if shuffle == -1:
         shuffle = 2 if dtype.itemsize == 1 else 1
-    if is_int(shuffle) and 0 <= shuffle < len(SHUFFLES):
-        config["shuffle"] = SHUFFLES[shuffle]
+    if not is_int(shuffle) or not 0 <= shuffle < len(SHUFFLES):
+        report.error(
+            f"{location}.shuffle", f"must be the integer 0, 1, 2 or -1 (got {shuffle!r})", "CODEC-BLOSC-002"
+        )
+        shuffle = 0
+    config["shuffle"] = SHUFFLES[shuffle]
     config.setdefault("typesize", dtype.itemsize)
     return config
 
@@ -119,7 +143,7 @@ def codec_from_v2(obj: Any, location: str, dtype: DataType, report: Report) -> C
         raise UnsupportedError.at(report.key, f"unknown codec id {obj['id']!r}", "ZARR2-CODEC-002", location)
     config = {name: value for name, value in obj.items() if name != "id"}
     if codec is Blosc:
-        config = _blosc_from_v2(config, dtype)
+        config = _blosc_from_v2(config, dtype, location, report)
     if codec is Crc32c:
         crc32c_config = _crc32c_from_v2(config, location, report)
         if crc32c_config is None:
@@ -130,7 +154,10 @@ def codec_from_v2(obj: Any, location: str, dtype: DataType, report: Report) -> C
             return codec.from_configuration(config)
         except UnknownMemberError as error:
             report.deviation(
-                f"{location}.{error.member}", f"unknown member of {obj['id']} is ignored", "ZARR2-CODEC-003"
+                f"{location}.{error.member}",
+                f"unknown member of {obj['id']} is ignored",
+                "ZARR2-CODEC-003",
+                UnknownCodecMemberWarning,
             )
             config.pop(error.member)
         except ValueError as error:
@@ -256,7 +283,10 @@ def _check_chunks(shape: tuple[int, ...], chunks: tuple[int, ...], report: Repor
     for axis, (length, chunk) in enumerate(zip(shape, chunks, strict=True)):
         if chunk == 0 and length == 0:
             report.deviation(
-                f"chunks[{axis}]", "a chunk length of 0 on an empty axis reads as 1", "CORE-GRID-001"
+                f"chunks[{axis}]",
+                "a chunk length of 0 on an empty axis reads as 1",
+                "CORE-GRID-001",
+                ZeroChunkLengthWarning,
             )
             chunk = 1
         elif chunk == 0:

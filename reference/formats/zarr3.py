@@ -11,12 +11,13 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Final
 
 from zn5.reference.codecs import registry
 from zn5.reference.codecs.base import ChunkSpec, Codec
 from zn5.reference.codecs.pipeline import CodecPipeline
 from zn5.reference.errors import StoreError, UnsupportedError
+from zn5.reference.formats.deviations import InertCodecMemberWarning, NullConsolidatedMetadataWarning
 from zn5.reference.formats.documents import Parsed, Report, int_list, is_int, require, type_name
 from zn5.reference.formats.fill_values import decode_fill, encode_fill
 from zn5.reference.model.dtype import DATETIME_UNITS, DataType
@@ -151,10 +152,36 @@ def parse_codec(value: Any, location: str, key: str, report: Report) -> Codec | 
     if codec is None or not codec.in_zarr3:
         raise UnsupportedError.at(key, f"unknown codec {name!r}", "CORE-CODEC-003", location)
     try:
-        return codec.from_configuration(configuration)
+        return codec.from_configuration(_without_inert_members(name, configuration, location, report))
     except ValueError as error:
         report.error(location, f"{name}: {error}", "CORE-CODEC-006")
         return None
+
+
+INERT_MEMBERS: Final[Mapping[str, Mapping[str, tuple[Any, ...]]]] = {
+    "blosc": {"nthreads": ()},
+    "gzip": {"useZlib": (False,)},
+}
+"""Codec members that n5-zarr writes into Zarr v3 and that do not change the bytes, with the values
+that keep them inert (``()``: any value): blosc's thread count, and gzip's ``useZlib`` when false
+(``true`` would mean a zlib stream, which a gzip codec is not). CORE-DEVIATION-012."""
+
+
+def _without_inert_members(
+    name: str, configuration: Mapping[str, Any], location: str, report: Report
+) -> Mapping[str, Any]:
+    """The configuration without the inert members of INERT_MEMBERS, each recorded as a deviation."""
+    inert = INERT_MEMBERS.get(name, {})
+    kept = dict(configuration)
+    for member, values in inert.items():
+        if member in kept and (not values or kept[member] in values):
+            report.deviation(
+                f"{location}.configuration.{member}",
+                f"{member}={kept.pop(member)!r} is not a member of {name}; it does not change the bytes",
+                "CORE-CODEC-006",
+                InertCodecMemberWarning,
+            )
+    return kept
 
 
 def _parse_grid(
@@ -307,7 +334,19 @@ def parse_group(doc: Mapping[str, Any], key: str) -> Parsed[GroupModel]:
     """The group a ``zarr.json`` document describes (ZARR3-META-004)."""
     report = Report(key)
     _check_unknown_members(doc, GROUP_MEMBERS, key)
-    if "consolidated_metadata" in doc:
+    consolidated = doc.get("consolidated_metadata", {})
+    if consolidated is None:
+        report.deviation(
+            "consolidated_metadata",
+            "null is no consolidated metadata; leave the member out",
+            "ZARR3-META-008",
+            NullConsolidatedMetadataWarning,
+        )
+    elif not isinstance(consolidated, dict):
+        report.error(
+            "consolidated_metadata", f"must be an object, not {type_name(consolidated)}", "ZARR3-META-008"
+        )
+    elif "consolidated_metadata" in doc:
         report.warning(
             "consolidated_metadata", "is not part of the core specification and is ignored", "ZARR3-META-008"
         )

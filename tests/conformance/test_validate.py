@@ -94,6 +94,13 @@ def removing(member: str) -> Callable[[dict[str, Any]], None]:
     return change
 
 
+def in_codec(index: int, member: str, value: Any) -> Callable[[dict[str, Any]], None]:
+    def change(document: dict[str, Any]) -> None:
+        document["codecs"][index].setdefault("configuration", {})[member] = value
+
+    return change
+
+
 def put(key: str, value: bytes) -> Callable[[MemoryStore], None]:
     def mutate(store: MemoryStore) -> None:
         store.values[key] = value
@@ -165,11 +172,44 @@ CASES = [
     # known deviations: reported once, as deviations
     Case("bare-nan", "zarr3", lambda store: store.values.__setitem__("g/a/zarr.json", bare_nan(store)),
          "deviation", "CORE-META-001", "g/a/zarr.json", options=(("dtype", "float32"),)),
-    Case("blosc-shuffle-word", "zarr2",
+    Case("blosc-shuffle-gdal-word", "zarr2",
          edit("g/a/.zarray", setting("compressor", {"id": "blosc", "cname": "lz4", "clevel": 5,
-                                                    "shuffle": "bitshuffle", "blocksize": 0})),
+                                                    "shuffle": "BIT", "blocksize": 0})),
          "deviation", "CODEC-BLOSC-002", "g/a/.zarray", "compressor.shuffle",
          options=(("compressor", Blosc("lz4", 5, "bitshuffle", None)),)),
+    Case("blosc-shuffle-other-word", "zarr2",
+         edit("g/a/.zarray", setting("compressor", {"id": "blosc", "cname": "lz4", "clevel": 5,
+                                                    "shuffle": "bitshuffle", "blocksize": 0})),
+         "error", "CODEC-BLOSC-002", "g/a/.zarray", "compressor.shuffle",
+         options=(("compressor", Blosc("lz4", 5, "bitshuffle", None)),)),
+    Case("bare-nan-fill", "zarr2", lambda store: store.values.__setitem__(
+        "g/a/.zarray", store.values["g/a/.zarray"].replace(b'"fill_value": 0.0', b'"fill_value": NaN')),
+         "deviation", "ZARR2-FILL-004", "g/a/.zarray", "fill_value", options=(("dtype", "float32"),)),
+    Case("number-string-fill", "zarr2", edit("g/a/.zarray", setting("fill_value", "0")),
+         "deviation", "ZARR2-FILL-003", "g/a/.zarray", "fill_value"),
+    Case("word-string-fill", "zarr2", edit("g/a/.zarray", setting("fill_value", "zero")),
+         "error", "ZARR2-FILL-003", "g/a/.zarray", "fill_value"),
+    Case("integer-bool-fill-zarr2", "zarr2", edit("g/a/.zarray", setting("fill_value", 1)),
+         "deviation", "ZARR2-FILL-002", "g/a/.zarray", "fill_value", options=(("dtype", "bool"),)),
+    Case("integer-bool-fill-zarr3", "zarr3", edit("g/a/zarr.json", setting("fill_value", 0)),
+         "deviation", "ZARR3-FILL-002", "g/a/zarr.json", "fill_value", options=(("dtype", "bool"),)),
+    Case("integer-bool-fill-out-of-range", "zarr3", edit("g/a/zarr.json", setting("fill_value", 2)),
+         "error", "ZARR3-FILL-002", "g/a/zarr.json", "fill_value", options=(("dtype", "bool"),)),
+    Case("integer-complex-fill", "zarr3", edit("g/a/zarr.json", setting("fill_value", 0)),
+         "error", "ZARR3-FILL-005", "g/a/zarr.json", "fill_value", options=(("dtype", "complex64"),)),
+    Case("not-a-time-string-fill", "zarr2", edit("g/a/.zarray", setting("fill_value", "NaT")),
+         "deviation", "ZARR2-FILL-008", "g/a/.zarray", "fill_value", options=(("dtype", "datetime64[s]"),)),
+    Case("null-consolidated-metadata", "zarr3", edit("g/zarr.json", setting("consolidated_metadata", None)),
+         "deviation", "ZARR3-META-008", "g/zarr.json", "consolidated_metadata"),
+    Case("number-consolidated-metadata", "zarr3", edit("g/zarr.json", setting("consolidated_metadata", 42)),
+         "error", "ZARR3-META-008", "g/zarr.json", "consolidated_metadata"),
+    Case("blosc-nthreads", "zarr3", edit("g/a/zarr.json", in_codec(1, "nthreads", 4)),
+         "deviation", "CORE-CODEC-006", "g/a/zarr.json", "codecs[1].configuration.nthreads",
+         options=(("compressor", Blosc("lz4", 5, "shuffle", 4)),)),
+    Case("gzip-use-zlib-false", "zarr3", edit("g/a/zarr.json", in_codec(1, "useZlib", False)),
+         "deviation", "CORE-CODEC-006", "g/a/zarr.json", "codecs[1].configuration.useZlib"),
+    Case("gzip-use-zlib-true", "zarr3", edit("g/a/zarr.json", in_codec(1, "useZlib", True)),
+         "error", "CORE-CODEC-006", "g/a/zarr.json", "codecs[1]"),
     Case("integer-fill-written-as-float", "zarr2", edit("g/a/.zarray", setting("fill_value", 3.0)),
          "deviation", "ZARR2-FILL-003", "g/a/.zarray", "fill_value"),
     Case("codec-extra-member", "zarr2",
@@ -462,9 +502,25 @@ def test_warnings_and_deviations_alone_exit_zero(tmp_path: Path, capsys: pytest.
     assert main(["validate", str(write(store, tmp_path / "s.zarr"))]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[:2] == [
-        "g/.zgroup: deviation: the group /g holds /g/a but has no .zgroup [ZARR2-NODE-001]",
+        "g/.zgroup: deviation: the group /g holds /g/a but has no .zgroup "
+        "[ZARR2-NODE-001; known deviation CORE-DEVIATION-005]",
         "g/a/junk: warning: is not a chunk key of /g/a (v2 encoding, separator '.', 2 dimensions) "
         "[CORE-KEY-004]",
+    ]
+
+
+def test_strict_fails_on_deviations_alone(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = build("zarr2")
+    edit("g/a/.zarray", setting("fill_value", "0"))(store)
+    path = str(write(store, tmp_path / "s.zarr"))
+    assert main(["validate", path]) == 0
+    assert main(["validate", path, "--strict"]) == 1
+    capsys.readouterr()
+    assert main(["validate", path, "--strict", "--json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert list(Draft202012Validator(REPORT_SCHEMA).iter_errors(report)) == []
+    assert [(p["level"], p["requirement"], p.get("allowed_by")) for p in report["problems"]] == [
+        ("deviation", "ZARR2-FILL-003", "CORE-DEVIATION-008")
     ]
 
 

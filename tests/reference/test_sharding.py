@@ -66,3 +66,31 @@ def test_missing_shard_reads_fill_without_fetching_chunks() -> None:
     store.reads.clear()
     np.testing.assert_array_equal(array[1:3, 1:3], np.full((2, 2), 9, dtype="uint8"))
     assert [read[0] for read in store.reads] == ["c/0/0"]
+
+
+HUGE_ENTRIES = [
+    ("offset-beyond-int64", 2**64 - 2, 16),
+    ("offset-beyond-any-shard", 2**40, 16),
+    ("byte-count-beyond-any-inner-chunk", 0, 2**62),
+    ("absent-offset-with-a-byte-count", 2**64 - 1, 16),
+]
+
+
+@pytest.mark.parametrize(("name", "offset", "nbytes"), HUGE_ENTRIES, ids=[entry[0] for entry in HUGE_ENTRIES])
+def test_an_index_entry_no_shard_can_hold_is_refused_before_any_read(
+    tmp_path: Any, name: str, offset: int, nbytes: int
+) -> None:
+    sharding = Sharding((2,), (BytesCodec("little"),), (BytesCodec("little"),), "end")
+    array = zn5.create_array(
+        tmp_path, format="zarr3", path="x", shape=(4,), dtype="int32", chunks=(4,), codecs=[sharding]
+    )
+    array[...] = np.arange(4, dtype="int32")
+    shard = tmp_path / "x" / "c" / "0"
+    stored = bytearray(shard.read_bytes())
+    index_start = len(stored) - 2 * 16
+    stored[index_start : index_start + 16] = np.array([offset, nbytes], dtype="<u8").tobytes()
+    shard.write_bytes(bytes(stored))
+    with pytest.raises(zn5.ChunkError) as caught:
+        zn5.open_array(tmp_path, path="x")[...]
+    assert caught.value.requirement == "CODEC-SHARDING-004"
+    assert caught.value.key == "x/c/0"

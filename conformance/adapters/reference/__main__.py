@@ -9,7 +9,7 @@ from pathlib import Path
 
 from zn5.conformance.adapters import serve
 from zn5.conformance.adapters.reference import VOCABULARY, ReferenceAdapter
-from zn5.reference.formats.dialect import LenientReadWarning
+from zn5.reference.formats.deviations import LenientReadWarning
 
 
 def main() -> int:
