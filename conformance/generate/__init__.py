@@ -25,6 +25,7 @@ def families() -> list[Family]:
     """Every generator family, in build order."""
     from zn5.conformance.generate import (
         codecs,
+        deviations,
         dtypes,
         fill_values,
         gold,
@@ -48,6 +49,7 @@ def families() -> list[Family]:
         sharding.cases,
         hierarchy.cases,
         rejects.cases,
+        deviations.cases,
         writes.cases,
         gold.cases,
         spec_examples.cases,

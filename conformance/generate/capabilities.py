@@ -53,6 +53,7 @@ FEATURES = {
     "feature:undefined-fill": "the Zarr v2 null fill value",
     "feature:nested-sharding": "shards whose inner chunks are shards",
     "feature:n5-varlength-block": "N5 blocks in varlength mode",
+    "feature:known-deviations": "rules broken the way released writers break them (CORE-DEVIATION-*)",
 }
 
 

@@ -1,0 +1,153 @@
+"""Known-deviation cases (spec/core/metadata.md, CORE-DEVIATION-001 to -012): a store written the way a
+released writer writes it, against a rule, which a reader that implements the entry reads to the values
+the writer meant. The strict twins, where the rule stays an error, are reject cases in ``rejects.py``.
+
+Each store is the reference's own, edited where the writer differs: an array of shape (6, 5) in chunks of
+(4, 4) with only the first chunk written, so that the fill value the deviant spelling means shows in the
+expected values. Seeds come from a hash of the case id, so adding a case changes no other case.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from zn5.conformance.generate.case import Case
+from zn5.conformance.generate.common import FORMAT_READ_REQUIREMENTS, build_array, read_tokens, sample_values
+from zn5.reference.api import open_array
+from zn5.reference.codecs.blosc import Blosc
+from zn5.reference.codecs.bytes import BytesCodec
+from zn5.reference.codecs.gzip import Gzip
+from zn5.reference.store.memory import MemoryStore
+
+GENERATOR = "zn5.conformance.generate.deviations"
+DOCUMENT = {"zarr2": "array/.zarray", "zarr3": "array/zarr.json"}
+FEATURE = "feature:known-deviations"
+WRITTEN = (slice(0, 4), slice(0, 4))
+
+Edit = Callable[[bytes], bytes]
+
+
+def member(path: str, value: Any) -> Edit:
+    """Set a member of the document; ``a.0.b`` walks into arrays and objects."""
+
+    def edit(raw: bytes) -> bytes:
+        document = json.loads(raw)
+        target = document
+        *parents, last = path.split(".")
+        for parent in parents:
+            target = target[int(parent)] if parent.isdigit() else target[parent]
+        target[last] = value
+        return (json.dumps(document, indent=2, sort_keys=True) + "\n").encode()
+
+    return edit
+
+
+def text(old: bytes, new: bytes) -> Edit:
+    """Replace text in the document: for what JSON cannot say, such as a bare NaN."""
+
+    def edit(raw: bytes) -> bytes:
+        if old not in raw:
+            raise ValueError(f"{old!r} is not in the document")
+        return raw.replace(old, new)
+
+    return edit
+
+
+@dataclass(frozen=True)
+class Deviation:
+    """One writer's deviant spelling, the entry that allows reading it, and the fill value it means."""
+
+    format: str
+    slug: str
+    entry: str
+    breaks: str
+    edit: Edit
+    fill: Any
+    description: str
+    dtype: str = "int32"
+    options: tuple[tuple[str, Any], ...] = ()
+
+
+DEVIATIONS = [
+    Deviation("zarr2", "bare-nan-fill", "CORE-DEVIATION-001", "ZARR2-FILL-004",
+              text(b'"fill_value": "NaN"', b'"fill_value": NaN'), np.nan,
+              "a float32 fill value written as a bare NaN token (zarrita)", "float32"),
+    Deviation("zarr3", "bare-infinity-attribute", "CORE-DEVIATION-001", "CORE-META-001",
+              text(b'"attributes": {}', b'"attributes": {"valid_max": Infinity}'), 0,
+              "an attribute written as a bare Infinity token (zarr-python 3.1.6)"),
+    Deviation("zarr2", "blosc-shuffle-bit", "CORE-DEVIATION-002", "CODEC-BLOSC-002",
+              member("compressor.shuffle", "BIT"), 0,
+              "a blosc shuffle written as GDAL's word \"BIT\"", "int16",
+              (("compressor", Blosc("lz4", 5, "bitshuffle", None)),)),
+    Deviation("zarr2", "blosc-shuffle-none", "CORE-DEVIATION-002", "CODEC-BLOSC-002",
+              member("compressor.shuffle", "NONE"), 0,
+              "a blosc shuffle written as GDAL's word \"NONE\"", "int16",
+              (("compressor", Blosc("zstd", 3, "noshuffle", None)),)),
+    Deviation("zarr2", "fill-value-integer-string", "CORE-DEVIATION-008", "ZARR2-FILL-003",
+              member("fill_value", "-7"), -7, "an int32 fill value written as the string \"-7\" (n5-zarr)"),
+    Deviation("zarr2", "fill-value-float-string", "CORE-DEVIATION-008", "ZARR2-FILL-004",
+              member("fill_value", "2.5"), 2.5,
+              "a float64 fill value written as the string \"2.5\" (n5-zarr)", "float64"),
+    Deviation("zarr2", "fill-value-bool-integer", "CORE-DEVIATION-009", "ZARR2-FILL-002",
+              member("fill_value", 1), True, "a bool fill value written as the integer 1 (zarr.js)", "bool"),
+    Deviation("zarr3", "fill-value-bool-integer", "CORE-DEVIATION-009", "ZARR3-FILL-002",
+              member("fill_value", 1), True,
+              "a bool fill value written as the integer 1 (zarr-java)", "bool"),
+    Deviation("zarr2", "fill-value-not-a-time-string", "CORE-DEVIATION-011", "ZARR2-FILL-008",
+              member("fill_value", "NaT"), np.datetime64("NaT", "s"),
+              "a datetime64 fill value written as the string \"NaT\" (zarr-python 3.0)", "datetime64[s]"),
+    Deviation("zarr3", "blosc-nthreads", "CORE-DEVIATION-012", "CORE-CODEC-006",
+              member("codecs.1.configuration.nthreads", 4), 0,
+              "a blosc configuration with n5-zarr's nthreads member", "int16",
+              (("codecs", (BytesCodec("little"), Blosc("lz4", 5, "shuffle", 2))),)),
+    Deviation("zarr3", "gzip-use-zlib-false", "CORE-DEVIATION-012", "CORE-CODEC-006",
+              member("codecs.1.configuration.useZlib", False), 0,
+              "a gzip configuration with n5-zarr's useZlib member set to false", "int16",
+              (("codecs", (BytesCodec("little"), Gzip(5))),)),
+]  # fmt: skip
+
+
+def seed(case_id: str) -> int:
+    """A seed from the case id alone, so that cases do not shift each other's bytes."""
+    return int.from_bytes(hashlib.sha256(case_id.encode()).digest()[:4], "big")
+
+
+def _store(deviation: Deviation, values: np.ndarray[Any, Any]) -> MemoryStore:
+    options = dict(deviation.options)
+    fill = deviation.fill
+    canonical_fill = "NaN" if isinstance(fill, float) and np.isnan(fill) else fill
+    store = build_array(deviation.format, values, (4, 4), write=WRITTEN, fill_value=canonical_fill, **options)
+    key = DOCUMENT[deviation.format]
+    store.values[key] = deviation.edit(store.values[key])
+    return store
+
+
+def cases() -> Iterator[Case]:
+    """A read case for every known deviation."""
+    for deviation in DEVIATIONS:
+        case_id = f"{deviation.format}/deviation/{deviation.slug}"
+        values = sample_values(deviation.dtype, (6, 5), seed(case_id))
+        store = _store(deviation, values)
+        expected = np.full_like(values, deviation.fill)
+        expected[WRITTEN] = values[WRITTEN]
+        plain = build_array(deviation.format, values, (4, 4), **dict(deviation.options))
+        codecs = open_array(plain, path="array").model.codecs
+        yield Case(
+            id=case_id,
+            kind="read",
+            level="MAY",
+            requirements=[*FORMAT_READ_REQUIREMENTS[deviation.format], deviation.entry],
+            description=f"{deviation.description} reads as the writer meant, against {deviation.breaks}",
+            requires=read_tokens(deviation.format, values.dtype, codecs, FEATURE),
+            tags=["deviation"],
+            store=store,
+            node="array",
+            expected_array=expected,
+            origin={"generator": GENERATOR, "seed": seed(case_id)},
+        )
