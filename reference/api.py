@@ -70,7 +70,7 @@ def open(
         raise NodeNotFoundError.at(node_path or "/", "no group or array here", "CORE-NODE-004")
     if format_name != "n5":
         warnings.warn(
-            f"/{node_path} has no group metadata; opened as an implicit group (CORE-NODE-008; "
+            f"/{node_path} has no group metadata; opened as an implicit group (CORE-NODE-009; "
             "known deviation CORE-DEVIATION-005)",
             MissingGroupDocumentWarning,
             stacklevel=2,

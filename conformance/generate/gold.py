@@ -29,11 +29,11 @@ READER_SIDE: Final = {
     "ZARR2-NODE-001": "CORE-NODE-004",
     "CORE-NODE-007": "CORE-NODE-004",
     "N5-META-001": "N5-ROOT-001",
-    "ZARR2-META-008": "ZARR2-META-008",
+    "ZARR2-META-008": "ZARR2-META-012",
 }
 """For what ``zn5 validate`` finds in a store a library wrote, the requirement a reader of that store
 meets: ancestors without group documents are read past (CORE-NODE-004), an N5 root without a version is
-read (N5-ROOT-001), and members beyond a ``.zarray``'s table are ignored (ZARR2-META-008)."""
+read (N5-ROOT-001), and members beyond a ``.zarray``'s table are ignored (ZARR2-META-012)."""
 
 
 def _store(folder: Path) -> MemoryStore:

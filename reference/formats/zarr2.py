@@ -216,6 +216,7 @@ def parse_array(doc: Mapping[str, Any], attributes: Mapping[str, Any], key: str)
         return Parsed(None, report.problems)
     if doc["zarr_format"] != 2:
         report.error("zarr_format", f"must be 2 (got {doc['zarr_format']!r})", "ZARR2-META-001")
+    # A member beyond the table: its writer broke ZARR2-META-008, and the reader ignores it (ZARR2-META-012).
     for extra in sorted(set(doc) - {*ARRAY_MEMBERS, "dimension_separator"}):
         report.warning(extra, "is not a Zarr v2 array member and is ignored", "ZARR2-META-008")
     shape = int_list(doc, "shape", report, "ZARR2-META-002", minimum=0)

@@ -59,7 +59,7 @@ def test_lint_finds_a_metadata_case_that_does_not_require_its_nodes_data_type(tm
 @pytest.mark.parametrize(
     ("case_id", "cited"),
     [
-        ("zarr2/gold/zarrs-0.23.14--int16-attributes", {"CORE-NODE-004", "ZARR2-META-008"}),
+        ("zarr2/gold/zarrs-0.23.14--int16-attributes", {"CORE-NODE-004", "ZARR2-META-012"}),
         ("n5/gold/tensorstore-0.1.86--float32-gzip", {"N5-ROOT-001"}),
         ("zarr3/gold/zarr-python-3.1.6--float32-gzip", set()),
     ],

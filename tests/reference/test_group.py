@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import zn5.reference as zn5
+from zn5.reference.formats.deviations import MissingGroupDocumentWarning
 from zn5.reference.store.memory import MemoryStore
 
 FORMATS = ["zarr2", "zarr3", "n5"]
@@ -63,3 +64,16 @@ def test_a_missing_nested_node_is_not_found(format_name: str) -> None:
     with pytest.raises(zn5.NodeNotFoundError) as caught:
         root["obs/missing/temperature"]
     assert caught.value.requirement == "CORE-NODE-004"
+
+
+@pytest.mark.req("CORE-NODE-009")
+@pytest.mark.parametrize("format_name", ["zarr2", "zarr3"])
+def test_a_path_without_a_group_document_opens_with_a_warning(format_name: str) -> None:
+    store = MemoryStore()
+    zn5.create_array(store, format=format_name, path="obs/temperature", shape=(2,), dtype="int8", chunks=(2,))
+    for key in ("obs/.zgroup", "obs/zarr.json"):
+        store.values.pop(key, None)
+    with pytest.warns(MissingGroupDocumentWarning, match="CORE-NODE-009"):
+        group = zn5.open(store, path="obs")
+    assert isinstance(group, zn5.Group)
+    assert list(group) == ["temperature"]
