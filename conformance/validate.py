@@ -25,7 +25,7 @@ import json
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any, Final, Literal
@@ -48,6 +48,7 @@ from zn5.reference.formats.deviations import (
 )
 from zn5.reference.formats.dialect import DIALECTS, parse_node, read_documents
 from zn5.reference.formats.documents import type_name
+from zn5.reference.model.keys import ChunkKeyEncoding
 from zn5.reference.model.node import ArrayModel, GroupModel, prefix
 from zn5.reference.store.base import Store
 
@@ -310,6 +311,21 @@ def merge(reference: Sequence[Problem], schema: Sequence[Problem]) -> list[Probl
 
 
 # ----------------------------------------------------------------------------------------------- the walk
+
+
+def _nested_hint(encoding: ChunkKeyEncoding, relative: str, model: ArrayModel) -> str:
+    """For a Zarr v2 array whose separator is ``"."``: say when a stray key is a chunk key of ``"/"``, as
+    in stores written before ``dimension_separator`` existed, which a reader does not guess
+    (ZARR2-META-013); the fix is to add the member."""
+    if encoding.name != "v2" or encoding.separator != ".":
+        return ""
+    nested = replace(encoding, separator="/").decode(relative, model.ndim)
+    if nested is None or not model.chunk_grid.contains(nested, model.shape):
+        return ""
+    return (
+        '; it is the chunk key of separator "/": a store written before dimension_separator existed '
+        'needs "dimension_separator": "/" in its .zarray (ZARR2-META-013)'
+    )
 
 
 @dataclass
@@ -620,7 +636,7 @@ class Validation:
                 key,
                 "",
                 f"is not a chunk key of /{node.path} ({encoding.name} encoding, separator "
-                f"{encoding.separator!r}, {model.ndim} dimensions)",
+                f"{encoding.separator!r}, {model.ndim} dimensions){_nested_hint(encoding, relative, model)}",
                 STRAY_KEY,
                 "warning",
             )

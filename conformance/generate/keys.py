@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import struct
 from collections.abc import Iterator
 from typing import Any
@@ -115,3 +116,29 @@ def cases() -> Iterator[Case]:
         )
     for seed, format_name in enumerate(("zarr2", "zarr3", "n5"), start=3100):
         yield _stray_keys_case(format_name, seed)
+    yield _nested_keys_without_separator_case()
+
+
+def _nested_keys_without_separator_case() -> Case:
+    """A Zarr v2 array written with ``"/"`` keys whose ``.zarray`` does not say so, as stores were before
+    ``dimension_separator`` existed: its chunks are at ``"."`` keys, so it reads as fill (ZARR2-META-013)."""
+    seed = 3200
+    values = sample_values("uint8", (5, 7, 3), seed)
+    store = build_array("zarr2", values, (3, 3, 3), dimension_separator="/", fill_value=7)
+    document = json.loads(store.values["array/.zarray"])
+    del document["dimension_separator"]
+    store.values["array/.zarray"] = (json.dumps(document, indent=2, sort_keys=True) + "\n").encode()
+    codecs = open_array(store, path="array").model.codecs
+    return Case(
+        id="zarr2/key/nested-keys-without-separator",
+        kind="read",
+        requirements=[*FORMAT_READ_REQUIREMENTS["zarr2"], "ZARR2-META-007", "ZARR2-META-013"],
+        description="an array whose chunks sit at '0/0/0' keys while its .zarray names no separator reads "
+        "as its fill value: the separator is '.', never guessed from the keys",
+        requires=read_tokens("zarr2", values.dtype, codecs, "chunk-key:v2-dot"),
+        tags=["chunk-key"],
+        store=store,
+        node="array",
+        expected_array=np.full_like(values, 7),
+        origin={"generator": GENERATOR, "seed": seed},
+    )

@@ -509,6 +509,16 @@ def test_warnings_and_deviations_alone_exit_zero(tmp_path: Path, capsys: pytest.
     ]
 
 
+def test_nested_keys_without_a_separator_are_stray_with_the_fix_named() -> None:
+    store = build("zarr2", dimension_separator="/")
+    edit("g/a/.zarray", removing("dimension_separator"))(store)
+    problems = [p for p in run(store) if p.key.startswith("g/a/") and p.requirement == STRAY_KEY]
+    assert sorted(p.key for p in problems) == ["g/a/0/0", "g/a/0/1", "g/a/1/0", "g/a/1/1"]
+    assert all(
+        'needs "dimension_separator": "/"' in p.message and "ZARR2-META-013" in p.message for p in problems
+    )
+
+
 def test_strict_fails_on_deviations_alone(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     store = build("zarr2")
     edit("g/a/.zarray", setting("fill_value", "0"))(store)
