@@ -17,13 +17,18 @@ from zn5.reference.codecs.base import BytesBytesCodec
 from zn5.reference.codecs.blosc import SHUFFLES, Blosc
 from zn5.reference.codecs.bz2 import Bz2
 from zn5.reference.codecs.gzip import Gzip
+from zn5.reference.codecs.lz4 import Lz4
 from zn5.reference.codecs.lzma import Lzma
 from zn5.reference.codecs.n5_block import N5Block
 from zn5.reference.codecs.n5_lz4 import N5Lz4
 from zn5.reference.codecs.zlib import Zlib
 from zn5.reference.codecs.zstd import Zstd
 from zn5.reference.errors import UnsupportedError
-from zn5.reference.formats.deviations import LegacyCompressionTypeWarning, UnknownCodecMemberWarning
+from zn5.reference.formats.deviations import (
+    LegacyCompressionTypeWarning,
+    NumcodecsLz4InN5Warning,
+    UnknownCodecMemberWarning,
+)
 from zn5.reference.formats.documents import Parsed, Report, int_list, is_int, type_name
 from zn5.reference.model.dtype import DataType
 from zn5.reference.model.grid import RegularGrid
@@ -80,6 +85,24 @@ COMPRESSIONS: Mapping[str, tuple[tuple[str, ...], Builder]] = {
 }
 
 
+def _numcodecs_lz4(compression: Mapping[str, Any], report: Report) -> tuple[BytesBytesCodec, ...] | None:
+    """zarr-python 2's N5Store writes a numcodecs lz4 compressor as ``{"type": "lz4", "id": "lz4",
+    "acceleration": 1}`` and its chunks in numcodecs' framing (a 4-byte little-endian size, then one LZ4
+    block), not in lz4-java's block stream (CODEC-N5LZ4-001); the ``id`` member tells them apart, and the
+    payload is read as numcodecs lz4 with a deviation (CORE-DEVIATION-014)."""
+    report.deviation(
+        "compression.id",
+        "numcodecs' lz4 framing under N5's lz4 name (zarr-python 2); N5 readers expect lz4-java's stream",
+        "CODEC-N5LZ4-001",
+        NumcodecsLz4InN5Warning,
+    )
+    try:
+        return (Lz4.from_configuration({"acceleration": compression.get("acceleration", 1)}),)
+    except ValueError as error:
+        report.error("compression.acceleration", f"lz4: {error}", "N5-CODEC-003")
+        return None
+
+
 def parse_compression(doc: Mapping[str, Any], key: str, report: Report) -> tuple[BytesBytesCodec, ...] | None:
     """The codec of ``compression`` (N5-CODEC-001); legacy ``compressionType`` is read with a deviation."""
     compression = doc.get("compression")
@@ -97,6 +120,8 @@ def parse_compression(doc: Mapping[str, Any], key: str, report: Report) -> tuple
         )
         return None
     kind = compression["type"]
+    if kind == "lz4" and compression.get("id") == "lz4":
+        return _numcodecs_lz4(compression, report)
     if kind not in COMPRESSIONS:
         raise UnsupportedError.at(
             key, f"unknown compression type {kind!r}", "N5-CODEC-002", "compression.type"
