@@ -7,7 +7,5 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 source "$here/../ci-common.sh"
-command -v cargo >/dev/null || { echo "zarrs adapter: needs cargo (Rust 1.91 or later)" >&2; exit 1; }
-cargo build --locked --profile conformance --jobs "${CARGO_BUILD_JOBS:-1}" \
-  --manifest-path "$here/Cargo.toml"
+cargo_build zarrs  # Rust 1.91 or later
 run_corpus zarrs zarrs
