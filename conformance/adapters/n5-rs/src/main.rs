@@ -2,8 +2,10 @@
 //!
 //! The protocol glue (message loop, dispatch, array results, replies) is the Rust adapter kit,
 //! conformance/adapters/kits/rust (crate zn5-adapter-kit); this file holds what is the n5 crate's.
-//! Reads N5 with `N5NdarrayReader::read_ndarray` over the box spanning the selection, writes it with
-//! `N5Writer::create_dataset` and `N5NdarrayWriter::write_ndarray`. The core model's axes are N5's
+//! Reads N5 with `N5NdarrayReader::read_ndarray` over the box spanning the selection, describes nodes
+//! from `get_dataset_attributes` and `N5Filesystem::get_attributes` (an empty object for a directory
+//! without attributes.json, N5-META-006), writes with `N5Writer::create_dataset` and
+//! `N5NdarrayWriter::write_ndarray`. The core model's axes are N5's
 //! `dimensions` in their order, and `read_ndarray` returns an ndarray of that shape, so its elements in
 //! logical (C) order are the canonical values.
 
@@ -32,6 +34,7 @@ const LIBRARY_VERSION: &str = "0.7.6";
 const CAPABILITIES: &[&str] = &[
     "format:n5",
     "op:read",
+    "op:metadata",
     "op:write",
     "codec:n5.block",
     "codec:gzip",
@@ -49,6 +52,8 @@ const CAPABILITIES: &[&str] = &[
     "dtype:uint64",
     "dtype:float32",
     "dtype:float64",
+    "feature:empty-axis",
+    "feature:implicit-group",
 ];
 
 /// An element type of the crate, with its canonical name and its little-endian bytes.
@@ -137,6 +142,57 @@ fn read_values(store: &Path, node: &str, selection: &Value) -> Outcome<ArrayValu
             raw: pick(&raw, &axes, std::mem::size_of::<T>()),
         })
     })
+}
+
+// Describing.
+
+/// The members of an N5 attributes.json that are format metadata, not user attributes.
+const RESERVED: &[&str] = &["dimensions", "blockSize", "dataType", "compression", "compressionType", "n5"];
+
+/// The canonical compression list of the crate's compression: its N5 `compression` document mapped to
+/// the core model's codecs. A gzip level outside 0 to 9 (N5 Java's default -1) is flate2's default, 6,
+/// which is the level the crate compresses with.
+fn canonical_compression(compression: &CompressionType) -> Outcome<Value> {
+    let document = serde_json::to_value(compression).map_err(glue("encode the compression"))?;
+    let member = |name: &str| document[name].clone();
+    Ok(match document["type"].as_str().unwrap_or("") {
+        "raw" => json!([]),
+        "gzip" => {
+            let level = document["level"].as_i64().filter(|level| (0..=9).contains(level)).unwrap_or(6);
+            json!([{"name": "gzip", "configuration": {"level": level}}])
+        }
+        "bzip2" => json!([{"name": "numcodecs.bz2", "configuration": {"level": member("blockSize")}}]),
+        "xz" => json!([{"name": "numcodecs.lzma", "configuration": {"format": 1, "check": -1, "preset": member("preset"), "filters": null}}]),
+        "lz4" => json!([{"name": "n5.lz4", "configuration": {"blockSize": member("blockSize")}}]),
+        other => return Err(Failure::Glue(format!("no canonical codec for the n5 compression {other}"))),
+    })
+}
+
+/// The canonical description of the node at `node`: a dataset if the crate finds one there, else a group.
+fn describe_node(store: &Path, node: &str) -> Outcome<Value> {
+    let n5 = N5Filesystem::open(store).map_err(refused("open"))?;
+    if !n5.exists(node).map_err(refused("open"))? {
+        return Err(rejected("not-found", "open", format!("the n5 crate finds no node at {node:?}")));
+    }
+    let mut attributes = n5.get_attributes(node).map_err(refused("open"))?.as_object().cloned().unwrap_or_default();
+    attributes.retain(|name, _| !RESERVED.contains(&name.as_str()));
+    if !n5.dataset_exists(node).map_err(refused("open"))? {
+        return Ok(json!({"node_type": "group", "attributes": attributes}));
+    }
+    let dataset = n5.get_dataset_attributes(node).map_err(refused("open"))?;
+    let size = with_element!(*dataset.get_data_type(), T, std::mem::size_of::<T>());
+    Ok(json!({
+        "node_type": "array",
+        "shape": dataset.get_dimensions(),
+        "data_type": with_element!(*dataset.get_data_type(), T, T::NAME),
+        "chunk_grid": {"name": "regular", "chunk_shape": dataset.get_block_size()},
+        "chunk_key_encoding": {"name": "v2", "separator": "/"},
+        // N5 has no fill value: blocks that are not stored read as zeros (N5-FILL-001)
+        "fill_value": {"hex": "00".repeat(size)},
+        "codecs": [{"name": "n5.block", "configuration": {"compression": canonical_compression(dataset.get_compression())?}}],
+        "dimension_names": null,
+        "attributes": attributes,
+    }))
 }
 
 // Writing.
@@ -230,6 +286,10 @@ impl Adapter for N5Crate {
 
     fn read(&self, store: &Path, node: &str, _format: &str, selection: &Value) -> Outcome<ArrayValues> {
         read_values(store, node, selection)
+    }
+
+    fn describe(&self, store: &Path, node: &str, _format: &str) -> Outcome<Value> {
+        describe_node(store, node)
     }
 
     fn write(&self, target: &Value, values: Option<ArrayValues>, store: &Path) -> Outcome<()> {
