@@ -360,3 +360,94 @@ pub fn serve(adapter: &impl Adapter) {
         let _ = stdout.flush();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn axis(start: u64, stop: u64, step: u64, keep: bool) -> Axis {
+        Axis { start, stop, step, keep }
+    }
+
+    #[test]
+    fn axes_clip_as_python_slices_do() {
+        let table = [
+            (json!(null), vec![3, 4], vec![axis(0, 3, 1, true), axis(0, 4, 1, true)]),
+            (json!([[1, 9, 3]]), vec![10, 2], vec![axis(1, 9, 3, true), axis(0, 2, 1, true)]),
+            (json!([[2, 99, 1], 1]), vec![5, 3], vec![axis(2, 5, 1, true), axis(1, 2, 1, false)]),
+            (json!([-1, [-3, -1, 1]]), vec![4, 6], vec![axis(3, 4, 1, false), axis(3, 5, 1, true)]),
+            (json!([[7, 2, 1]]), vec![9], vec![axis(7, 7, 1, true)]),
+        ];
+        for (selection, shape, expected) in table {
+            assert_eq!(axes(&selection, &shape).unwrap(), expected, "{selection}");
+        }
+    }
+
+    #[test]
+    fn axes_refuse_what_the_array_cannot_take() {
+        for (selection, shape) in [(json!([1, 2]), vec![5]), (json!([5]), vec![5]), (json!([[0, 5, 0]]), vec![5])] {
+            assert!(matches!(axes(&selection, &shape), Err(Failure::Rejected { category: "selection", .. })), "{selection}");
+        }
+    }
+
+    #[test]
+    fn pick_keeps_steps_and_drops_indexed_axes() {
+        // rows 0 and 2 (step 2) of column 3 (an index) of a 3x5 array of one-byte elements 0..15:
+        // the box spanning them is rows 0 to 2 of column 3
+        let selected = [axis(0, 3, 2, true), axis(3, 4, 1, false)];
+        assert_eq!([selected[0].span(), selected[1].span()], [3, 1]);
+        assert_eq!(pick(&[3, 8, 13], &selected, 1), vec![3, 13]);
+        assert_eq!(result_shape(&selected), vec![2]);
+    }
+
+    struct Fake;
+
+    impl Adapter for Fake {
+        fn hello(&self) -> Hello {
+            Hello {
+                name: "fake".into(),
+                version: "1".into(),
+                language: "rust".into(),
+                homepage: String::new(),
+                adapter_version: "0".into(),
+                capabilities: vec!["op:read".into(), "format:zarr3".into()],
+                format_gaps: BTreeMap::from([("zarr2".into(), vec![]), ("zarr3".into(), vec!["op:write".into(), "codec:gzip".into()])]),
+            }
+        }
+
+        fn read(&self, _store: &Path, _node: &str, format: &str, _selection: &Value) -> Outcome<ArrayValues> {
+            Ok(ArrayValues { data_type: "uint8".into(), shape: vec![1], raw: vec![format.len() as u8] })
+        }
+    }
+
+    #[test]
+    fn hello_reply_sorts_tokens_and_leaves_out_empty_gaps() {
+        let reply = hello_reply(&Fake);
+        assert_eq!(reply["capabilities"], json!(["format:zarr3", "op:read"]));
+        assert_eq!(reply["format_gaps"], json!({"zarr3": ["codec:gzip", "op:write"]}));
+        assert!(reply["implementation"].get("homepage").is_none());
+    }
+
+    #[test]
+    fn an_equivalence_case_reads_the_declared_formats_and_round_trips() {
+        let output = std::env::temp_dir().join(format!("zn5-kit-test-{}", std::process::id()));
+        let case = json!({"format": "any", "operation": {"op": "read", "selection": null},
+                          "input": {"stores": {"zarr2": "a", "zarr3": "b"}}});
+        let result = run_case(&Fake, &case, Path::new("/input"), &output).unwrap();
+        assert_eq!(result, json!({"arrays": {"zarr3": "zarr3/array.json"}}));
+        let values = read_array(&output.join("zarr3/array.json")).unwrap();
+        assert_eq!(values, ArrayValues { data_type: "uint8".into(), shape: vec![1], raw: vec![5] });
+        std::fs::remove_dir_all(output).unwrap();
+    }
+
+    #[test]
+    fn run_replies_carry_the_seq_and_the_failure() {
+        let message = json!({"cmd": "run", "seq": 7, "input": "/input", "output": "/output",
+                             "case": {"format": "zarr3", "operation": {"op": "metadata"}, "input": {"store": "s"}}});
+        assert_eq!(
+            run_reply(&Fake, &message),
+            json!({"seq": 7, "status": "skipped", "reason": "the adapter does not describe nodes"})
+        );
+        assert!(matches!(inside(Path::new("/input"), "../x"), Err(Failure::Glue(_))));
+    }
+}
