@@ -12,3 +12,12 @@ run_corpus() {
   .venv/bin/zn5 run --impl "$1" --jobs 2 --expectations "conformance/adapters/$2/expectations.toml" \
     --report-dir "build/reports/$1"
 }
+
+# cargo_build FOLDER: build the Rust adapter in conformance/adapters/FOLDER from its Cargo.lock with the
+# "conformance" profile of its Cargo.toml (unoptimised for a quick cold build, with release semantics),
+# in one build job unless CARGO_BUILD_JOBS says otherwise: the CI machines are shared.
+cargo_build() {
+  command -v cargo >/dev/null || { echo "$1 adapter: needs cargo" >&2; return 1; }
+  cargo build --locked --profile conformance --jobs "${CARGO_BUILD_JOBS:-1}" \
+    --manifest-path "conformance/adapters/$1/Cargo.toml"
+}

@@ -1,18 +1,19 @@
 // zn5 conformance adapter for zarrita.js (https://github.com/manzt/zarrita.js).
 //
-// Speaks the adapter protocol (one JSON message per line on stdin and stdout): hello, run, stop.
+// The protocol glue (message loop, dispatch, array results, replies) is the JavaScript adapter kit,
+// conformance/adapters/kits/javascript; this file holds what is zarrita's.
 // Reads Zarr v2 and v3 through zarr.open / zarr.get, writes Zarr v3 through zarr.create / zarr.set.
 // Values leave as canonical array.json + array.bin (little-endian, C order), whatever strides or
 // element classes (BigInt64Array, BoolArray, UnicodeStringArray, ...) zarrita.js hands back.
 
-import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve, sep } from "node:path";
-import { createInterface } from "node:readline";
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 import FileSystemStore from "@zarrita/storage/fs";
 import * as zarr from "zarrita";
+
+import { Refusal, Skip, cOrderBytes, describeError, selectionAxes, serve } from "../kits/javascript/zn5-adapter-kit.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ADAPTER_VERSION = JSON.parse(readFileSync(join(HERE, "package.json"), "utf8")).version;
@@ -83,6 +84,7 @@ const SIMPLE = {
 };
 
 /** The canonical name of a zarrita data type ("v2:U3" is fixed_length_utf32[3]: characters). */
+/** The canonical name of a zarrita data type ("v2:U3" is fixed_length_utf32[3]: characters). */
 function canonicalType(dtype) {
   if (dtype in SIMPLE) return dtype;
   const match = /^v2:([US])(\d+)$/.exec(dtype);
@@ -90,28 +92,7 @@ function canonicalType(dtype) {
     const count = Number(match[2]);
     return match[1] === "U" ? `fixed_length_utf32[${count}]` : `fixed_length_bytes[${count}]`;
   }
-  throw new GlueError(`no canonical name for zarrita data type ${dtype}`);
-}
-
-/** The glue failed (not the library): becomes an adapter-error reply. */
-class GlueError extends Error {}
-
-/** The library refused: becomes a rejected reply. */
-class Refusal extends Error {
-  constructor(category, phase, message) {
-    super(message);
-    this.category = category;
-    this.phase = phase;
-  }
-}
-
-function describe(error) {
-  let text = `${error?.name ?? "Error"}: ${error?.message ?? String(error)}`;
-  let cause = error?.cause;
-  for (let depth = 0; cause && depth < 4; depth++, cause = cause.cause) {
-    text += ` (cause: ${cause?.name ?? "Error"}: ${cause?.message ?? String(cause)})`;
-  }
-  return text;
+  throw new Error(`no canonical name for zarrita data type ${dtype}`);
 }
 
 /** Whether zarrita.js threw (or wrapped) one of its tagged errors, by zarr.isZarritaError. */
@@ -138,8 +119,8 @@ async function library(phase, call) {
   try {
     return await call();
   } catch (error) {
-    if (error instanceof Refusal || error instanceof GlueError) throw error;
-    const refusal = new Refusal(category(error, phase), phase, describe(error));
+    if (error instanceof Refusal || error instanceof Skip) throw error;
+    const refusal = new Refusal(category(error, phase), phase, describeError(error));
     // zarrita's UnsupportedError is its documented "capability limit" (an encoder that only decodes,
     // a write to a sharded array): a declared limitation, not a wrong answer.
     refusal.limitation = zarritaError(error, "UnsupportedError");
@@ -147,28 +128,7 @@ async function library(phase, call) {
   }
 }
 
-// Values out: array.json + array.bin.
-
-/** The bytes of a zarrita result ({data, shape, stride}), gathered into C order. */
-function cOrderBytes(chunk, itemsize) {
-  const { data, shape, stride } = chunk;
-  const source = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  const count = shape.reduce((a, b) => a * b, 1);
-  const out = new Uint8Array(count * itemsize);
-  if (count === 0) return out;
-  const rank = shape.length;
-  const index = new Array(rank).fill(0);
-  for (let n = 0; n < count; n++) {
-    let offset = 0;
-    for (let axis = 0; axis < rank; axis++) offset += index[axis] * stride[axis];
-    out.set(source.subarray(offset * itemsize, offset * itemsize + itemsize), n * itemsize);
-    for (let axis = rank - 1; axis >= 0; axis--) {
-      if (++index[axis] < shape[axis]) break;
-      index[axis] = 0;
-    }
-  }
-  return out;
-}
+// Values out: zarrita's results as little-endian C-order bytes.
 
 /** The bytes of one element zarrita returned as a JavaScript scalar. */
 function scalarBytes(value, dtype, itemsize) {
@@ -189,34 +149,14 @@ function scalarBytes(value, dtype, itemsize) {
   return out;
 }
 
-function writeArray(folder, raw, dataType, shape) {
-  mkdirSync(folder, { recursive: true });
-  writeFileSync(join(folder, "array.bin"), raw);
-  const document = {
-    data_type: dataType,
-    file: "array.bin",
-    sha256: createHash("sha256").update(raw).digest("hex"),
-    shape,
-  };
-  writeFileSync(join(folder, "array.json"), `${JSON.stringify(document, null, 2)}\n`);
-}
-
 function itemsizeOf(canonical) {
   if (canonical in SIMPLE) return SIMPLE[canonical][0];
   const match = /\[(\d+)\]$/.exec(canonical);
-  if (!match) throw new GlueError(`no element size for ${canonical}`);
+  if (!match) throw new Error(`no element size for ${canonical}`);
   return Number(match[1]) * (canonical.startsWith("fixed_length_utf32[") ? 4 : 1); // characters of 4 bytes
 }
 
 // Reading.
-
-function inside(root, path) {
-  const full = resolve(root, path);
-  if (full !== resolve(root) && !full.startsWith(resolve(root) + sep)) {
-    throw new GlueError(`${path} lies outside ${root}`);
-  }
-  return full;
-}
 
 function location(storeRoot, node) {
   const store = new FileSystemStore(storeRoot);
@@ -230,51 +170,24 @@ async function openArray(storeRoot, node, format) {
   return library("open", () => opener(where, { kind: "array" }));
 }
 
-function zarritaSelection(selection) {
-  if (selection === null || selection === undefined) return null;
-  return selection.map((item) => (typeof item === "number" ? item : zarr.slice(item[0], item[1], item[2])));
+/** zarr.get's selection for a case selection: an index or a zarr.slice per axis, null for all. */
+function zarritaSelection(selection, shape) {
+  if (selection === null) return null;
+  return selectionAxes(selection, shape).map((axis) => (axis.keep ? zarr.slice(axis.start, axis.stop, axis.step) : axis.start));
 }
 
-/** Read a selection; write its values under ``folder``. */
-async function readInto(storeRoot, node, format, selection, folder) {
+/** The read hook of the kit: a selection's values as {raw, dataType, shape}. */
+async function read(storeRoot, node, format, selection) {
   const array = await openArray(storeRoot, node, format);
   // zarr.get first, the canonical name of its data type after: zarrita opens an array of a type the
   // canonical model lacks (Zarr v2 "|O" is its "v2:object") and answers, refusing or not, on reading.
-  const result = await library("read", () => zarr.get(array, zarritaSelection(selection)));
-  const canonical = canonicalType(array.dtype);
-  const itemsize = itemsizeOf(canonical);
-  let raw;
-  let shape;
+  const result = await library("read", () => zarr.get(array, zarritaSelection(selection, array.shape)));
+  const dataType = canonicalType(array.dtype);
+  const itemsize = itemsizeOf(dataType);
   if (result !== null && typeof result === "object" && "data" in result && "stride" in result) {
-    raw = cOrderBytes(result, itemsize);
-    shape = [...result.shape];
-  } else {
-    raw = scalarBytes(result, array.dtype, itemsize);
-    shape = [];
+    return { raw: cOrderBytes(result, itemsize), dataType, shape: [...result.shape] };
   }
-  writeArray(folder, raw, canonical, shape);
-}
-
-async function runRead(kase, input, output) {
-  const store = inside(input, kase.input.store);
-  await readInto(store, kase.input.node ?? "", kase.format, kase.operation.selection ?? null, output);
-  return { status: "ok", result: { array: "array.json" } };
-}
-
-async function runEquivalence(kase, input, output) {
-  const arrays = {};
-  for (const [format, folder] of Object.entries(kase.input.stores).sort()) {
-    if (!CAPABILITIES.includes(`format:${format}`)) continue;
-    await readInto(
-      inside(input, folder),
-      kase.input.node ?? "",
-      format,
-      kase.operation.selection ?? null,
-      join(output, format),
-    );
-    arrays[format] = `${format}/array.json`;
-  }
-  return { status: "ok", result: { arrays } };
+  return { raw: scalarBytes(result, array.dtype, itemsize), dataType, shape: [] };
 }
 
 // Writing (Zarr v3 only: zarr.create writes zarr.json).
@@ -282,7 +195,7 @@ async function runEquivalence(kase, input, output) {
 function fillScalar(hex, dataType) {
   if (hex === null) return null;
   const bytes = Buffer.from(hex, "hex");
-  if (!(dataType in SIMPLE)) throw new GlueError(`no fill value conversion for ${dataType}`);
+  if (!(dataType in SIMPLE)) throw new Error(`no fill value conversion for ${dataType}`);
   const [, Typed] = SIMPLE[dataType];
   const element = new Typed(new Uint8Array(bytes).buffer, 0, 1)[0];
   if (dataType === "bool") return element !== 0;
@@ -293,36 +206,30 @@ function fillScalar(hex, dataType) {
   return element;
 }
 
-function inputValues(path) {
-  const document = JSON.parse(readFileSync(path, "utf8"));
-  const raw = readFileSync(join(dirname(path), document.file));
-  const [, Typed] = SIMPLE[document.data_type] ?? [];
-  if (!Typed) throw new GlueError(`no typed array for ${document.data_type}`);
-  const copy = new Uint8Array(raw.byteLength);
-  copy.set(raw);
-  let data = new Typed(copy.buffer);
-  if (document.data_type === "bool") data = new zarr.BoolArray(copy.buffer);
-  const shape = document.shape;
+/** The kit's input array as the {data, shape, stride} zarr.set takes. */
+function chunkOf({ dataType, shape, raw }) {
+  const [, Typed] = SIMPLE[dataType] ?? [];
+  if (!Typed) throw new Error(`no typed array for ${dataType}`);
+  const buffer = raw.slice().buffer;
+  const data = dataType === "bool" ? new zarr.BoolArray(buffer) : new Typed(buffer);
   const stride = shape.map((_, axis) => shape.slice(axis + 1).reduce((a, b) => a * b, 1));
   return { data, shape, stride };
 }
 
-async function runWrite(kase, input, output) {
-  const target = kase.operation.target;
+/** The write hook of the kit: the target node, holding ``values`` when it is an array. */
+async function write(target, values, storeRoot) {
   const description = target.metadata;
-  const storeRoot = join(output, "store");
-  mkdirSync(storeRoot, { recursive: true });
   const where = location(storeRoot, target.node);
   if (description.node_type === "group") {
     await library("write", () => zarr.create(where, { attributes: description.attributes }));
-    return { status: "ok", result: { store: "store" } };
+    return;
   }
   const encoding = description.chunk_key_encoding;
   if (encoding.name !== "default") {
-    return { status: "skipped", reason: `zarr.create writes the default chunk key encoding only, not ${encoding.name}` };
+    throw new Skip(`zarr.create writes the default chunk key encoding only, not ${encoding.name}`);
   }
   if (!(description.data_type in SIMPLE)) {
-    return { status: "skipped", reason: `the adapter cannot pass ${description.data_type} values to zarrita.js` };
+    throw new Skip(`the adapter cannot pass ${description.data_type} values to zarrita.js`);
   }
   const options = {
     shape: description.shape,
@@ -335,77 +242,29 @@ async function runWrite(kase, input, output) {
   const fill = fillScalar(description.fill_value?.hex ?? null, description.data_type);
   if (fill !== null) options.fillValue = fill;
   if (description.dimension_names) options.dimensionNames = description.dimension_names;
-  const values = inputValues(inside(input, kase.input.array));
+  const chunk = chunkOf(values);
   try {
     const array = await library("write", () => zarr.create(where, options));
-    await library("write", () => zarr.set(array, null, values));
+    await library("write", () => zarr.set(array, null, chunk));
   } catch (error) {
     if (error instanceof Refusal && error.limitation) {
-      return { status: "skipped", reason: `zarrita.js ${LIBRARY_VERSION} cannot write this array: ${error.message}` };
+      throw new Skip(`zarrita.js ${LIBRARY_VERSION} cannot write this array: ${error.message}`);
     }
     throw error;
   }
-  return { status: "ok", result: { store: "store" } };
 }
 
-// The protocol.
-
-async function runCase(kase, input, output) {
-  const op = kase.operation.op;
-  if (op === "write") return runWrite(kase, input, output);
-  if (op === "metadata") {
-    return { status: "skipped", reason: "zarrita.js exposes no codec list or chunk key encoding of an opened array" };
-  }
-  if (kase.input.stores) return runEquivalence(kase, input, output);
-  return runRead(kase, input, output);
-}
-
-async function handle(message) {
-  if (message.cmd === "hello") {
-    return {
-      protocol: 1,
-      implementation: {
-        name: "zarrita.js",
-        version: LIBRARY_VERSION,
-        language: "javascript",
-        homepage: "https://github.com/manzt/zarrita.js",
-      },
-      adapter: { version: ADAPTER_VERSION },
-      capabilities: [...CAPABILITIES].sort(),
-      // zarrita.js writes Zarr v3 only (zarr.create): the runner scores Zarr v2 write cases unsupported
-      format_gaps: { zarr2: ["op:write"] },
-    };
-  }
-  if (message.cmd === "run") {
-    const seq = message.seq;
-    try {
-      return { seq, ...(await runCase(message.case, message.input, message.output)) };
-    } catch (error) {
-      if (error instanceof Refusal) {
-        return { seq, status: "rejected", error: { category: error.category, phase: error.phase, message: error.message } };
-      }
-      return { seq, status: "adapter-error", message: describe(error), traceback: String(error?.stack ?? "") };
-    }
-  }
-  return null;
-}
-
-// Anything a library prints goes to stderr; stdout carries protocol replies only.
-const reply = process.stdout.write.bind(process.stdout);
-console.log = console.info = console.debug = console.error;
-
-const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
-for await (const line of lines) {
-  if (!line.trim()) continue;
-  let message;
-  try {
-    message = JSON.parse(line);
-  } catch {
-    process.stderr.write(`adapter: ignoring a line that is no JSON: ${line.slice(0, 200)}\n`);
-    continue;
-  }
-  if (message?.cmd === "stop") break;
-  const answer = await handle(message);
-  if (answer !== null) reply(`${JSON.stringify(answer)}\n`);
-}
-process.exit(0);
+await serve({
+  implementation: {
+    name: "zarrita.js",
+    version: LIBRARY_VERSION,
+    language: "javascript",
+    homepage: "https://github.com/manzt/zarrita.js",
+  },
+  adapterVersion: ADAPTER_VERSION,
+  capabilities: CAPABILITIES,
+  // zarrita.js writes Zarr v3 only (zarr.create): the runner scores Zarr v2 write cases unsupported
+  formatGaps: { zarr2: ["op:write"] },
+  read,
+  write,
+});

@@ -6,5 +6,6 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 source "$here/../ci-common.sh"
 node -e 'if (Number(process.versions.node.split(".")[0]) < 20) { console.error(`zarrita-js adapter: Node 20 or later needed, found ${process.version}`); process.exit(1); }'
+node --test --test-reporter=dot "$here/../kits/javascript/"  # the JavaScript adapter kit's own tests, before it serves the run
 (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
 run_corpus zarrita-js zarrita-js

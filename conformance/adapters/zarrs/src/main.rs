@@ -1,23 +1,25 @@
 //! zn5 conformance adapter for the `zarrs` crate (https://zarrs.dev).
 //!
-//! Speaks the adapter protocol on stdin/stdout (one JSON message per line: hello, run, stop).
+//! The protocol glue (message loop, dispatch, array results, replies) is the Rust adapter kit,
+//! conformance/adapters/kits/rust (crate zn5-adapter-kit); this file holds what is zarrs's.
 //! Reads Zarr v3 and v2 with `Array::open_opt`, N5 through `zarrs_n5::N5Store` (read-only),
 //! writes Zarr v3 (and v2, from v2 metadata) with `Array::new_with_metadata` + `store_array_subset`.
 //! Values leave as canonical array.json + array.bin: `ArrayBytes::Fixed` is already C order and
 //! native endian, which the check below makes little.
 
-use std::io::{BufRead, Write};
-use std::path::{Component, Path, PathBuf};
+use std::collections::BTreeMap;
+use std::path::Path;
 use std::sync::Arc;
 
 use serde_json::{json, Map, Value};
-use sha2::{Digest, Sha256};
 use zarrs::array::{Array, ArrayBytes, ArrayCreateError, ArrayError, ArrayMetadata, ArraySubset};
 use zarrs::config::MetadataRetrieveVersion;
 use zarrs::filesystem::FilesystemStore;
 use zarrs::group::{Group, GroupCreateError};
 use zarrs::plugin::PluginCreateError;
 use zarrs::storage::{ReadableStorageTraits, StorageError};
+use zn5_adapter_kit::{axes, glue, hex, pick, rejected, result_shape, unhex};
+use zn5_adapter_kit::{Adapter, ArrayValues, Failure, Hello, Outcome};
 
 #[cfg(target_endian = "big")]
 compile_error!("the adapter writes zarrs's native-endian values as the canonical little-endian array.bin");
@@ -78,22 +80,6 @@ const CAPABILITIES: &[&str] = &[
     "feature:zero-dimensional",
 ];
 
-/// How a run ended when it did not produce a result.
-enum Failure {
-    /// The library refused the input.
-    Rejected { category: &'static str, phase: &'static str, message: String },
-    /// The adapter cannot run the case, and says why.
-    Skipped(String),
-    /// The glue failed.
-    Glue(String),
-}
-
-type Outcome<T> = Result<T, Failure>;
-
-fn glue<E: std::fmt::Display>(what: &str) -> impl FnOnce(E) -> Failure + '_ {
-    move |error| Failure::Glue(format!("{what}: {error}"))
-}
-
 fn plugin_category(error: &PluginCreateError) -> &'static str {
     match error {
         PluginCreateError::Unsupported(_) => "unsupported",
@@ -150,19 +136,6 @@ fn write_category(error: &ArrayError) -> &'static str {
         ArrayError::CodecError(_) => "codec",
         _ => "unsupported",
     }
-}
-
-fn rejected(category: &'static str, phase: &'static str, error: impl std::fmt::Display) -> Failure {
-    Failure::Rejected { category, phase, message: error.to_string() }
-}
-
-/// A path inside `root` (no `..`, not absolute).
-fn inside(root: &Path, relative: &str) -> Outcome<PathBuf> {
-    let path = Path::new(relative);
-    if path.components().any(|c| !matches!(c, Component::Normal(_) | Component::CurDir)) {
-        return Err(Failure::Glue(format!("{relative} does not lie inside {}", root.display())));
-    }
-    Ok(root.join(path))
 }
 
 fn node_path(node: &str) -> String {
@@ -228,84 +201,14 @@ fn canonical_type(data_type: &Value) -> Outcome<String> {
     })
 }
 
-// Values out.
-
-fn write_array(folder: &Path, raw: &[u8], data_type: &str, shape: &[u64]) -> Outcome<()> {
-    std::fs::create_dir_all(folder).map_err(glue("create the output folder"))?;
-    std::fs::write(folder.join("array.bin"), raw).map_err(glue("write array.bin"))?;
-    let document = json!({
-        "data_type": data_type,
-        "file": "array.bin",
-        "sha256": hex(&Sha256::digest(raw)),
-        "shape": shape,
-    });
-    let text = serde_json::to_string_pretty(&document).map_err(glue("encode array.json"))?;
-    std::fs::write(folder.join("array.json"), text + "\n").map_err(glue("write array.json"))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn unhex(text: &str) -> Outcome<Vec<u8>> {
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(text.get(i..i + 2).unwrap_or("zz"), 16))
-        .collect::<Result<_, _>>()
-        .map_err(glue("decode a hex fill value"))
-}
-
-/// One axis of a case selection: an index (the axis goes) or a [start, stop, step] slice.
-struct Axis {
-    start: u64,
-    stop: u64,
-    step: u64,
-    keep: bool,
-}
-
-fn axes(selection: &Value, shape: &[u64]) -> Outcome<Vec<Axis>> {
-    let Some(items) = selection.as_array() else {
-        return Ok(shape.iter().map(|&n| Axis { start: 0, stop: n, step: 1, keep: true }).collect());
-    };
-    items
-        .iter()
-        .zip(shape.iter().copied().chain(std::iter::repeat(0)))
-        .map(|(item, length)| match item {
-            Value::Number(index) => {
-                let index = index.as_u64().ok_or_else(|| Failure::Glue(format!("bad index {item}")))?;
-                Ok(Axis { start: index, stop: index + 1, step: 1, keep: false })
-            }
-            Value::Array(parts) => {
-                let part = |i: usize| parts.get(i).and_then(Value::as_u64);
-                let (Some(start), Some(stop), Some(step)) = (part(0), part(1), part(2)) else {
-                    return Err(Failure::Glue(format!("bad slice {item}")));
-                };
-                // Python slice semantics: bounds are clipped to the axis.
-                let stop = stop.min(length);
-                let start = start.min(stop);
-                Ok(Axis { start, stop, step: step.max(1), keep: true })
-            }
-            _ => Err(Failure::Glue(format!("bad selection item {item}"))),
-        })
-        .collect()
-}
-
-/// Read a selection through zarrs and write it under `folder`.
+/// The values of a selection, read through zarrs.
 ///
-/// zarrs reads hyperrectangles (`retrieve_array_subset`); a stepped slice reads the covering
-/// rectangle and the adapter keeps every step-th element.
-fn read_into(folder: &Path, store: &Path, node: &str, format: &str, selection: &Value) -> Outcome<()> {
+/// zarrs reads hyperrectangles (`retrieve_array_subset`); a stepped slice or an index reads the box
+/// spanning the selection and the kit's `pick` keeps the selected elements.
+fn read_values(store: &Path, node: &str, format: &str, selection: &Value) -> Outcome<ArrayValues> {
     let array = open_array(store, node, format)?;
-    let shape = array.shape().to_vec();
-    let axes = axes(selection, &shape)?;
-    if axes.len() != shape.len() {
-        return Err(rejected(
-            "selection",
-            "read",
-            format!("selection of {} axes for an array of {}", axes.len(), shape.len()),
-        ));
-    }
-    let subset = ArraySubset::new_with_ranges(&axes.iter().map(|a| a.start..a.stop).collect::<Vec<_>>());
+    let axes = axes(selection, array.shape())?;
+    let subset = ArraySubset::new_with_ranges(&axes.iter().map(|a| a.start..a.start + a.span()).collect::<Vec<_>>());
     let bytes: ArrayBytes<'static> =
         array.retrieve_array_subset(&subset).map_err(|e| rejected(read_category(&e), "read", e))?;
     let raw = match bytes {
@@ -318,36 +221,7 @@ fn read_into(folder: &Path, store: &Path, node: &str, format: &str, selection: &
         .data_type()
         .fixed_size()
         .ok_or_else(|| Failure::Glue("a variable-size data type".into()))?;
-    let read_shape: Vec<u64> = axes.iter().map(|a| a.stop - a.start).collect();
-    let raw = if axes.iter().any(|a| a.step > 1) { stepped(&raw, &read_shape, &axes, itemsize) } else { raw };
-    let out_shape: Vec<u64> =
-        axes.iter().filter(|a| a.keep).map(|a| (a.stop - a.start).div_ceil(a.step)).collect();
-    write_array(folder, &raw, &data_type, &out_shape)
-}
-
-/// Every step-th element of a C-order block of `shape`.
-fn stepped(raw: &[u8], shape: &[u64], axes: &[Axis], itemsize: usize) -> Vec<u8> {
-    let counts: Vec<u64> = axes.iter().map(|a| (a.stop - a.start).div_ceil(a.step)).collect();
-    let total: u64 = counts.iter().product();
-    let mut strides = vec![1u64; shape.len()];
-    for axis in (0..shape.len().saturating_sub(1)).rev() {
-        strides[axis] = strides[axis + 1] * shape[axis + 1];
-    }
-    let mut out = Vec::with_capacity(total as usize * itemsize);
-    let mut index = vec![0u64; shape.len()];
-    for _ in 0..total {
-        let offset: u64 = index.iter().zip(axes).zip(&strides).map(|((i, a), s)| i * a.step * s).sum();
-        let at = offset as usize * itemsize;
-        out.extend_from_slice(&raw[at..at + itemsize]);
-        for axis in (0..shape.len()).rev() {
-            index[axis] += 1;
-            if index[axis] < counts[axis] {
-                break;
-            }
-            index[axis] = 0;
-        }
-    }
-    out
+    Ok(ArrayValues { data_type, shape: result_shape(&axes), raw: pick(&raw, &axes, itemsize) })
 }
 
 // Metadata: zarrs's own view of the node, as Zarr v3 metadata (v2 converted by zarrs), in the core model.
@@ -675,13 +549,11 @@ fn fill_json(hex_text: &str, data_type: &str, v2: bool) -> Outcome<Value> {
     })
 }
 
-fn write_case(case: &Value, input: &Path, output: &Path) -> Outcome<Value> {
-    let target = &case["operation"]["target"];
+/// Write the target node, holding `values` when it is an array, into the store folder `store_folder`.
+fn write_node(target: &Value, values: Option<ArrayValues>, store_folder: &Path) -> Outcome<()> {
     let format = target["format"].as_str().unwrap_or("");
     let description = &target["metadata"];
-    let store_folder = output.join("store");
-    std::fs::create_dir_all(&store_folder).map_err(glue("create the store folder"))?;
-    let store = Arc::new(FilesystemStore::new(&store_folder).map_err(|e| rejected("store", "write", e))?);
+    let store = Arc::new(FilesystemStore::new(store_folder).map_err(|e| rejected("store", "write", e))?);
     let path = node_path(target["node"].as_str().unwrap_or(""));
     let attributes = description["attributes"].as_object().cloned().unwrap_or_default();
     if description["node_type"] == "group" {
@@ -696,7 +568,7 @@ fn write_case(case: &Value, input: &Path, output: &Path) -> Outcome<Value> {
         };
         let group = Group::new_with_metadata(store, &path, metadata).map_err(|e| rejected("metadata", "write", e))?;
         group.store_metadata().map_err(|e| rejected(storage_category(&e), "write", e))?;
-        return Ok(json!({"store": "store"}));
+        return Ok(());
     }
     let data_type = description["data_type"].as_str().unwrap_or("");
     let fill = match description["fill_value"]["hex"].as_str() {
@@ -725,98 +597,50 @@ fn write_case(case: &Value, input: &Path, output: &Path) -> Outcome<Value> {
         ArrayMetadata::V3(serde_json::from_value(document).map_err(|e| rejected("metadata", "write", e))?)
     };
     let array = Array::new_with_metadata(store, &path, metadata).map_err(|e| rejected(open_category(&e), "write", e))?;
-    let (values, shape) = input_values(&inside(input, case["input"]["array"].as_str().unwrap_or(""))?)?;
-    if shape != array.shape() {
-        return Err(Failure::Glue(format!("input shape {shape:?} is not the target's {:?}", array.shape())));
+    let values = values.ok_or_else(|| Failure::Glue("no input values for an array".into()))?;
+    if values.shape != array.shape() {
+        return Err(Failure::Glue(format!("input shape {:?} is not the target's {:?}", values.shape, array.shape())));
     }
     array.store_metadata().map_err(|e| rejected(storage_category(&e), "write", e))?;
     array
-        .store_array_subset(&array.subset_all(), ArrayBytes::new_flen(values))
+        .store_array_subset(&array.subset_all(), ArrayBytes::new_flen(values.raw))
         .map_err(|e| rejected(write_category(&e), "write", e))?;
-    Ok(json!({"store": "store"}))
+    Ok(())
 }
 
-fn input_values(path: &Path) -> Outcome<(Vec<u8>, Vec<u64>)> {
-    let text = std::fs::read_to_string(path).map_err(glue("read the input array.json"))?;
-    let document: Value = serde_json::from_str(&text).map_err(glue("parse the input array.json"))?;
-    let file = document["file"].as_str().unwrap_or("array.bin");
-    let raw = std::fs::read(path.parent().unwrap_or(Path::new(".")).join(file)).map_err(glue("read the input bytes"))?;
-    let shape = document["shape"].as_array().into_iter().flatten().filter_map(Value::as_u64).collect();
-    Ok((raw, shape))
-}
+// The adapter: the kit's hooks.
 
-// The protocol.
+struct Zarrs;
 
-fn run_case(case: &Value, input: &Path, output: &Path) -> Outcome<Value> {
-    let operation = &case["operation"];
-    let format = case["format"].as_str().unwrap_or("any");
-    let node = case["input"]["node"].as_str().unwrap_or("");
-    match operation["op"].as_str().unwrap_or("") {
-        "write" => write_case(case, input, output),
-        "metadata" => {
-            let store = inside(input, case["input"]["store"].as_str().unwrap_or(""))?;
-            Ok(json!({"node": describe(&store, node, format)?}))
-        }
-        "read" => {
-            let selection = &operation["selection"];
-            if let Some(stores) = case["input"]["stores"].as_object() {
-                let mut arrays = Map::new();
-                for (format, folder) in stores {
-                    let folder = inside(input, folder.as_str().unwrap_or(""))?;
-                    read_into(&output.join(format), &folder, node, format, selection)?;
-                    arrays.insert(format.clone(), json!(format!("{format}/array.json")));
-                }
-                return Ok(json!({"arrays": arrays}));
-            }
-            let store = inside(input, case["input"]["store"].as_str().unwrap_or(""))?;
-            read_into(output, &store, node, format, selection)?;
-            Ok(json!({"array": "array.json"}))
-        }
-        other => Err(Failure::Glue(format!("unknown operation {other}"))),
-    }
-}
-
-fn hello() -> Value {
-    let mut capabilities: Vec<&str> = CAPABILITIES.to_vec();
-    capabilities.sort_unstable();
-    json!({
-        "protocol": 1,
-        "implementation": {
-            "name": "zarrs",
-            "version": format!(
+impl Adapter for Zarrs {
+    fn hello(&self) -> Hello {
+        Hello {
+            name: "zarrs".into(),
+            version: format!(
                 "{}.{}.{}",
                 zarrs::version::version_major(),
                 zarrs::version::version_minor(),
                 zarrs::version::version_patch()
             ),
-            "language": "rust",
-            "homepage": "https://zarrs.dev",
-        },
-        "adapter": {"version": ADAPTER_VERSION},
-        "capabilities": capabilities,
-        // zarrs_n5 0.2.1 is read-only: the runner scores N5 write cases unsupported
-        "format_gaps": {"n5": ["op:write"]},
-    })
-}
-
-fn handle(message: &Value) -> Option<Value> {
-    match message["cmd"].as_str() {
-        Some("hello") => Some(hello()),
-        Some("run") => {
-            let seq = message["seq"].clone();
-            let input = PathBuf::from(message["input"].as_str().unwrap_or(""));
-            let output = PathBuf::from(message["output"].as_str().unwrap_or(""));
-            Some(match run_case(&message["case"], &input, &output) {
-                Ok(result) => json!({"seq": seq, "status": "ok", "result": result}),
-                Err(Failure::Rejected { category, phase, message }) => json!({
-                    "seq": seq, "status": "rejected",
-                    "error": {"category": category, "phase": phase, "message": message},
-                }),
-                Err(Failure::Skipped(reason)) => json!({"seq": seq, "status": "skipped", "reason": reason}),
-                Err(Failure::Glue(message)) => json!({"seq": seq, "status": "adapter-error", "message": message}),
-            })
+            language: "rust".into(),
+            homepage: "https://zarrs.dev".into(),
+            adapter_version: ADAPTER_VERSION.into(),
+            capabilities: CAPABILITIES.iter().map(|token| token.to_string()).collect(),
+            // zarrs_n5 0.2.1 is read-only: the runner scores N5 write cases unsupported
+            format_gaps: BTreeMap::from([("n5".into(), vec!["op:write".into()])]),
         }
-        _ => None,
+    }
+
+    fn read(&self, store: &Path, node: &str, format: &str, selection: &Value) -> Outcome<ArrayValues> {
+        read_values(store, node, format, selection)
+    }
+
+    fn describe(&self, store: &Path, node: &str, format: &str) -> Outcome<Value> {
+        describe(store, node, format)
+    }
+
+    fn write(&self, target: &Value, values: Option<ArrayValues>, store: &Path) -> Outcome<()> {
+        write_node(target, values, store)
     }
 }
 
@@ -824,26 +648,5 @@ fn main() {
     // zarrs adds a "_zarrs" attribute to metadata it writes unless told not to; the cases ask for
     // exactly the attributes they give.
     zarrs::config::global_config_mut().set_include_zarrs_metadata(false);
-    let stdin = std::io::stdin();
-    let mut stdout = std::io::stdout().lock();
-    for line in stdin.lock().lines() {
-        let Ok(line) = line else { break };
-        if line.trim().is_empty() {
-            continue;
-        }
-        let message: Value = match serde_json::from_str(&line) {
-            Ok(message) => message,
-            Err(_) => {
-                eprintln!("adapter: ignoring a line that is no JSON: {}", line.chars().take(200).collect::<String>());
-                continue;
-            }
-        };
-        if message["cmd"] == "stop" {
-            break;
-        }
-        if let Some(reply) = handle(&message) {
-            let _ = writeln!(stdout, "{reply}");
-            let _ = stdout.flush();
-        }
-    }
+    zn5_adapter_kit::serve(&Zarrs);
 }

@@ -1,16 +1,13 @@
 package dev.zn5.adapters.zarrjavascala
 
-import java.nio.file.{Files, Path}
 import java.nio.{ByteBuffer, ByteOrder}
-import java.security.MessageDigest
 import java.util.{HexFormat, Locale}
 
-import com.fasterxml.jackson.databind.JsonNode
 import ucar.ma2
 
 /**
- * The canonical forms of the protocol: element types by their canonical names, and arrays as an
- * `array.json` beside raw little-endian C-order bytes (schemas/project/array.schema.json).
+ * The canonical forms of the protocol: element types by their canonical names, and values as raw
+ * little-endian C-order bytes (which the adapter kit writes and reads as `array.json` + `array.bin`).
  */
 object Canonical {
 
@@ -98,29 +95,5 @@ object Canonical {
     val it = values.getIndexIterator
     while (it.hasNext) element.take(in, it)
     values
-  }
-
-  def sha256(raw: Array[Byte]): String = hex(MessageDigest.getInstance("SHA-256").digest(raw))
-
-  /** Write `array.json` and `array.bin` under `output/name`; the path of `array.json` relative to `output`. */
-  def writeArray(output: Path, name: Option[String], raw: Array[Byte], element: Element, shape: Seq[Long]): String = {
-    val folder = name.fold(output)(output.resolve)
-    Files.createDirectories(folder)
-    Files.write(folder.resolve("array.bin"), raw)
-    val document = Json.obj(
-      "data_type" -> element.name, "shape" -> shape, "file" -> "array.bin", "sha256" -> sha256(raw))
-    Files.write(folder.resolve("array.json"), Json.mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(document))
-    name.fold("array.json")(n => s"$n/array.json")
-  }
-
-  /** An input array: its `array.json` and the bytes it names, checked against their sha256. */
-  final case class InputArray(dataType: String, shape: Array[Int], raw: Array[Byte])
-
-  def readArray(document: Path): InputArray = {
-    import Json.Reading
-    val node: JsonNode = Json.mapper.readTree(document.toFile)
-    val raw = Files.readAllBytes(document.resolveSibling(node.text("/file")))
-    require(sha256(raw) == node.text("/sha256"), s"$document: the bytes do not match their sha256")
-    InputArray(node.text("/data_type"), node.get("shape").ints, raw)
   }
 }

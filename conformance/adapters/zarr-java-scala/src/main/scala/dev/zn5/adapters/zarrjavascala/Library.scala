@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode
 import com.fasterxml.jackson.databind.exc.{InvalidFormatException, InvalidTypeIdException}
 import dev.zarr.zarrjava.core
 import dev.zarr.zarrjava.store.{FilesystemStore, StoreHandle}
-import ucar.ma2
+import dev.zn5.kit.AdapterKit
 
 import scala.util.{Failure, Success, Try}
 
@@ -77,48 +77,20 @@ object Library {
       case other             => Left(Refusal("not-found", "open", s"zarr-java opened $other, not an array"))
     }
 
-  /** One axis of a NumPy-style selection: `count` elements from `start` every `step`; `kept` unless indexed. */
-  final case class Axis(start: Long, count: Long, step: Int, kept: Boolean) {
-    def box: Int = if (count == 0) 0 else Math.toIntExact((count - 1) * step + 1)
-  }
-
-  /** The axes of a case selection (per axis an integer index or [start, stop, step]) over a shape. */
-  def axes(selection: JsonNode, shape: Array[Long]): Seq[Axis] = {
-    import Json.Reading
-    val picked = selection.items
-    require(picked.length <= shape.length, s"selection has ${picked.length} axes, the array ${shape.length}")
-    shape.toSeq.zipWithIndex.map { case (length, axis) =>
-      def clamp(index: Long) = (if (index < 0) index + length else index).max(0L).min(length)
-      picked.lift(axis) match {
-        case None                                 => Axis(0, length, 1, kept = true)
-        case Some(index) if index.isIntegralNumber =>
-          Axis(if (index.asLong < 0) index.asLong + length else index.asLong, 1, 1, kept = false)
-        case Some(slice) =>
-          val (start, stop, step) = (slice.get(0).asLong, slice.get(1).asLong, slice.get(2).asLong)
-          require(step > 0, s"only positive steps are supported, got $step")
-          val (from, to) = (clamp(start), clamp(stop))
-          Axis(from, if (to > from) (to - from + step - 1) / step else 0, step.toInt, kept = true)
-      }
+  /**
+   * The values of a selection read with zarr-java, in the protocol's form: without a selection the whole
+   * array with read(), with one the box spanning it with read(offset, shape), of which the kit picks the
+   * selection.
+   */
+  def read(array: core.Array, selection: JsonNode): Result[AdapterKit.ArrayValues] = {
+    val element = Canonical.element(array.metadata().dataType())
+    val selected = AdapterKit.Selection.of(selection, array.metadata().shape)
+    def values(shape: Array[Long], raw: Array[Byte]) = new AdapterKit.ArrayValues(element.name, shape, raw)
+    if (selected.isWhole)
+      attempt("read")(array.read()).map(all => values(all.getShape.map(_.toLong), Canonical.toBytes(all, element)))
+    else if (selected.isEmpty) Right(values(selected.resultShape, Array.emptyByteArray))
+    else attempt("read")(array.read(selected.offset, selected.box)).map { box =>
+      values(selected.resultShape, selected.pick(Canonical.toBytes(box, element), element.size))
     }
-  }
-
-  /** The values of a selection read with zarr-java: the whole array with read(), else the spanning box with read(offset, shape). */
-  def read(array: core.Array, selection: Option[JsonNode]): Result[ma2.Array] = selection match {
-    case None => attempt("read")(array.read())
-    case Some(items) =>
-      val selected = axes(items, array.metadata().shape)
-      if (selected.exists(_.count == 0)) {
-        val shape = selected.filter(_.kept).map(_.count.toInt).toArray
-        Right(ma2.Array.factory(array.metadata().dataType().getMA2DataType, shape))
-      } else {
-        attempt("read")(array.read(selected.map(_.start).toArray, selected.map(_.box).toArray)).map { box =>
-          val ranges = selected.map(axis => new ma2.Range(0, axis.box - 1, axis.step))
-          val strided = if (ranges.isEmpty) box else box.sectionNoReduce(java.util.List.of(ranges: _*))
-          selected.zipWithIndex.reverse.foldLeft(strided) {
-            case (values, (axis, index)) if !axis.kept => values.reduce(index)
-            case (values, _)                            => values
-          }
-        }
-      }
   }
 }

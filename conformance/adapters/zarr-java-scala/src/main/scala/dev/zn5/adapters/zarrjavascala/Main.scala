@@ -1,48 +1,25 @@
 package dev.zn5.adapters.zarrjavascala
 
-import java.io.{BufferedReader, FileDescriptor, FileOutputStream, InputStreamReader, PrintStream, PrintWriter, StringWriter}
-import java.nio.charset.StandardCharsets
-import java.nio.file.{Path, Paths}
+import java.nio.file.Path
 import java.util.Properties
 
 import com.fasterxml.jackson.databind.JsonNode
-import com.fasterxml.jackson.databind.node.ObjectNode
 import dev.zarr.zarrjava.{core, v2, v3}
+import dev.zn5.kit.AdapterKit
 
-import scala.util.{Failure, Success, Try, Using}
+import scala.jdk.CollectionConverters._
+import scala.util.Using
 
 import Json.Reading
 import Library.Result
 
-/** A run reply without its seq. */
-sealed trait Reply {
-  def json: ObjectNode = this match {
-    case Reply.Ok(result)        => Json.obj("status" -> "ok", "result" -> result)
-    case Reply.Rejected(refusal) => Json.obj("status" -> "rejected", "error" -> Map(
-      "category" -> refusal.category, "phase" -> refusal.phase, "message" -> refusal.message))
-    case Reply.AdapterError(error) =>
-      val trace = new StringWriter()
-      error.printStackTrace(new PrintWriter(trace))
-      Json.obj("status" -> "adapter-error", "message" -> error.toString, "traceback" -> trace.toString)
-  }
-}
-
-object Reply {
-  final case class Ok(result: Map[String, Any]) extends Reply
-  final case class Rejected(refusal: Refusal) extends Reply
-  final case class AdapterError(error: Throwable) extends Reply
-
-  def of(result: Result[Map[String, Any]]): Reply = result.fold(Rejected, Ok)
-}
-
 /**
- * The zn5 adapter for zarr-java, in Scala: one JVM serves a whole run, one JSON message per line on
- * stdin, one reply per line on stdout (schemas/project/protocol/). It drives the same library as the
- * Java adapter in conformance/adapters/zarr-java; it is not an independent implementation.
+ * The zn5 adapter for zarr-java, in Scala: one JVM serves a whole run. The protocol glue (message loop,
+ * dispatch, array results, replies) is the Java adapter kit (conformance/adapters/kits/java, added to the
+ * sources by pom.xml); this object holds its hooks. It drives the same library as the Java adapter in
+ * conformance/adapters/zarr-java; it is not an independent implementation.
  */
-object Main {
-
-  val protocol = 1
+object Main extends AdapterKit.Adapter {
 
   /** What zarr-java 0.0.9 supports, as capability tokens (conformance/corpus/capabilities.json). */
   val capabilities: Seq[String] = Seq(
@@ -72,103 +49,42 @@ object Main {
     }
   }
 
-  def hello: ObjectNode = Json.obj(
-    "protocol" -> protocol,
-    "implementation" -> Map(
-      "name" -> "zarr-java", "version" -> libraryVersion, "language" -> "scala",
-      "homepage" -> "https://github.com/zarr-developers/zarr-java"),
-    "adapter" -> Map("version" -> "0.1.0"),
-    "capabilities" -> capabilities.sorted,
-    "format_gaps" -> formatGaps.keys.groupMap(_._1)(_._2).view.mapValues(_.toSeq.sorted).toMap)
+  def main(arguments: Array[String]): Unit = AdapterKit.serve(this)
 
-  def main(arguments: Array[String]): Unit = {
-    val protocolOut = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8)
-    System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8))
-    val in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
-    Iterator.continually(in.readLine()).takeWhile(_ != null).filter(_.trim.nonEmpty).map { line =>
-      Json.parse(line).orElse { System.err.println(s"zarr-java-scala adapter: not a JSON object: ${line.take(200)}"); None }
-    }.collect { case Some(message) => message }
-      .takeWhile(_.text("/cmd") != "stop")
-      .flatMap(answer)
-      .foreach { reply =>
-        protocolOut.print(Json.render(reply))
-        protocolOut.print('\n')
-        protocolOut.flush()
-      }
-  }
+  override def hello(): AdapterKit.Hello = new AdapterKit.Hello(
+    "zarr-java", libraryVersion, "scala", "https://github.com/zarr-developers/zarr-java", "0.1.0",
+    capabilities.asJava, formatGaps.keys.groupMap(_._1)(_._2).view.mapValues(_.toSeq.asJava).toMap.asJava)
 
-  def answer(message: JsonNode): Option[ObjectNode] = message.text("/cmd") match {
-    case "hello" => Some(hello)
-    case "run" =>
-      val reply = Try(Cases.run(message.get("case"), Paths.get(message.text("/input")), Paths.get(message.text("/output")))) match {
-        case Success(reply) => reply
-        case Failure(error) => Reply.AdapterError(error)
-      }
-      val json = Json.obj("seq" -> message.get("seq").asLong)
-      json.setAll[JsonNode](reply.json)
-      Some(json)
-    case other =>
-      System.err.println(s"zarr-java-scala adapter: unknown command $other")
-      None
-  }
+  override def read(store: Path, node: String, format: String, selection: JsonNode): AdapterKit.ArrayValues =
+    refusing(Library.openArray(Library.handle(store, node), format).flatMap(Library.read(_, selection)))
+
+  override def describe(store: Path, node: String, format: String): JsonNode =
+    Json(Describe(refusing(Library.openNode(Library.handle(store, node), format))))
+
+  override def write(target: JsonNode, values: AdapterKit.ArrayValues, store: Path): Unit =
+    refusing(Writing.write(target, Option(values), store))
+
+  /** The value of a library call, or its refusal thrown for the kit to reply with. */
+  private def refusing[A](result: Result[A]): A =
+    result.fold(refusal => throw new AdapterKit.Refused(refusal.category, refusal.phase, refusal.message, null), identity)
 }
 
-/** One case: read, reject and equivalence cases read values, metadata cases describe, write cases create. */
-object Cases {
+/** Write cases: the group, or the array holding the case's values, through zarr-java's create entry points. */
+object Writing {
 
-  def run(testCase: JsonNode, input: Path, output: Path): Reply = testCase.text("/operation/op") match {
-    case "write"                                   => Reply.of(write(testCase, input, output))
-    case "metadata"                                => Reply.of(metadata(testCase, input))
-    case _ if testCase.opt("/input/stores").nonEmpty => Reply.of(equivalence(testCase, input, output))
-    case _                                         => Reply.of(read(testCase, input, output))
-  }
-
-  private def node(testCase: JsonNode): String = testCase.at("/input/node").asText("")
-
-  private def selection(testCase: JsonNode): Option[JsonNode] = testCase.opt("/operation/selection")
-
-  /** Read with zarr-java and write the canonical array files; the path of array.json. */
-  private def readInto(array: core.Array, selection: Option[JsonNode], output: Path, name: Option[String]): Result[String] =
-    Library.read(array, selection).map { values =>
-      val element = Canonical.element(array.metadata().dataType())
-      Canonical.writeArray(output, name, Canonical.toBytes(values, element), element, values.getShape.toSeq.map(_.toLong))
-    }
-
-  def read(testCase: JsonNode, input: Path, output: Path): Result[Map[String, Any]] = for {
-    array <- Library.openArray(Library.handle(input.resolve(testCase.text("/input/store")), node(testCase)), testCase.text("/format"))
-    path  <- readInto(array, selection(testCase), output, None)
-  } yield Map("array" -> path)
-
-  /** Every store whose format zarr-java reads (Zarr v2 and v3; it has no N5). */
-  def equivalence(testCase: JsonNode, input: Path, output: Path): Result[Map[String, Any]] =
-    testCase.get("input").get("stores").members.filter { case (format, _) => format == "zarr2" || format == "zarr3" }
-      .foldLeft[Result[Map[String, Any]]](Right(Map.empty)) { case (done, (format, folder)) =>
-        for {
-          arrays <- done
-          array  <- Library.openArray(Library.handle(input.resolve(folder.asText), node(testCase)), format)
-          path   <- readInto(array, selection(testCase), output, Some(format))
-        } yield arrays + (format -> path)
-      }.map(arrays => Map("arrays" -> arrays))
-
-  def metadata(testCase: JsonNode, input: Path): Result[Map[String, Any]] =
-    Library.openNode(Library.handle(input.resolve(testCase.text("/input/store")), node(testCase)), testCase.text("/format"))
-      .map(opened => Map("node" -> Describe(opened)))
-
-  def write(testCase: JsonNode, input: Path, output: Path): Result[Map[String, Any]] = {
-    val target = testCase.at("/operation/target")
+  def write(target: JsonNode, values: Option[AdapterKit.ArrayValues], store: Path): Result[Unit] = {
     val description = target.get("metadata")
-    val handle = Library.handle(output.resolve("store"), target.at("/node").asText(""))
+    val handle = Library.handle(store, target.at("/node").asText(""))
     val format = target.text("/format")
     require(format == "zarr2" || format == "zarr3", s"zarr-java writes no $format")
     def unsupported(reason: String) = Refusal("unsupported", "write", reason)
-    val written: Result[Unit] = description.text("/node_type") match {
-      case "group" => Library.attempt("write") {
+    (description.text("/node_type"), values) match {
+      case ("group", _) => Library.attempt("write") {
         if (format == "zarr2") v2.Group.create(handle, Create.attributes(description))
         else v3.Group.create(handle, Create.attributes(description))
         ()
       }
-      case _ =>
-        val values = Canonical.readArray(input.resolve(testCase.text("/input/array")))
+      case (_, Some(values)) =>
         for {
           built <- Library.attempt("write") {
                      if (format == "zarr2") Create.v2Array(description).map(m => v2.Array.create(handle, m): core.Array)
@@ -177,10 +93,10 @@ object Cases {
           array <- built.left.map(unsupported)
           _     <- Library.attempt("write") {
                      val element = Canonical.element(array.metadata().dataType())
-                     array.write(Canonical.fromBytes(values.raw, element, values.shape, array.metadata().dataType().getMA2DataType))
+                     array.write(Canonical.fromBytes(values.raw, element, values.intShape, array.metadata().dataType().getMA2DataType))
                    }
         } yield ()
+      case (_, None) => throw new IllegalArgumentException("an array write without values")
     }
-    written.map(_ => Map("store" -> "store"))
   }
 }

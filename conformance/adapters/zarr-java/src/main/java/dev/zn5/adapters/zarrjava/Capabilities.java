@@ -2,6 +2,7 @@ package dev.zn5.adapters.zarrjava;
 
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The capability tokens (conformance/corpus/capabilities.json) that zarr-java 0.0.9 claims.
@@ -59,5 +60,12 @@ final class Capabilities {
     );
 
     private Capabilities() {
+    }
+
+    /** {@link #FORMAT_GAPS} by format: the tokens each format lacks, as the hello reply lists them. */
+    static Map<String, List<String>> gapsByFormat() {
+        return FORMAT_GAPS.keySet().stream().map(key -> key.split(" ", 2)).collect(
+            Collectors.groupingBy(formatAndToken -> formatAndToken[0],
+                Collectors.mapping(formatAndToken -> formatAndToken[1], Collectors.toList())));
     }
 }

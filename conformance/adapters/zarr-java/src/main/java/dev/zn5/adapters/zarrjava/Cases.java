@@ -4,68 +4,35 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.zarr.zarrjava.ZarrException;
 import dev.zarr.zarrjava.store.FilesystemStore;
 import dev.zarr.zarrjava.store.StoreHandle;
+import dev.zn5.kit.AdapterKit;
+import dev.zn5.kit.AdapterKit.Refused;
 
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Map;
 
 /**
- * One case at a time: read, reject and equivalence cases read values, metadata cases describe the
- * node, write cases create it, all through zarr-java's public API (dev.zarr.zarrjava.v2 / v3 / core).
+ * The kit's hooks for zarr-java: read, reject and equivalence cases read values, metadata cases
+ * describe the node, write cases create it, all through zarr-java's public API
+ * (dev.zarr.zarrjava.v2 / v3 / core).
  *
- * <p>An exception out of zarr-java is the library refusing the input and becomes a rejection; an
- * exception out of the adapter's own glue reaches {@link Main#run} and becomes an adapter error.
+ * <p>An exception out of zarr-java is the library refusing the input and becomes a {@link Refused};
+ * an exception out of the adapter's own glue reaches the kit and becomes an adapter error.
  */
-final class Cases {
+final class Cases implements AdapterKit.Adapter {
 
-    /** zarr-java refused the input: the reply's error. */
-    static final class Refused extends Exception {
-        private static final long serialVersionUID = 1L;
-        final String category;
-        final String phase;
-
-        Refused(String category, String phase, String message, Throwable cause) {
-            super(message, cause);
-            this.category = category;
-            this.phase = phase;
-        }
-    }
-
-    ObjectNode run(JsonNode testCase, Path input, Path output) throws Exception {
-        String op = testCase.at("/operation/op").asText();
-        try {
-            if (op.equals("write")) {
-                return write(testCase, input, output);
-            }
-            if (op.equals("metadata")) {
-                return metadata(testCase, input);
-            }
-            if (testCase.get("input").has("stores")) {
-                return equivalence(testCase, input, output);
-            }
-            return read(testCase, input, output);
-        } catch (Refused refused) {
-            ObjectNode reply = Main.JSON.createObjectNode();
-            reply.put("status", "rejected");
-            ObjectNode error = reply.putObject("error");
-            error.put("category", refused.category);
-            error.put("phase", refused.phase);
-            error.put("message", refused.getMessage());
-            return reply;
-        }
+    @Override
+    public AdapterKit.Hello hello() {
+        return new AdapterKit.Hello("zarr-java", Versions.ZARR_JAVA, "java",
+            "https://github.com/zarr-developers/zarr-java", Versions.ADAPTER, Capabilities.TOKENS,
+            Capabilities.gapsByFormat());
     }
 
     /** The store handle of a node: the store folder, then the node path's keys. */
     static StoreHandle handle(Path store, String node) {
         String[] keys = node.isEmpty() ? new String[0] : node.split("/");
         return new StoreHandle(new FilesystemStore(store), keys);
-    }
-
-    private static String node(JsonNode testCase) {
-        return testCase.get("input").path("node").asText("");
     }
 
     /**
@@ -93,65 +60,42 @@ final class Cases {
         return (dev.zarr.zarrjava.core.Array) node;
     }
 
-    private ObjectNode read(JsonNode testCase, Path input, Path output) throws Exception {
-        StoreHandle handle = handle(input.resolve(testCase.at("/input/store").asText()), node(testCase));
-        dev.zarr.zarrjava.core.Array array = openArray(handle, testCase.get("format").asText());
-        String path = readValues(array, testCase.at("/operation/selection"), output, "");
-        ObjectNode reply = ok();
-        reply.putObject("result").put("array", path);
-        return reply;
-    }
-
-    private ObjectNode equivalence(JsonNode testCase, Path input, Path output) throws Exception {
-        ObjectNode reply = ok();
-        ObjectNode arrays = reply.putObject("result").putObject("arrays");
-        for (Map.Entry<String, JsonNode> store : testCase.at("/input/stores").properties()) {
-            String format = store.getKey();
-            if (!format.equals("zarr2") && !format.equals("zarr3")) {
-                continue; // zarr-java reads no N5; it declares only the Zarr formats
-            }
-            StoreHandle handle = handle(input.resolve(store.getValue().asText()), node(testCase));
-            dev.zarr.zarrjava.core.Array array = openArray(handle, format);
-            arrays.put(format, readValues(array, testCase.at("/operation/selection"), output, format));
-        }
-        return reply;
-    }
-
     /**
-     * Read the selection with zarr-java and write it as the canonical array files. Without a
-     * selection the whole array is read with {@code read()}; with one, the box spanning it with
-     * {@code read(offset, shape)}. The shape written is the shape of what zarr-java returned.
+     * Read the selection with zarr-java: without a selection the whole array with {@code read()}, with
+     * one the box spanning it with {@code read(offset, shape)}, of which the kit picks the selection.
      */
-    private static String readValues(dev.zarr.zarrjava.core.Array array, JsonNode selectionNode, Path output,
-                                     String name) throws Exception {
+    @Override
+    public AdapterKit.ArrayValues read(Path store, String node, String format, JsonNode selectionNode)
+        throws Exception {
+        dev.zarr.zarrjava.core.Array array = openArray(handle(store, node), format);
         String dataType = Describe.dataType(array.metadata().dataType());
-        ucar.ma2.Array values;
-        if (selectionNode.isMissingNode() || selectionNode.isNull()) {
-            try {
-                values = array.read();
-            } catch (Exception error) {
-                throw refused(error, "read");
-            }
-        } else {
-            Selection selection = Selection.of(selectionNode, array.metadata().shape);
-            if (selection.empty) {
-                return Values.write(output, name, new byte[0], dataType, selection.resultShape);
-            }
-            ucar.ma2.Array box;
-            try {
-                box = array.read(selection.offset, selection.box);
-            } catch (Exception error) {
-                throw refused(error, "read");
-            }
-            values = selection.apply(box);
+        AdapterKit.Selection selection = AdapterKit.Selection.of(selectionNode, array.metadata().shape);
+        if (selection.isWhole()) {
+            ucar.ma2.Array values = readBox(array, null, null);
+            long[] shape = java.util.Arrays.stream(values.getShape()).asLongStream().toArray();
+            return new AdapterKit.ArrayValues(dataType, shape, Values.toBytes(values, dataType));
         }
-        long[] shape = java.util.Arrays.stream(values.getShape()).asLongStream().toArray();
-        return Values.write(output, name, Values.toBytes(values, dataType), dataType, shape);
+        if (selection.isEmpty()) {
+            return new AdapterKit.ArrayValues(dataType, selection.resultShape(), new byte[0]);
+        }
+        byte[] box = Values.toBytes(readBox(array, selection.offset(), selection.box()), dataType);
+        return new AdapterKit.ArrayValues(dataType, selection.resultShape(),
+            selection.pick(box, Values.itemSize(dataType)));
     }
 
-    private ObjectNode metadata(JsonNode testCase, Path input) throws Exception {
-        StoreHandle handle = handle(input.resolve(testCase.at("/input/store").asText()), node(testCase));
-        Object node = openNode(handle, testCase.get("format").asText());
+    /** zarr-java's read of the whole array (offset null) or of one box. */
+    private static ucar.ma2.Array readBox(dev.zarr.zarrjava.core.Array array, long[] offset, int[] box)
+        throws Refused {
+        try {
+            return offset == null ? array.read() : array.read(offset, box);
+        } catch (Exception error) {
+            throw refused(error, "read");
+        }
+    }
+
+    @Override
+    public JsonNode describe(Path store, String path, String format) throws Exception {
+        Object node = openNode(handle(store, path), format);
         ObjectNode description;
         if (node instanceof dev.zarr.zarrjava.v3.Array) {
             description = Describe.v3(((dev.zarr.zarrjava.v3.Array) node).metadata());
@@ -164,16 +108,14 @@ final class Cases {
         } else {
             throw new IllegalStateException("zarr-java opened an unknown node " + node.getClass().getName());
         }
-        ObjectNode reply = ok();
-        reply.putObject("result").set("node", description);
-        return reply;
+        return description;
     }
 
-    private ObjectNode write(JsonNode testCase, Path input, Path output) throws Exception {
-        JsonNode target = testCase.at("/operation/target");
+    @Override
+    public void write(JsonNode target, AdapterKit.ArrayValues values, Path store) throws Exception {
         JsonNode description = target.get("metadata");
         String format = target.get("format").asText();
-        StoreHandle handle = handle(output.resolve("store"), target.path("node").asText(""));
+        StoreHandle handle = handle(store, target.path("node").asText(""));
         if (!format.equals("zarr2") && !format.equals("zarr3")) {
             throw new IllegalArgumentException("zarr-java writes no " + format);
         }
@@ -188,7 +130,6 @@ final class Cases {
                 throw refused(error, "write");
             }
         } else {
-            Values.Input values = Values.read(input.resolve(testCase.at("/input/array").asText()));
             try {
                 dev.zarr.zarrjava.core.Array array;
                 if (format.equals("zarr2")) {
@@ -196,7 +137,7 @@ final class Cases {
                 } else {
                     array = dev.zarr.zarrjava.v3.Array.create(handle, Create.v3(description));
                 }
-                ucar.ma2.Array data = Values.fromBytes(values.raw(), values.dataType(), values.shape(),
+                ucar.ma2.Array data = Values.fromBytes(values.raw(), values.dataType(), values.intShape(),
                     array.metadata().dataType().getMA2DataType());
                 array.write(data);
             } catch (Create.Unsupported error) {
@@ -205,15 +146,6 @@ final class Cases {
                 throw refused(error, "write");
             }
         }
-        ObjectNode reply = ok();
-        reply.putObject("result").put("store", "store");
-        return reply;
-    }
-
-    private static ObjectNode ok() {
-        ObjectNode reply = Main.JSON.createObjectNode();
-        reply.put("status", "ok");
-        return reply;
     }
 
     /** A data type string that names none of zarr-java's data types (its DataType enums). */

@@ -14,6 +14,7 @@ import dev.zarr.zarrjava.v3.codec.core.GzipCodec;
 import dev.zarr.zarrjava.v3.codec.core.ShardingIndexedCodec;
 import dev.zarr.zarrjava.v3.codec.core.TransposeCodec;
 import dev.zarr.zarrjava.v3.codec.core.ZstdCodec;
+import dev.zn5.kit.AdapterKit;
 
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
@@ -42,7 +43,7 @@ final class Create {
 
     static Attributes attributes(JsonNode description) {
         @SuppressWarnings("unchecked")
-        Map<String, Object> map = Main.JSON.convertValue(description.get("attributes"), Map.class);
+        Map<String, Object> map = AdapterKit.JSON.convertValue(description.get("attributes"), Map.class);
         return new Attributes(map);
     }
 

@@ -16,6 +16,7 @@ import dev.zarr.zarrjava.v3.codec.core.GzipCodec;
 import dev.zarr.zarrjava.v3.codec.core.ShardingIndexedCodec;
 import dev.zarr.zarrjava.v3.codec.core.TransposeCodec;
 import dev.zarr.zarrjava.v3.codec.core.ZstdCodec;
+import dev.zn5.kit.AdapterKit;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -40,7 +41,7 @@ final class Describe {
     }
 
     static ObjectNode group(Map<String, Object> attributes) {
-        ObjectNode node = Main.JSON.createObjectNode();
+        ObjectNode node = AdapterKit.JSON.createObjectNode();
         node.put("node_type", "group");
         node.set("attributes", attributes(attributes));
         return node;
@@ -80,7 +81,7 @@ final class Describe {
         Separator separator = metadata.dimensionSeparator == null ? Separator.DOT : metadata.dimensionSeparator;
         encoding.put("separator", separator.getValue());
         node.set("fill_value", fillValue(metadata.parsedFillValue, type));
-        ArrayNode codecs = Main.JSON.createArrayNode();
+        ArrayNode codecs = AdapterKit.JSON.createArrayNode();
         int ndim = metadata.ndim();
         if (metadata.order == Order.F && ndim > 1) {
             ObjectNode transpose = codec(codecs, "transpose");
@@ -108,7 +109,7 @@ final class Describe {
     }
 
     private static ObjectNode common(dev.zarr.zarrjava.core.ArrayMetadata metadata, String type) {
-        ObjectNode node = Main.JSON.createObjectNode();
+        ObjectNode node = AdapterKit.JSON.createObjectNode();
         node.put("node_type", "array");
         ArrayNode shape = node.putArray("shape");
         for (long length : metadata.shape) {
@@ -125,13 +126,13 @@ final class Describe {
     }
 
     private static JsonNode attributes(Map<String, Object> attributes) {
-        return attributes == null ? Main.JSON.createObjectNode() : Main.JSON.valueToTree(attributes);
+        return attributes == null ? AdapterKit.JSON.createObjectNode() : AdapterKit.JSON.valueToTree(attributes);
     }
 
     /** The tagged fill value: the little-endian bytes of the value zarr-java parsed, in hex. */
     static JsonNode fillValue(Object parsed, String dataType) {
         if (parsed == null) {
-            return Main.JSON.nullNode();
+            return AdapterKit.JSON.nullNode();
         }
         ByteBuffer bytes = ByteBuffer.allocate(Values.itemSize(dataType)).order(ByteOrder.LITTLE_ENDIAN);
         if (parsed instanceof Boolean) {
@@ -151,7 +152,7 @@ final class Describe {
         } else {
             throw new IllegalStateException("unexpected parsed fill value " + parsed.getClass());
         }
-        ObjectNode tagged = Main.JSON.createObjectNode();
+        ObjectNode tagged = AdapterKit.JSON.createObjectNode();
         tagged.put("hex", HexFormat.of().formatHex(bytes.array()));
         return tagged;
     }
@@ -163,7 +164,7 @@ final class Describe {
     }
 
     static ArrayNode v3Codecs(dev.zarr.zarrjava.v3.codec.Codec[] codecs) {
-        ArrayNode chain = Main.JSON.createArrayNode();
+        ArrayNode chain = AdapterKit.JSON.createArrayNode();
         for (dev.zarr.zarrjava.v3.codec.Codec codec : codecs) {
             if (codec instanceof BytesCodec) {
                 ObjectNode config = codec(chain, "bytes");

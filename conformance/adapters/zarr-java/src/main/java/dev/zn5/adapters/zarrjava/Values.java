@@ -1,26 +1,14 @@
 package dev.zn5.adapters.zarrjava;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
- * Protocol glue for values: the canonical array files (array.json beside raw little-endian C-order
- * bytes, schemas/project/array.schema.json) and their conversion from and to ucar.ma2 arrays, the
- * array type zarr-java reads into and writes from.
+ * Values between the protocol's form (raw little-endian C-order bytes, which the adapter kit writes
+ * and reads as array.json + array.bin) and ucar.ma2 arrays, the array type zarr-java reads into and
+ * writes from.
  */
 final class Values {
-
-    static final String DOCUMENT = "array.json";
-    static final String BYTES = "array.bin";
 
     private Values() {
     }
@@ -83,47 +71,5 @@ final class Values {
             }
         }
         return array;
-    }
-
-    /** Write array.json and array.bin into folder; the path of array.json relative to output. */
-    static String write(Path output, String name, byte[] raw, String dataType, long[] shape) throws IOException {
-        Path folder = name.isEmpty() ? output : output.resolve(name);
-        Files.createDirectories(folder);
-        Files.write(folder.resolve(BYTES), raw);
-        ObjectNode document = Main.JSON.createObjectNode();
-        document.put("data_type", dataType);
-        var shapeNode = document.putArray("shape");
-        for (long length : shape) {
-            shapeNode.add(length);
-        }
-        document.put("file", BYTES);
-        document.put("sha256", sha256(raw));
-        Files.write(folder.resolve(DOCUMENT), Main.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(document));
-        return name.isEmpty() ? DOCUMENT : name + "/" + DOCUMENT;
-    }
-
-    /** The document of an input array.json and the bytes it names, checked against their sha256. */
-    static Input read(Path document) throws IOException {
-        JsonNode node = Main.JSON.readTree(document.toFile());
-        byte[] raw = Files.readAllBytes(document.resolveSibling(node.get("file").asText()));
-        if (!sha256(raw).equals(node.get("sha256").asText())) {
-            throw new IOException(document + ": the bytes do not match their sha256");
-        }
-        int[] shape = new int[node.get("shape").size()];
-        for (int i = 0; i < shape.length; i++) {
-            shape[i] = node.get("shape").get(i).asInt();
-        }
-        return new Input(node.get("data_type").asText(), shape, raw);
-    }
-
-    record Input(String dataType, int[] shape, byte[] raw) {
-    }
-
-    static String sha256(byte[] raw) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(raw));
-        } catch (NoSuchAlgorithmException error) {
-            throw new IllegalStateException(error);
-        }
     }
 }
