@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 from xml.etree import ElementTree
 
 from zn5.conformance.adapters import zn5_version
@@ -66,14 +66,15 @@ def profile_summaries(run: RunResult) -> list[dict[str, Any]]:
 
     A profile is claimed when the adapter declares every capability the profile requires (``missing``
     lists those it does not), and conformant when it is claimed and every MUST or MUST NOT case of the
-    profile that was run passed; an xfail or a skip among them means not conformant (CONF-CLASS-002).
+    profile that was run passed; an xfail or a skip among them means not conformant (CONF-CLASS-002),
+    and so does a profile it builds on that is not conformant (CONF-CLASS-005).
     Unsupported cases (a capability beyond the profile) are counted, not held against it.
     """
     by_id = {case.id: case for case in run.corpus.cases}
     profiles = list(run.corpus.profiles) or fallback_profiles(
         by_id[result.id] for result in run.results if result.id in by_id
     )
-    summaries = []
+    summaries: dict[str, dict[str, Any]] = {}
     for profile in profiles:
         results = [
             result for result in run.results if result.id in by_id and profile.covers(by_id[result.id])
@@ -82,17 +83,47 @@ def profile_summaries(run: RunResult) -> list[dict[str, Any]]:
         claimed = not missing
         musts = [r for r in results if r.level in ("MUST", "MUST NOT") and r.outcome != "unsupported"]
         conformant = claimed and bool(musts) and all(result.outcome == "pass" for result in musts)
-        summaries.append(
-            {
-                "name": profile.name,
-                "claimed": claimed,
-                "missing": missing,
-                "conformant": conformant,
-                "cases": len(results),
-                "outcomes": _counts(result.outcome for result in results),
-            }
-        )
-    return summaries
+        summaries[profile.name] = {
+            "name": profile.name,
+            "claimed": claimed,
+            "missing": missing,
+            "conformant": conformant,
+            "cases": len(results),
+            "outcomes": _counts(result.outcome for result in results),
+        }
+    for profile in profiles:
+        base = summaries.get(profile.builds_on or "")
+        if base is not None and not base["conformant"]:
+            summaries[profile.name]["conformant"] = False
+    return list(summaries.values())
+
+
+VERDICT_LEGEND: Final = (
+    "claimed: the adapter's declared capabilities cover the profile, so its cases count; "
+    "conformant: claimed, and every MUST case of it (and of the profile it builds on) passed "
+    "(spec/conformance-classes.md)"
+)
+
+
+def profile_verdict(profile: Mapping[str, Any]) -> str:
+    """The verdict of a profile summary in the words of spec/conformance-classes.md (CONF-CLASS-006):
+    not claimed, claimed or conformant; a claimed profile with no case run says so."""
+    if not profile["claimed"]:
+        return "not claimed"
+    if profile["conformant"]:
+        return "conformant"
+    return "claimed" if profile["cases"] else "claimed, no case run"
+
+
+def selection_note(report: Mapping[str, Any]) -> str | None:
+    """The line under the verdicts when ``--select`` limited the run (CONF-CLASS-006)."""
+    globs = report["options"]["select"]
+    if not globs:
+        return None
+    return (
+        f"--select {' '.join(globs)} limited the run to {report['summary']['total']} cases: "
+        "each verdict covers only the selected cases of its profile"
+    )
 
 
 def build_report(run: RunResult, adapter_name: str | None = None) -> dict[str, Any]:
@@ -225,17 +256,19 @@ def render_markdown(report: Mapping[str, Any]) -> str:
         "",
         "## Profiles",
         "",
-        "| profile | claimed | conformant | cases | outcomes |",
-        "|---|---|---|---|---|",
+        "| profile | verdict | cases | outcomes |",
+        "|---|---|---|---|",
     ]
     for profile in summary["profiles"]:
         outcomes = ", ".join(f"{name} {count}" for name, count in profile["outcomes"].items())
         lacks = ", ".join(f"`{token}`" for token in lacking(profile))
-        claimed = "yes" if profile["claimed"] else f"no (lacks {lacks})" if lacks else "no"
-        lines.append(
-            f"| {profile['name']} | {claimed} | "
-            f"{'**yes**' if profile['conformant'] else 'no'} | {profile['cases']} | {outcomes} |"
-        )
+        word = profile_verdict(profile)
+        shown = f"**{word}**" if profile["conformant"] else f"{word} (lacks {lacks})" if lacks else word
+        lines.append(f"| {profile['name']} | {shown} | {profile['cases']} | {outcomes} |")
+    lines += ["", VERDICT_LEGEND + "."]
+    note = selection_note(report)
+    if note:
+        lines += ["", f"**{note}.**"]
     cases = report["cases"]
     sections = [
         ("Failures", [c for c in cases if c["outcome"] in ("fail", "missed-reject", "wrong-reject")]),
@@ -426,19 +459,17 @@ def print_summary(
         file=stream,
     )
     for profile in summary["profiles"]:
-        state = (
-            "conformant"
-            if profile["conformant"]
-            else "claimed, not conformant"
-            if profile["claimed"]
-            else "not claimed"
-        )
+        state = profile_verdict(profile)
         outcomes = ", ".join(f"{name} {count}" for name, count in profile["outcomes"].items())
         lacks = ", ".join(lacking(profile))
         print(
             f"  {profile['name']:<24} {state:<24} {outcomes}{f'  (lacks {lacks})' if lacks else ''}",
             file=stream,
         )
+    print(f"  ({VERDICT_LEGEND})", file=stream)
+    note = selection_note(report)
+    if note:
+        print(f"  {note}", file=stream)
     attention = [case for case in report["cases"] if case["outcome"] in (*FAILURE_OUTCOMES, *ERROR_OUTCOMES)]
     for case in attention[:20]:
         print(f"  {case['outcome'].upper():<14} {case['id']}: {_cell(case['message'], 160)}", file=stream)

@@ -2,7 +2,8 @@
 
 Each metadata document goes through its JSON Schema (``schemas/``) and through the reference's dialect
 parser; every key under an array must be a chunk key of its encoding inside its grid; Zarr nodes should
-have a group document for every ancestor; with ``--chunks`` every stored chunk is decoded. Each problem
+have a group document for every ancestor; with ``--chunks`` every stored chunk is decoded and its headers
+(blosc, N5 block) are compared with the metadata (CODEC-BLOSC-004, N5-BLOCK-008). Each problem
 names its store key, its JSON location, what is wrong, the requirement it breaks and its level:
 ``error`` (a broken MUST), ``warning`` (a broken SHOULD) or ``deviation`` (a known real-world deviation
 that readers accept, reported as the violation it is; DECISIONS.md section 4).
@@ -647,6 +648,7 @@ class Validation:
             )
         else:
             self.counts.decoded += 1
+            yield from node.array.stored_chunk_problems(coords)
 
 
 # ----------------------------------------------------------------------------------------------- output
