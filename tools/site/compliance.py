@@ -194,10 +194,13 @@ def profile_section(reports: Sequence[Report]) -> list[str]:
         "## By conformance profile",
         "",
         "A profile is a [conformance class](spec/conformance-classes.md): the cases of one kind of reader "
-        "or writer of one format. ✓: every case of the profile passed. ✗: passes out of cases, linked to "
-        "the cases that did not pass. –: the implementation does not claim the profile: it lacks the "
-        'format or operation (its cases are scored *unsupported*, never as passes), or, where "lacks" '
-        "follows, it runs the profile's cases but does not declare the required capabilities named.",
+        "or writer of one format, with the [verdicts](spec/conformance-classes.md#verdicts) of the spec. "
+        "✓ *conformant*: claimed, and every MUST case of the profile (and of the profile it builds on) "
+        "passed. ✗ *claimed*: the adapter's declared capabilities cover the profile, so its cases count, "
+        "but some did not pass; passes out of cases, linked to those cases. – *not claimed*: the "
+        "implementation lacks the format or operation (its cases are scored *unsupported*, never as "
+        'passes), or, where "lacks" follows, it runs the profile\'s cases but does not declare the '
+        "required capabilities named.",
         "",
         *table(("Implementation", "Language", *names), rows),
         "",
