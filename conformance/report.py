@@ -93,8 +93,9 @@ def profile_summaries(run: RunResult) -> list[dict[str, Any]]:
         }
     for profile in profiles:
         base = summaries.get(profile.builds_on or "")
-        if base is not None and not base["conformant"]:
-            summaries[profile.name]["conformant"] = False
+        if base is not None:
+            summaries[profile.name]["builds_on"] = base["name"]
+            summaries[profile.name]["conformant"] &= base["conformant"]
     return list(summaries.values())
 
 
@@ -113,6 +114,14 @@ def profile_verdict(profile: Mapping[str, Any]) -> str:
     if profile["conformant"]:
         return "conformant"
     return "claimed" if profile["cases"] else "claimed, no case run"
+
+
+def verdict_reason(profile: Mapping[str, Any], summaries: Sequence[Mapping[str, Any]]) -> str:
+    """Why a claimed profile is not conformant when its own cases all passed: the profile it builds on."""
+    base = next((item for item in summaries if item["name"] == profile.get("builds_on")), None)
+    if profile_verdict(profile) != "claimed" or base is None or base["conformant"]:
+        return ""
+    return f"{base['name']} is not conformant"
 
 
 def selection_note(report: Mapping[str, Any]) -> str | None:
@@ -263,7 +272,8 @@ def render_markdown(report: Mapping[str, Any]) -> str:
         outcomes = ", ".join(f"{name} {count}" for name, count in profile["outcomes"].items())
         lacks = ", ".join(f"`{token}`" for token in lacking(profile))
         word = profile_verdict(profile)
-        shown = f"**{word}**" if profile["conformant"] else f"{word} (lacks {lacks})" if lacks else word
+        reason = f"lacks {lacks}" if lacks else verdict_reason(profile, summary["profiles"])
+        shown = f"**{word}**" if profile["conformant"] else f"{word} ({reason})" if reason else word
         lines.append(f"| {profile['name']} | {shown} | {profile['cases']} | {outcomes} |")
     lines += ["", VERDICT_LEGEND + "."]
     note = selection_note(report)
@@ -462,8 +472,9 @@ def print_summary(
         state = profile_verdict(profile)
         outcomes = ", ".join(f"{name} {count}" for name, count in profile["outcomes"].items())
         lacks = ", ".join(lacking(profile))
+        reason = f"lacks {lacks}" if lacks else verdict_reason(profile, summary["profiles"])
         print(
-            f"  {profile['name']:<24} {state:<24} {outcomes}{f'  (lacks {lacks})' if lacks else ''}",
+            f"  {profile['name']:<24} {state:<24} {outcomes}{f'  ({reason})' if reason else ''}",
             file=stream,
         )
     print(f"  ({VERDICT_LEGEND})", file=stream)

@@ -439,6 +439,10 @@ def test_a_profile_is_conformant_only_with_the_profile_it_builds_on(
     found = verdicts(result)
     assert found["zarr3-metadata-alone"] == (True, True)
     assert found["zarr3-reader"] == found["zarr3-metadata"] == (True, base_conformant)
+    terminal = io.StringIO()
+    print_summary(build_report(result), stream=terminal)
+    said = next(line for line in terminal.getvalue().splitlines() if "zarr3-metadata " in line)
+    assert ("(zarr3-reader is not conformant)" in said) is not base_conformant
 
 
 # CONF-CLASS-006: verdict words, and what a selection leaves out.
