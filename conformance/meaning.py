@@ -9,7 +9,9 @@ rewrites a description into the one spelling of its meaning:
   default are the default (CORE-CODEC-006 and each codec chapter's table), and a blosc ``typesize`` left
   to the array is the item size of the data reaching blosc (CODEC-BLOSC-002, CODEC-BLOSC-003);
 * ``endian`` of a ``bytes`` codec on a type without a byte order has no effect and is dropped
-  (CODEC-BYTES-002), in sharding's inner chains too.
+  (CODEC-BYTES-002), in sharding's inner chains too;
+* the byte-order character of ``delta``'s ``dtype`` and ``astype`` has no effect: both are spelled
+  little endian (CODEC-DELTA-002).
 
 A description the reference cannot read is returned unchanged, so that the comparison shows its
 members as they are.
@@ -28,6 +30,7 @@ from zn5.conformance.canonical import numpy_dtype
 from zn5.reference.codecs.base import ChunkSpec, Codec
 from zn5.reference.codecs.blosc import Blosc
 from zn5.reference.codecs.bytes import BytesCodec
+from zn5.reference.codecs.delta import Delta
 from zn5.reference.codecs.pipeline import CodecPipeline
 from zn5.reference.codecs.registry import from_name
 from zn5.reference.codecs.sharding import Sharding
@@ -38,6 +41,7 @@ EQUIVALENCES: Final[Mapping[str, str]] = {
     "a codec member left out is its default": "CORE-CODEC-006",
     "blosc typesize left out is the item size reaching blosc": "CODEC-BLOSC-003",
     "bytes endian on a type without byte order has no effect": "CODEC-BYTES-002",
+    "the byte order of delta's dtype and astype has no effect": "CODEC-DELTA-002",
 }
 """The equivalences :func:`meaning` applies, each with the requirement that allows it."""
 
@@ -82,11 +86,17 @@ def _chain_meaning(codecs: Sequence[Codec], spec: ChunkSpec) -> list[dict[str, A
         configuration = codec.configuration()
         if isinstance(codec, BytesCodec) and not _has_byte_order(reaching_bytes.dtype):
             configuration.pop("endian", None)
+        if isinstance(codec, Delta):
+            configuration = {name: _little_endian(value) for name, value in configuration.items()}
         if isinstance(codec, Sharding):
             inner = replace(reaching_bytes, shape=codec.chunk_shape, valid_shape=codec.chunk_shape)
             configuration["codecs"] = _chain_meaning(codec.codecs, inner)
         described.append({"name": codec.name, "configuration": configuration})
     return described
+
+
+def _little_endian(type_string: str) -> str:
+    return str(np.dtype(type_string).newbyteorder("<").str)
 
 
 def _has_byte_order(dtype: np.dtype[Any]) -> bool:

@@ -38,6 +38,10 @@ def _blosc(**extra: Any) -> dict[str, Any]:
     return {"name": "blosc", "configuration": configuration}
 
 
+def _delta(dtype: str, astype: str) -> dict[str, Any]:
+    return {"name": "numcodecs.delta", "configuration": {"dtype": dtype, "astype": astype}}
+
+
 def _sharded(*inner: dict[str, Any], **extra: Any) -> dict[str, Any]:
     configuration = {
         "chunk_shape": [2, 2],
@@ -109,8 +113,28 @@ SAME: list[tuple[str, Description, Description]] = [
     ),
 ]
 
+SAME += [
+    (
+        "the byte order of delta's dtype and astype has no effect",
+        _array("uint16", _delta("<u2", "<u2"), _bytes(endian="little")),
+        _array("uint16", _delta(">u2", "=u2"), _bytes(endian="little")),
+    ),
+    (
+        "a codec member left out is its default",
+        _array("uint16", _delta("<u2", "<u2"), _bytes(endian="little")),
+        _array(
+            "uint16", {"name": "numcodecs.delta", "configuration": {"dtype": "<u2"}}, _bytes(endian="little")
+        ),
+    ),
+]
+
 # (what changes, expected, actual): the two mean different things.
 DIFFERENT: list[tuple[str, Description, Description]] = [
+    (
+        "delta differences in another type",
+        _array("uint16", _delta("<u2", "<u2"), _bytes(endian="little")),
+        _array("uint16", _delta("<u2", "<i2"), _bytes(endian="little")),
+    ),
     (
         "dimension names given",
         _array("uint8", _bytes()),
