@@ -734,7 +734,11 @@ def register(subparsers: Any) -> None:
         description=__doc__.split("\n\n")[0] if __doc__ else None,
     )
     parser.add_argument("path", type=Path, help="the store: a directory or a .zip file")
-    parser.add_argument("--chunks", action="store_true", help="also decode every stored chunk")
+    parser.add_argument(
+        "--chunks",
+        action="store_true",
+        help="also decode every stored chunk and compare its headers with the metadata",
+    )
     parser.add_argument("--json", action="store_true", help="print a JSON report instead of text")
     parser.add_argument(
         "--format",

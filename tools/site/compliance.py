@@ -28,7 +28,7 @@ from typing import Any, Final
 from mkdocs.exceptions import PluginError
 from tables import cell, table
 
-from zn5.conformance.report import lacking, profile_verdict
+from zn5.conformance.report import lacking, profile_verdict, verdict_reason
 from zn5.conformance.requirements import RequirementMarkupError, load_requirements
 
 REPORTS: Final = Path("conformance/reports")
@@ -177,7 +177,8 @@ def profile_cell(report: Report, profile: Mapping[str, Any] | None) -> str:
     passed, total = int(counts.get("pass", 0)), int(profile.get("cases", 0))
     if profile.get("conformant"):
         return f"✓ {passed}/{total}"
-    return f"[✗ {passed}/{total}]({report.page}#cases-that-did-not-pass)"
+    reason = verdict_reason(profile, list(report.profiles.values()))
+    return f"[✗ {passed}/{total}]({report.page}#cases-that-did-not-pass){f' ({reason})' if reason else ''}"
 
 
 def profile_section(reports: Sequence[Report]) -> list[str]:
