@@ -124,17 +124,6 @@ def verdict_reason(profile: Mapping[str, Any], summaries: Sequence[Mapping[str, 
     return f"{base['name']} is not conformant"
 
 
-def selection_note(report: Mapping[str, Any]) -> str | None:
-    """The line under the verdicts when ``--select`` limited the run (CONF-CLASS-006)."""
-    globs = report["options"]["select"]
-    if not globs:
-        return None
-    return (
-        f"--select {' '.join(globs)} limited the run to {report['summary']['total']} cases: "
-        "each verdict covers only the selected cases of its profile"
-    )
-
-
 def build_report(run: RunResult, adapter_name: str | None = None) -> dict[str, Any]:
     """The report.json document of a run, validated (ReportError when it is not valid)."""
     adapter: dict[str, Any] = {"version": run.hello.adapter_version, "connection": run.adapter}
@@ -276,9 +265,8 @@ def render_markdown(report: Mapping[str, Any]) -> str:
         shown = f"**{word}**" if profile["conformant"] else f"{word} ({reason})" if reason else word
         lines.append(f"| {profile['name']} | {shown} | {profile['cases']} | {outcomes} |")
     lines += ["", VERDICT_LEGEND + "."]
-    note = selection_note(report)
-    if note:
-        lines += ["", f"**{note}.**"]
+    if report["notes"]:  # the run as a whole, such as a --select that limited it (CONF-CLASS-006)
+        lines += ["", *(f"Note: {_cell(note)}." for note in report["notes"])]
     cases = report["cases"]
     sections = [
         ("Failures", [c for c in cases if c["outcome"] in ("fail", "missed-reject", "wrong-reject")]),
@@ -306,8 +294,6 @@ def render_markdown(report: Mapping[str, Any]) -> str:
             "",
         ]
         lines += [f"- `{entry['match']}` ({entry['outcome']}): {_cell(entry['reason'])}" for entry in stale]
-    if report["notes"]:
-        lines += ["", "## Notes", "", *(f"- {_cell(note)}" for note in report["notes"])]
     return "\n".join(lines) + "\n"
 
 
@@ -478,9 +464,8 @@ def print_summary(
             file=stream,
         )
     print(f"  ({VERDICT_LEGEND})", file=stream)
-    note = selection_note(report)
-    if note:
-        print(f"  {note}", file=stream)
+    for note in report["notes"]:  # the run as a whole, such as a --select that limited it
+        print(f"  note: {note}", file=stream)
     attention = [case for case in report["cases"] if case["outcome"] in (*FAILURE_OUTCOMES, *ERROR_OUTCOMES)]
     for case in attention[:20]:
         print(f"  {case['outcome'].upper():<14} {case['id']}: {_cell(case['message'], 160)}", file=stream)
@@ -491,8 +476,6 @@ def print_summary(
             f"  STALE          expectation {entry['match']!r}: it matches no case, or only cases not run",
             file=stream,
         )
-    for note in report["notes"]:
-        print(f"  note: {note}", file=stream)
     if paths:
         print("reports: " + ", ".join(str(path) for path in paths.values()), file=stream)
     print("PASSED" if report["passed"] else "FAILED", file=stream)

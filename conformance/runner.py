@@ -1331,7 +1331,8 @@ class Runner:
         notes = []
         if selection:
             notes.append(
-                f"{len(cases)} of {len(self.corpus.cases)} cases selected: verdicts cover those only"
+                f"--select {' '.join(selection)} ran {len(cases)} of {len(self.corpus.cases)} cases: each "
+                "verdict covers only the selected cases of its profile (CONF-CLASS-006)"
             )
         unknown = sorted(self.capabilities - set(self.corpus.tokens)) if self.corpus.tokens else []
         if unknown:
