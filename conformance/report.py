@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 from xml.etree import ElementTree
 
 from zn5.conformance.adapters import zn5_version
@@ -66,14 +66,15 @@ def profile_summaries(run: RunResult) -> list[dict[str, Any]]:
 
     A profile is claimed when the adapter declares every capability the profile requires (``missing``
     lists those it does not), and conformant when it is claimed and every MUST or MUST NOT case of the
-    profile that was run passed; an xfail or a skip among them means not conformant (CONF-CLASS-002).
+    profile that was run passed; an xfail or a skip among them means not conformant (CONF-CLASS-002),
+    and so does a profile it builds on that is not conformant (CONF-CLASS-005).
     Unsupported cases (a capability beyond the profile) are counted, not held against it.
     """
     by_id = {case.id: case for case in run.corpus.cases}
     profiles = list(run.corpus.profiles) or fallback_profiles(
         by_id[result.id] for result in run.results if result.id in by_id
     )
-    summaries = []
+    summaries: dict[str, dict[str, Any]] = {}
     for profile in profiles:
         results = [
             result for result in run.results if result.id in by_id and profile.covers(by_id[result.id])
@@ -82,17 +83,45 @@ def profile_summaries(run: RunResult) -> list[dict[str, Any]]:
         claimed = not missing
         musts = [r for r in results if r.level in ("MUST", "MUST NOT") and r.outcome != "unsupported"]
         conformant = claimed and bool(musts) and all(result.outcome == "pass" for result in musts)
-        summaries.append(
-            {
-                "name": profile.name,
-                "claimed": claimed,
-                "missing": missing,
-                "conformant": conformant,
-                "cases": len(results),
-                "outcomes": _counts(result.outcome for result in results),
-            }
-        )
-    return summaries
+        summaries[profile.name] = {
+            "name": profile.name,
+            "claimed": claimed,
+            "missing": missing,
+            "conformant": conformant,
+            "cases": len(results),
+            "outcomes": _counts(result.outcome for result in results),
+        }
+    for profile in profiles:
+        base = summaries.get(profile.builds_on or "")
+        if base is not None:
+            summaries[profile.name]["builds_on"] = base["name"]
+            summaries[profile.name]["conformant"] &= base["conformant"]
+    return list(summaries.values())
+
+
+VERDICT_LEGEND: Final = (
+    "claimed: the adapter's declared capabilities cover the profile, so its cases count; "
+    "conformant: claimed, and every MUST case of it (and of the profile it builds on) passed "
+    "(spec/conformance-classes.md)"
+)
+
+
+def profile_verdict(profile: Mapping[str, Any]) -> str:
+    """The verdict of a profile summary in the words of spec/conformance-classes.md (CONF-CLASS-006):
+    not claimed, claimed or conformant; a claimed profile with no case run says so."""
+    if not profile["claimed"]:
+        return "not claimed"
+    if profile["conformant"]:
+        return "conformant"
+    return "claimed" if profile["cases"] else "claimed, no case run"
+
+
+def verdict_reason(profile: Mapping[str, Any], summaries: Sequence[Mapping[str, Any]]) -> str:
+    """Why a claimed profile is not conformant when its own cases all passed: the profile it builds on."""
+    base = next((item for item in summaries if item["name"] == profile.get("builds_on")), None)
+    if profile_verdict(profile) != "claimed" or base is None or base["conformant"]:
+        return ""
+    return f"{base['name']} is not conformant"
 
 
 def build_report(run: RunResult, adapter_name: str | None = None) -> dict[str, Any]:
@@ -225,17 +254,19 @@ def render_markdown(report: Mapping[str, Any]) -> str:
         "",
         "## Profiles",
         "",
-        "| profile | claimed | conformant | cases | outcomes |",
-        "|---|---|---|---|---|",
+        "| profile | verdict | cases | outcomes |",
+        "|---|---|---|---|",
     ]
     for profile in summary["profiles"]:
         outcomes = ", ".join(f"{name} {count}" for name, count in profile["outcomes"].items())
         lacks = ", ".join(f"`{token}`" for token in lacking(profile))
-        claimed = "yes" if profile["claimed"] else f"no (lacks {lacks})" if lacks else "no"
-        lines.append(
-            f"| {profile['name']} | {claimed} | "
-            f"{'**yes**' if profile['conformant'] else 'no'} | {profile['cases']} | {outcomes} |"
-        )
+        word = profile_verdict(profile)
+        reason = f"lacks {lacks}" if lacks else verdict_reason(profile, summary["profiles"])
+        shown = f"**{word}**" if profile["conformant"] else f"{word} ({reason})" if reason else word
+        lines.append(f"| {profile['name']} | {shown} | {profile['cases']} | {outcomes} |")
+    lines += ["", VERDICT_LEGEND + "."]
+    if report["notes"]:  # the run as a whole, such as a --select that limited it (CONF-CLASS-006)
+        lines += ["", *(f"Note: {_cell(note)}." for note in report["notes"])]
     cases = report["cases"]
     sections = [
         ("Failures", [c for c in cases if c["outcome"] in ("fail", "missed-reject", "wrong-reject")]),
@@ -263,8 +294,6 @@ def render_markdown(report: Mapping[str, Any]) -> str:
             "",
         ]
         lines += [f"- `{entry['match']}` ({entry['outcome']}): {_cell(entry['reason'])}" for entry in stale]
-    if report["notes"]:
-        lines += ["", "## Notes", "", *(f"- {_cell(note)}" for note in report["notes"])]
     return "\n".join(lines) + "\n"
 
 
@@ -426,19 +455,17 @@ def print_summary(
         file=stream,
     )
     for profile in summary["profiles"]:
-        state = (
-            "conformant"
-            if profile["conformant"]
-            else "claimed, not conformant"
-            if profile["claimed"]
-            else "not claimed"
-        )
+        state = profile_verdict(profile)
         outcomes = ", ".join(f"{name} {count}" for name, count in profile["outcomes"].items())
         lacks = ", ".join(lacking(profile))
+        reason = f"lacks {lacks}" if lacks else verdict_reason(profile, summary["profiles"])
         print(
-            f"  {profile['name']:<24} {state:<24} {outcomes}{f'  (lacks {lacks})' if lacks else ''}",
+            f"  {profile['name']:<24} {state:<24} {outcomes}{f'  ({reason})' if reason else ''}",
             file=stream,
         )
+    print(f"  ({VERDICT_LEGEND})", file=stream)
+    for note in report["notes"]:  # the run as a whole, such as a --select that limited it
+        print(f"  note: {note}", file=stream)
     attention = [case for case in report["cases"] if case["outcome"] in (*FAILURE_OUTCOMES, *ERROR_OUTCOMES)]
     for case in attention[:20]:
         print(f"  {case['outcome'].upper():<14} {case['id']}: {_cell(case['message'], 160)}", file=stream)
@@ -449,8 +476,6 @@ def print_summary(
             f"  STALE          expectation {entry['match']!r}: it matches no case, or only cases not run",
             file=stream,
         )
-    for note in report["notes"]:
-        print(f"  note: {note}", file=stream)
     if paths:
         print("reports: " + ", ".join(str(path) for path in paths.values()), file=stream)
     print("PASSED" if report["passed"] else "FAILED", file=stream)

@@ -47,6 +47,7 @@ from zn5.conformance import protocol
 from zn5.conformance.adapters import Adapter
 from zn5.conformance.canonical import decode_values, describe_node, difference, read_array_document
 from zn5.conformance.expectations import Entry, Expectations
+from zn5.conformance.meaning import meaning
 from zn5.conformance.protocol import HelloReply, ProtocolError, RunReply
 from zn5.conformance.resources import CORPUS
 from zn5.reference import Array, ZN5Error
@@ -141,10 +142,13 @@ class Profile:
     description: str = ""
     capabilities: frozenset[str] = frozenset()
     """The tokens a claim of the profile declares: ``requires`` and the profile's required capabilities."""
+    builds_on: str | None = None
+    """The profile whose verdict this one carries: it is conformant only with it (CONF-CLASS-005)."""
 
     @classmethod
     def from_json(cls, name: str, document: Any) -> Profile:
-        """A profile: a list of tokens, or {"requires": [...], "capabilities": [...], "kinds": [...]}."""
+        """A profile: a list of tokens, or {"requires": [...], "capabilities": [...], "kinds": [...],
+        "builds_on": name}."""
         if isinstance(document, list):
             return cls(name, frozenset(document))
         kinds = document.get("kinds")
@@ -155,6 +159,7 @@ class Profile:
             None if kinds is None else frozenset(kinds),
             str(document.get("description", "")),
             scope | frozenset(document.get("capabilities", ())),
+            document.get("builds_on"),
         )
 
     def missing(
@@ -677,8 +682,10 @@ def compare_equivalence(
 
 
 def compare_node(case: Case, node: Any) -> Verdict:
-    """Score a metadata result against the expected canonical description."""
-    differences = json_differences(case.expect["node"], node)
+    """Score a metadata result against the expected canonical description, on meaning (PROTO-012)."""
+    differences = json_differences(
+        meaning(case.expect["node"]), meaning(node) if isinstance(node, dict) else node
+    )
     return (
         Verdict("fail", _summarise(differences), detail="\n".join(differences))
         if differences
@@ -689,8 +696,10 @@ def compare_node(case: Case, node: Any) -> Verdict:
 def verify_write(case: Case, name: str, output: Path) -> Verdict:
     """Check a written store with the reference: its metadata is the target's, its values the input's.
 
-    The comparison is strict: codecs by name and whole configuration (a different compression level is
-    a failure), and a store that the reference reads only leniently fails too.
+    The comparison is strict on meaning (``meaning.py``, PROTO-020): codecs by name and whole
+    configuration (a different compression level is a failure, an omitted default or an ``endian`` of
+    no effect is not). A store that the reference reads only leniently fails too, and so does a chunk
+    whose header contradicts the metadata (CODEC-BLOSC-004, N5-BLOCK-008).
     """
     store = result_path(name, output)
     if not store.is_dir():
@@ -707,7 +716,7 @@ def verify_write(case: Case, name: str, output: Path) -> Verdict:
         return Verdict("fail", "the written metadata breaks the spec: " + "; ".join(str(p) for p in flaws))
     try:
         node = open_node(store, path=target["node"], format=target["format"])
-        differences = json_differences(target["metadata"], describe_node(node.model))
+        differences = json_differences(meaning(target["metadata"]), meaning(describe_node(node.model)))
         if differences:
             return Verdict(
                 "fail",
@@ -717,13 +726,26 @@ def verify_write(case: Case, name: str, output: Path) -> Verdict:
         if not isinstance(node, Array):
             return Verdict("pass", "group written")
         values = node[...]
+        contradictions = [
+            problem
+            for coords in node.model.chunk_grid.all_chunks(node.model.shape)
+            for problem in node.stored_chunk_problems(coords)
+        ]
     except ZN5Error as error:
         return Verdict("fail", f"the reference cannot read the written store: {error}")
     document, raw = read_array_document(case.folder / case.document["input"]["array"])
     problem = difference(
         decode_values(document, raw), values, document["data_type"], node.model.data_type.name
     )
-    return Verdict("pass") if problem is None else Verdict("fail", f"written values differ: {problem}")
+    if problem is not None:
+        return Verdict("fail", f"written values differ: {problem}")
+    if contradictions:
+        return Verdict(
+            "fail",
+            "the written chunks contradict the metadata: " + _summarise([str(p) for p in contradictions]),
+            detail="\n".join(str(p) for p in contradictions),
+        )
+    return Verdict("pass")
 
 
 def score(case: Case, reply: RunReply, output: Path, capabilities: frozenset[str]) -> Verdict:
@@ -1310,7 +1332,8 @@ class Runner:
         notes = []
         if selection:
             notes.append(
-                f"{len(cases)} of {len(self.corpus.cases)} cases selected: verdicts cover those only"
+                f"--select {' '.join(selection)} ran {len(cases)} of {len(self.corpus.cases)} cases: each "
+                "verdict covers only the selected cases of its profile (CONF-CLASS-006)"
             )
         unknown = sorted(self.capabilities - set(self.corpus.tokens)) if self.corpus.tokens else []
         if unknown:

@@ -2,7 +2,8 @@
 
 Each metadata document goes through its JSON Schema (``schemas/``) and through the reference's dialect
 parser; every key under an array must be a chunk key of its encoding inside its grid; Zarr nodes should
-have a group document for every ancestor; with ``--chunks`` every stored chunk is decoded. Each problem
+have a group document for every ancestor; with ``--chunks`` every stored chunk is decoded and its headers
+(blosc, N5 block) are compared with the metadata (CODEC-BLOSC-004, N5-BLOCK-008). Each problem
 names its store key, its JSON location, what is wrong, the requirement it breaks and its level:
 ``error`` (a broken MUST), ``warning`` (a broken SHOULD) or ``deviation`` (a known real-world deviation
 that readers accept, reported as the violation it is; DECISIONS.md section 4).
@@ -671,6 +672,7 @@ class Validation:
             )
         else:
             self.counts.decoded += 1
+            yield from node.array.stored_chunk_problems(coords)
 
 
 # ----------------------------------------------------------------------------------------------- output
@@ -764,7 +766,11 @@ def register(subparsers: Any) -> None:
         description=__doc__.split("\n\n")[0] if __doc__ else None,
     )
     parser.add_argument("path", type=Path, help="the store: a directory or a .zip file")
-    parser.add_argument("--chunks", action="store_true", help="also decode every stored chunk")
+    parser.add_argument(
+        "--chunks",
+        action="store_true",
+        help="also decode every stored chunk and compare its headers with the metadata",
+    )
     parser.add_argument("--json", action="store_true", help="print a JSON report instead of text")
     parser.add_argument(
         "--strict", action="store_true", help="exit 1 on known deviations too (they are read, and reported)"

@@ -19,6 +19,7 @@ import numpy as np
 from zn5.reference.codecs.base import ChunkSpec
 from zn5.reference.codecs.pipeline import CodecPipeline
 from zn5.reference.codecs.sharding import Sharding
+from zn5.reference.errors import Problem
 from zn5.reference.formats.dialect import write_node
 from zn5.reference.indexing import ChunkSelection, chunk_selections, finish, normalize, selection_shape
 from zn5.reference.model.node import ArrayModel, prefix
@@ -141,6 +142,18 @@ class Array:
         spec = self.chunk_spec(coords)
         data = self.store.get(spec.key)
         return spec.fill_array() if data is None else self.pipeline.decode(data, spec)
+
+    def stored_chunk_problems(self, coords: tuple[int, ...]) -> list[Problem]:
+        """Where the stored bytes of the chunk at ``coords`` contradict the metadata (a blosc header, an
+        N5 block mode): a writer's fault that reading, led by the bytes, never sees."""
+        spec = self.chunk_spec(coords)
+        data = self.store.get(spec.key)
+        if data is None:
+            return []
+        return [
+            Problem(spec.key, "", message, requirement)
+            for message, requirement in self.pipeline.stored_problems(data, spec)
+        ]
 
     def write_chunk(self, coords: tuple[int, ...], chunk: np.ndarray[Any, Any]) -> None:
         """Encode and store a whole chunk."""

@@ -120,7 +120,8 @@ def profiles() -> dict[str, dict[str, object]]:
     A profile covers the cases of its kinds that require all of its ``requires`` tokens (its scope), and
     an adapter claims it by declaring all of its ``capabilities``: the scope and the profile's required
     capabilities (CONF-CLASS-002). ``zarr3-sharding`` needs what ``zarr3-reader-core`` needs and more,
-    so a claim of it is a claim of ``zarr3-reader-core`` too (CONF-ZARR3-002).
+    so a claim of it is a claim of ``zarr3-reader-core`` too (CONF-ZARR3-002), and it is conformant only
+    with it (``builds_on``, CONF-CLASS-005). The spec's token tables list the same (CONF-CLASS-004).
     """
     found: dict[str, dict[str, object]] = {}
     for name in FORMATS:
@@ -138,6 +139,7 @@ def profiles() -> dict[str, dict[str, object]]:
         "requires": sharding_scope,
         "capabilities": sorted({*sharding_scope, *REQUIRED["zarr3"]}),
         "kinds": ["read", "reject"],
+        "builds_on": "zarr3-reader-core",
     }
     found["cross-format"] = {"requires": ["op:read"], "kinds": ["equivalence"]}
     return found

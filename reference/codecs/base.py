@@ -93,6 +93,11 @@ class Codec(ABC):
         """This codec with every setting that depends on the array filled in, to be recorded in metadata."""
         return self
 
+    def stored_problems(self, data: bytes, spec: ChunkSpec) -> list[tuple[str, str]]:
+        """``(message, requirement)`` for each header field of ``data``, bytes this codec encoded, that
+        contradicts the configuration: a writer's fault, which decoding (led by the bytes) never sees."""
+        return []
+
 
 class ArrayArrayCodec(Codec):
     """An array→array codec."""

@@ -21,6 +21,15 @@ CNAMES = ("blosclz", "lz4", "lz4hc", "zlib", "zstd", "snappy")
 Shuffle = Literal["noshuffle", "shuffle", "bitshuffle"]
 SHUFFLES: tuple[Shuffle, ...] = ("noshuffle", "shuffle", "bitshuffle")
 HEADER = struct.Struct("<BBBBIII")
+SHUFFLE_FLAGS: Mapping[Shuffle, int] = {"noshuffle": 0x0, "shuffle": 0x1, "bitshuffle": 0x4}
+"""The bits of the header's flags byte that record the shuffle (c-blosc 1: byte shuffle, bit shuffle)."""
+SHUFFLE_MASK = 0x5
+
+
+def recorded_shuffle(flags: int) -> str:
+    """The shuffle a c-blosc 1 header's flags byte records."""
+    bits = flags & SHUFFLE_MASK
+    return next((name for name, value in SHUFFLE_FLAGS.items() if value == bits), "byte and bit shuffle")
 
 
 @dataclass(frozen=True)
@@ -68,6 +77,23 @@ class Blosc(BytesBytesCodec):
         return bytes(
             blosc.compress(data, self.cname.encode(), self.clevel, shuffle, self.blocksize, typesize)
         )
+
+    def stored_problems(self, data: bytes, spec: ChunkSpec) -> list[tuple[str, str]]:
+        """The header's shuffle and, unless nothing is shuffled, its type size must be the
+        configuration's (CODEC-BLOSC-004)."""
+        if len(data) < HEADER.size:
+            return []
+        _version, _lz_version, flags, typesize, *_sizes = HEADER.unpack_from(data)
+        stored = recorded_shuffle(flags)
+        found = []
+        if stored != self.shuffle:
+            message = f"the blosc header records {stored}, the configuration says {self.shuffle}"
+            found.append((message, "CODEC-BLOSC-004"))
+        expected = self.completed(spec).typesize
+        if self.shuffle != "noshuffle" and typesize != expected:
+            message = f"the blosc header records type size {typesize}, the configuration means {expected}"
+            found.append((message, "CODEC-BLOSC-004"))
+        return found
 
     def decode(self, data: bytes, spec: ChunkSpec, max_size: int) -> bytes:
         if len(data) < HEADER.size:

@@ -11,9 +11,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from zn5.reference.codecs._bounded import inflate
+from zn5.reference.codecs._bounded import corrupt, inflate
 from zn5.reference.codecs._config import check_members, integer
 from zn5.reference.codecs.base import BytesBytesCodec, ChunkSpec
+
+MAGIC = b"\x1f\x8b"
 
 
 @dataclass(frozen=True)
@@ -37,4 +39,7 @@ class Gzip(BytesBytesCodec):
         return gzip.compress(data, compresslevel=self.level, mtime=0)
 
     def decode(self, data: bytes, spec: ChunkSpec, max_size: int) -> bytes:
+        if not data.startswith(MAGIC):  # a zlib stream (78 ..) is the usual mistake (CODEC-GZIP-001)
+            reason = f"the bytes start with {data[:2].hex(' ') or 'nothing'}, not a gzip member's 1f 8b"
+            raise corrupt(spec.key, "gzip", reason, "CODEC-GZIP-001")
         return inflate(data, wbits=31, max_size=max_size, key=spec.key, codec="gzip", members=True)

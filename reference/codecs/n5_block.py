@@ -104,6 +104,19 @@ class N5Block(ArrayBytesCodec):
         chunk[overlap] = elements[overlap]
         return chunk
 
+    def stored_problems(self, data: bytes, spec: ChunkSpec) -> list[tuple[str, str]]:
+        """A writer writes default-mode blocks (N5-BLOCK-008), whose compression's header agrees with it."""
+        sizes, payload = self._parse_header(data, spec)
+        (mode,) = struct.unpack_from(">H", data)
+        found = []
+        if mode != MODE_DEFAULT:
+            found.append((f"the block has mode {mode}; a writer writes mode 0 (default)", "N5-BLOCK-008"))
+        expected = math.prod(sizes) * spec.dtype.itemsize
+        for codec in reversed(self.completed(spec).compression):
+            found.extend(codec.stored_problems(payload, spec))
+            payload = codec.decode(payload, spec, expected)
+        return found
+
     def _parse_header(self, data: bytes, spec: ChunkSpec) -> tuple[tuple[int, ...], bytes]:
         """The block's sizes and its (still compressed) payload; checks N5-BLOCK-003 to N5-BLOCK-005."""
         if len(data) < 4:

@@ -100,6 +100,18 @@ class CodecPipeline:
             chunk = array_codec.decode(chunk, stage)
         return chunk
 
+    def stored_problems(self, data: bytes, spec: ChunkSpec) -> list[tuple[str, str]]:
+        """``(message, requirement)`` for each header in a stored chunk, decoded stage by stage as
+        :meth:`decode` does, that contradicts the configuration of its codec."""
+        specs = self.stage_specs(spec)
+        bounds = self.bytes_bounds(specs[-1])
+        found = []
+        for bytes_codec, bound in zip(reversed(self.bytes_bytes), reversed(bounds[:-1]), strict=True):
+            found.extend(bytes_codec.stored_problems(data, spec))
+            data = bytes_codec.decode(data, spec, bound)
+        found.extend(self.array_bytes.stored_problems(data, specs[-1]))
+        return found
+
     def max_encoded_size(self, spec: ChunkSpec) -> int:
         """An upper bound of the stored size of one chunk."""
         return self.bytes_bounds(self.stage_specs(spec)[-1])[-1]

@@ -184,6 +184,20 @@ class Sharding(ArrayBytesCodec):
             out[out_region] = self._read_inner(getter, spec, index, position)[inner_region]
         return out
 
+    def stored_problems(self, data: bytes, spec: ChunkSpec) -> list[tuple[str, str]]:
+        """The headers of every stored inner chunk must agree with the inner chain."""
+        getter = _BytesGetter(spec.key, data)
+        index = self._read_index(getter, spec)
+        if index is None:
+            return []
+        found = []
+        for position in product(*map(range, self._chunks_per_shard(spec))):
+            offset, nbytes = (int(v) for v in index[position])
+            if offset != ABSENT:
+                inner = data[offset : offset + nbytes]
+                found.extend(self.inner_pipeline.stored_problems(inner, self._inner_spec(spec, position)))
+        return found
+
     def _overlaps(self, region: Region) -> Iterator[tuple[tuple[int, ...], Region, Region]]:
         ranges = [
             range(s.start // c, (s.stop - 1) // c + 1) if s.stop > s.start else range(0)

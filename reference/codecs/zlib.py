@@ -10,9 +10,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from zn5.reference.codecs._bounded import inflate
+from zn5.reference.codecs._bounded import corrupt, inflate
 from zn5.reference.codecs._config import check_members, integer
 from zn5.reference.codecs.base import BytesBytesCodec, ChunkSpec
+
+
+def is_zlib_header(data: bytes) -> bool:
+    """Whether ``data`` starts with an RFC 1950 header: method 8 (deflate), check bits a multiple of 31."""
+    return len(data) >= 2 and data[0] & 0x0F == 8 and (data[0] << 8 | data[1]) % 31 == 0
 
 
 @dataclass(frozen=True)
@@ -35,4 +40,7 @@ class Zlib(BytesBytesCodec):
         return zlib.compress(data, self.level)
 
     def decode(self, data: bytes, spec: ChunkSpec, max_size: int) -> bytes:
+        if not is_zlib_header(data):  # a gzip member (1f 8b) is the usual mistake (CODEC-ZLIB-001)
+            reason = f"the bytes start with {data[:2].hex(' ') or 'nothing'}, not a zlib stream header"
+            raise corrupt(spec.key, "zlib", reason, "CODEC-ZLIB-001")
         return inflate(data, wbits=15, max_size=max_size, key=spec.key, codec="zlib", members=False)

@@ -24,7 +24,13 @@ from zn5.conformance.adapters import array_result, rejected, selection_key
 from zn5.conformance.adapters.reference import ReferenceAdapter
 from zn5.conformance.expectations import Entry, Expectations
 from zn5.conformance.generate import VERSION
-from zn5.conformance.report import build_report, print_summary, profile_summaries, render_markdown
+from zn5.conformance.report import (
+    VERDICT_LEGEND,
+    build_report,
+    print_summary,
+    profile_summaries,
+    render_markdown,
+)
 from zn5.conformance.runner import Corpus, InProcessConnection, Profile, Runner, RunOptions, RunResult
 from zn5.reference import open_array
 
@@ -135,7 +141,7 @@ def test_a_profile_is_not_claimed_without_its_required_capabilities(tiny_corpus:
     terminal = io.StringIO()
     print_summary(build_report(result), stream=terminal)
     assert "zarr3-reader" in terminal.getvalue() and "(lacks codec:gzip)" in terminal.getvalue()
-    assert "| zarr3-reader | no (lacks `codec:gzip`) |" in render_markdown(build_report(result))
+    assert "| zarr3-reader | not claimed (lacks `codec:gzip`) |" in render_markdown(build_report(result))
 
 
 @pytest.mark.req("CONF-CLASS-002")
@@ -361,3 +367,103 @@ def test_the_sharding_profile_tests_both_index_locations() -> None:
             if codec["name"] == "sharding_indexed":
                 locations.add(codec["configuration"].get("index_location", "end"))
     assert locations == {"start", "end"}
+
+
+# CONF-CLASS-004: one list of profiles, in the spec and in capabilities.json.
+
+SPEC_CHAPTER = Path(__file__).resolve().parents[2] / "spec" / "conformance-classes.md"
+
+
+def _spec_table(heading: str) -> list[list[str]]:
+    """The rows of the first table after the line ``heading``, each a list of cell texts."""
+    lines = SPEC_CHAPTER.read_text(encoding="utf-8").splitlines()
+    start = next(index for index, line in enumerate(lines) if line.startswith(heading))
+    rows = []
+    for line in lines[start:]:
+        if line.startswith("|"):
+            rows.append([cell.strip() for cell in line.strip("|").split("|")])
+        elif rows:
+            break
+    return rows[2:]
+
+
+def _tokens(cell: str) -> set[str]:
+    return {token.strip("`") for token in cell.split()} - {"—"}
+
+
+@pytest.mark.req("CONF-CLASS-004")
+def test_the_spec_lists_the_profiles_of_capabilities_json_with_their_tokens() -> None:
+    required = {
+        row[0].strip("`"): _tokens(row[1]) for row in _spec_table("| format | required capabilities |")
+    }
+    spec = {}
+    for name, kinds, scope, needs, builds_on in _spec_table("| profile | kinds | scope |"):
+        tokens = _tokens(scope)
+        spec[name.strip("`")] = (
+            frozenset(kinds.replace(",", " ").split()),
+            tokens,
+            tokens | required.get(needs.strip("`"), set()),
+            None if builds_on == "—" else builds_on.strip("`"),
+        )
+    corpus = {
+        item.name: (item.kinds, set(item.requires), set(item.capabilities), item.builds_on)
+        for item in committed().profiles
+    }
+    assert spec == corpus
+    assert set(corpus) == {row[0].strip("`") for row in _spec_table("| profile | role |")}
+
+
+# CONF-CLASS-005: a profile that builds on another carries its verdict.
+
+
+def _run_with_profiles(corpus: Path, adapter: ReferenceAdapter, *profiles: Profile) -> RunResult:
+    options = RunOptions(jobs=1, timeout=30.0, startup_timeout=30.0)
+    loaded = replace(Corpus.load(corpus), profiles=profiles)
+    return Runner(loaded, lambda: InProcessConnection(adapter), None, options).run(())
+
+
+@pytest.mark.req("CONF-CLASS-005")
+@pytest.mark.parametrize(("mode", "base_conformant"), [("honest", True), ("zarr3-zeros", False)])
+def test_a_profile_is_conformant_only_with_the_profile_it_builds_on(
+    tiny_corpus: Path, mode: str, base_conformant: bool
+) -> None:
+    base = Profile("zarr3-reader", frozenset({"format:zarr3", "op:read"}), frozenset({"read", "reject"}))
+    dependent = Profile(
+        "zarr3-metadata",
+        frozenset({"format:zarr3", "op:metadata"}),
+        frozenset({"metadata"}),
+        builds_on="zarr3-reader",
+    )
+    alone = replace(dependent, name="zarr3-metadata-alone", builds_on=None)
+    result = _run_with_profiles(tiny_corpus, Misbehaving(tiny_corpus, mode), base, dependent, alone)
+    found = verdicts(result)
+    assert found["zarr3-metadata-alone"] == (True, True)
+    assert found["zarr3-reader"] == found["zarr3-metadata"] == (True, base_conformant)
+    terminal = io.StringIO()
+    print_summary(build_report(result), stream=terminal)
+    said = next(line for line in terminal.getvalue().splitlines() if "zarr3-metadata " in line)
+    assert ("(zarr3-reader is not conformant)" in said) is not base_conformant
+
+
+# CONF-CLASS-006: verdict words, and what a selection leaves out.
+
+
+@pytest.mark.req("CONF-CLASS-006")
+def test_verdicts_read_not_claimed_claimed_or_conformant_and_a_selection_is_named(tiny_corpus: Path) -> None:
+    options = RunOptions(jobs=1, timeout=30.0, startup_timeout=30.0)
+    adapter = Misbehaving(tiny_corpus, "gzip-undeclared")
+    runner = Runner(Corpus.load(tiny_corpus), lambda: InProcessConnection(adapter), None, options)
+    report = build_report(runner.run(("zarr2/*",)))
+    terminal = io.StringIO()
+    print_summary(report, stream=terminal)
+    lines = terminal.getvalue().splitlines()
+    words = {line.split()[0]: line for line in lines if line.startswith("  ") and "-" in line.split()[0]}
+    assert "conformant" in words["zarr2-reader"]
+    assert "not claimed" in words["zarr3-reader"]
+    assert "claimed, no case run" in words["n5-reader"]
+    assert not any("not conformant" in line for line in lines)
+    assert any(VERDICT_LEGEND in line for line in lines)
+    assert any(line.strip().startswith("note: --select zarr2/* ran ") for line in lines)
+    markdown = render_markdown(report)
+    assert "| n5-reader | claimed, no case run |" in markdown
+    assert VERDICT_LEGEND in markdown and "Note: --select zarr2/* ran " in markdown

@@ -255,7 +255,9 @@ CASES = [
                                        "metadata": {".zgroup": {"zarr_format": 2}}}).encode()),
          "warning", STALE_CONSOLIDATED, ".zmetadata", "metadata"),
     # chunks, decoded with --chunks
-    Case("chunk-corrupt", "zarr3", put(CHUNK["zarr3"], b"not gzip"), "error", "CORE-CODEC-005",
+    Case("chunk-corrupt", "zarr3", put(CHUNK["zarr3"], b"\x1f\x8b damaged"), "error", "CORE-CODEC-005",
+         CHUNK["zarr3"], chunks=True),
+    Case("chunk-not-gzip", "zarr3", put(CHUNK["zarr3"], b"not gzip"), "error", "CODEC-GZIP-001",
          CHUNK["zarr3"], chunks=True),
     Case("chunk-wrong-size", "zarr2", put(CHUNK["zarr2"], b"\x00" * 10), "error", "CODEC-BYTES-003",
          CHUNK["zarr2"], chunks=True, options=(("compressor", None),)),
@@ -332,7 +334,7 @@ def test_chunk_problems_need_the_chunks_flag() -> None:
     store = build("zarr3")
     store.values[CHUNK["zarr3"]] = b"not gzip"
     assert run(store) == []
-    assert [p.requirement for p in run(store, chunks=True)] == ["CORE-CODEC-005"]
+    assert [p.requirement for p in run(store, chunks=True)] == ["CODEC-GZIP-001"]
 
 
 def test_every_problem_is_reported_at_once() -> None:

@@ -25,6 +25,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.request
 import zlib
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -435,3 +436,46 @@ def test_the_compliance_matrix_shows_each_committed_report(browser: Browser, sit
     assert {row[0] for row in rows} == names
     reference = next(row for row in rows if row[0].startswith("zn5-reference"))
     assert all(value.startswith("✓") for value in reference[2:]), reference
+
+
+FAILING = ("fail", "missed-reject", "wrong-reject", "crash", "timeout", "adapter-error", "xfail")
+
+
+def _committed_failures() -> set[str]:
+    """Every failing case ID of the committed run reports and the writer × reader matrix."""
+    found = set()
+    for path in (ROOT / "conformance" / "reports").glob("*.json"):
+        document = json.loads(path.read_text(encoding="utf-8"))
+        if path.name == "interop.json":
+            found |= {item.rpartition(": ")[0] for cell in document["matrix"] for item in cell["failing"]}
+        else:
+            found |= {case["id"] for case in document["cases"] if case["outcome"] in FAILING}
+    return found
+
+
+def test_the_deviations_page_lists_every_failure_with_a_command_to_reproduce_it(
+    browser: Browser, site_url: str
+) -> None:
+    browser.open(site_url + "deviations/")
+    entries = browser.evaluate(
+        """[...document.querySelectorAll('article li')]
+            .filter(item => item.innerText.includes('Reproduce:'))
+            .map(item => [
+                item.querySelector('code').innerText,
+                item.innerText.split('Reproduce:')[1].trim(),
+            ])"""
+    )
+    assert {case_id for case_id, _ in entries} == _committed_failures()
+    assert all(command.startswith(("zn5 run --impl ", "zn5 interop --impl ")) for _, command in entries)
+    assert any(case_id.startswith("zarr3/interop/") for case_id, _ in entries)
+
+
+def test_each_implementation_and_profile_has_a_badge_endpoint(site_url: str) -> None:
+    document = json.loads((ROOT / "conformance" / "reports" / "reference.json").read_text(encoding="utf-8"))
+    for profile in document["summary"]["profiles"]:
+        with urllib.request.urlopen(f"{site_url}badges/reference/{profile['name']}.json") as response:
+            badge = json.loads(response.read())
+        assert badge["schemaVersion"] == 1 and badge["label"] == f"zn5 {profile['name']}"
+        assert badge["message"] in ("conformant", "not claimed", "claimed, no case run") or badge[
+            "message"
+        ].startswith("claimed, ")
