@@ -12,15 +12,20 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
+
+import numpy as np
 
 from zn5.reference.codecs import registry
 from zn5.reference.codecs._config import UnknownMemberError
+from zn5.reference.codecs._numcodecs import NumcodecsFilter
 from zn5.reference.codecs.base import ArrayArrayCodec, BytesBytesCodec, ChunkSpec, Codec
 from zn5.reference.codecs.blosc import SHUFFLES, Blosc
 from zn5.reference.codecs.bytes import BytesCodec, Endian
 from zn5.reference.codecs.crc32c import Crc32c
 from zn5.reference.codecs.pipeline import CodecPipeline
+from zn5.reference.codecs.shuffle import Shuffle
 from zn5.reference.codecs.transpose import Transpose
 from zn5.reference.errors import UnsupportedError
 from zn5.reference.formats.documents import Parsed, Report, int_list, is_int, require, type_name
@@ -83,13 +88,14 @@ def format_dtype(dtype: DataType, endian: Endian | None) -> str:
     return order + dtype.numpy_dtype.str[1:]
 
 
-def _blosc_from_v2(config: dict[str, Any], dtype: DataType) -> dict[str, Any]:
+def _blosc_from_v2(config: dict[str, Any], itemsize: int) -> dict[str, Any]:
+    """numcodecs blosc: ``-1`` and ``typesize`` follow the item size it receives (CODEC-BLOSC-004)."""
     shuffle = config.get("shuffle", 1)
     if shuffle == -1:
-        shuffle = 2 if dtype.itemsize == 1 else 1
+        shuffle = 2 if itemsize == 1 else 1
     if is_int(shuffle) and 0 <= shuffle < len(SHUFFLES):
         config["shuffle"] = SHUFFLES[shuffle]
-    config.setdefault("typesize", dtype.itemsize)
+    config.setdefault("typesize", itemsize)
     return config
 
 
@@ -109,8 +115,11 @@ def _crc32c_from_v2(config: dict[str, Any], location: str, report: Report) -> di
     return config
 
 
-def codec_from_v2(obj: Any, location: str, dtype: DataType, report: Report) -> Codec | None:
-    """The core codec of a numcodecs ``{"id": …}`` object (ZARR2-CODEC-001, ZARR2-CODEC-002)."""
+def codec_from_v2(obj: Any, location: str, itemsize: int, report: Report) -> Codec | None:
+    """The core codec of a numcodecs ``{"id": …}`` object (ZARR2-CODEC-001, ZARR2-CODEC-002).
+
+    ``itemsize`` is the item size of the elements the codec receives from the filters before it.
+    """
     if not isinstance(obj, dict) or not isinstance(obj.get("id"), str):
         report.error(location, f"must be an object with a string 'id' (got {obj!r})", "ZARR2-CODEC-001")
         return None
@@ -119,7 +128,9 @@ def codec_from_v2(obj: Any, location: str, dtype: DataType, report: Report) -> C
         raise UnsupportedError.at(report.key, f"unknown codec id {obj['id']!r}", "ZARR2-CODEC-002", location)
     config = {name: value for name, value in obj.items() if name != "id"}
     if codec is Blosc:
-        config = _blosc_from_v2(config, dtype)
+        config = _blosc_from_v2(config, itemsize)
+    if codec is Shuffle:
+        config.setdefault("elementsize", 4)  # numcodecs' default (CODEC-SHUFFLE-001)
     if codec is Crc32c:
         crc32c_config = _crc32c_from_v2(config, location, report)
         if crc32c_config is None:
@@ -162,10 +173,18 @@ def _parse_chain(
             "ZARR2-META-006",
         )
         return None
-    parsed = [codec_from_v2(item, f"filters[{i}]", dtype, report) for i, item in enumerate(filters or [])]
-    compressor = doc.get("compressor")
-    if compressor is not None:
-        parsed.append(codec_from_v2(compressor, "compressor", dtype, report))
+    entries = [(item, f"filters[{i}]") for i, item in enumerate(filters or [])]
+    if doc.get("compressor") is not None:
+        entries.append((doc["compressor"], "compressor"))
+    parsed: list[Codec | None] = []
+    spec = ChunkSpec((1,), dtype.numpy_dtype, dtype.zeros_bytes(), (1,), report.key)
+    for item, location in entries:
+        codec = codec_from_v2(item, location, spec.dtype.itemsize, report)
+        parsed.append(codec)
+        if isinstance(codec, ArrayArrayCodec):
+            spec = codec.resolve(spec)
+        elif codec is not None:
+            spec = replace(spec, dtype=np.dtype("u1"))  # numcodecs' bytes codecs return bytes
     if any(codec is None for codec in parsed):
         return None
     codecs = [codec for codec in parsed if codec is not None]
@@ -179,7 +198,31 @@ def _parse_chain(
         )
         return None
     layout: list[Codec] = [Transpose.reversing(ndim)] if doc.get("order") == "F" and ndim > 1 else []
+    endian = _filters_byte_order(array_filters, endian, report)
     return (*layout, *array_filters, BytesCodec(endian), *byte_codecs)
+
+
+def _filters_byte_order(
+    filters: list[ArrayArrayCodec], endian: Endian | None, report: Report
+) -> Endian | None:
+    """The byte order of the bytes the array filters leave: numcodecs reads and writes each filter's
+    elements in the types its configuration declares, byte order included (ZARR2-CODEC-005)."""
+    for index, codec in enumerate(filters):
+        if not isinstance(codec, NumcodecsFilter):
+            continue
+        decoded, encoded = codec.declared_types()
+        reads = None if decoded is None else BYTE_ORDERS[decoded[0]]
+        if None not in (reads, endian) and reads != endian:
+            raise UnsupportedError.at(
+                report.key,
+                f"{codec.name} reads its input as {decoded}, in a byte order other than its input's; "
+                "reinterpreting the bytes is not implemented",
+                "ZARR2-CODEC-005",
+                f"filters[{index}]",
+            )
+        if encoded is not None:
+            endian = BYTE_ORDERS[encoded[0]]
+    return endian
 
 
 def parse_array(doc: Mapping[str, Any], attributes: Mapping[str, Any], key: str) -> Parsed[ArrayModel]:
@@ -300,7 +343,7 @@ def encode_array(model: ArrayModel) -> dict[str, dict[str, Any]]:
         "zarr_format": 2,
         "shape": list(model.shape),
         "chunks": list(model.chunk_grid.chunk_shape),
-        "dtype": format_dtype(model.data_type, serialiser.endian),
+        "dtype": format_dtype(model.data_type, _dtype_byte_order(array_filters, serialiser.endian)),
         "compressor": None if compressor is None else _codec_to_v2(compressor),
         "fill_value": None
         if model.fill_value is None
@@ -313,6 +356,23 @@ def encode_array(model: ArrayModel) -> dict[str, dict[str, Any]]:
     if model.attributes:
         documents[ATTRIBUTES_KEY] = dict(model.attributes)
     return documents
+
+
+def _dtype_byte_order(filters: list[ArrayArrayCodec], endian: Endian | None) -> Endian | None:
+    """The byte order of ``dtype``: the first filter's declared input order, else the ``bytes`` codec's.
+
+    A chain whose bytes are not in its last declared output order has no Zarr v2 form (ZARR2-CODEC-005).
+    """
+    declared = [codec.declared_types() for codec in filters if isinstance(codec, NumcodecsFilter)]
+    outputs = [BYTE_ORDERS[encoded[0]] for _, encoded in declared if encoded is not None]
+    if outputs and outputs[-1] not in (None, endian):
+        raise UnsupportedError.at(
+            ARRAY_KEY,
+            f"Zarr v2 stores the filters' output {outputs[-1]} endian, not {endian}",
+            "ZARR2-CODEC-005",
+        )
+    inputs = [BYTE_ORDERS[decoded[0]] for decoded, _ in declared if decoded is not None]
+    return inputs[0] if inputs and inputs[0] is not None else endian
 
 
 def _split_layout(model: ArrayModel) -> tuple[str, tuple[Codec, ...]]:
