@@ -203,7 +203,8 @@ def filtered_dtype(filters: Any, dtype: np.dtype[Any]) -> np.dtype[Any]:
         sample = codec.encode(sample)
         if not isinstance(sample, np.ndarray):
             return np.dtype("u1")
-    return sample.dtype
+    encoded: np.dtype[Any] = sample.dtype
+    return encoded
 
 
 def describe(node: Any) -> dict[str, Any]:
