@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import numcodecs
@@ -18,6 +19,7 @@ from zn5.conformance.generate.case import Case
 from zn5.conformance.generate.codecs import _document_bytes, _expected_node
 from zn5.conformance.generate.common import FORMAT_READ_REQUIREMENTS, build_array, read_tokens
 from zn5.conformance.generate.rejects import Reject, flip_last_byte, reject_cases, set_member
+from zn5.conformance.generate.writes import WriteRow, write_cases
 from zn5.reference.api import open_array
 from zn5.reference.codecs._numcodecs import NumcodecsFilter
 from zn5.reference.codecs.adler32 import Adler32
@@ -45,21 +47,17 @@ CHUNKS = (4, 6)
 Array = np.ndarray[Any, Any]
 
 
+@dataclass(frozen=True)
 class Row:
-    """One filter case: the array's type, the codecs before and after the ``bytes`` codec, and what
-    numcodecs' own decode of the encoded values gives (None: the values themselves, lossless)."""
+    """One filter case: the array's type, the codecs before and after the ``bytes`` codec, and the
+    numcodecs codecs whose decode gives the expected values (none: the values themselves, lossless)."""
 
-    def __init__(
-        self,
-        slug: str,
-        dtype: str,
-        array_filters: tuple[Codec, ...],
-        byte_filters: tuple[Codec, ...],
-        requirements: list[str],
-        lossy: tuple[numcodecs.abc.Codec, ...] = (),
-    ) -> None:
-        self.slug, self.dtype, self.requirements = slug, dtype, requirements
-        self.array_filters, self.byte_filters, self.lossy = array_filters, byte_filters, lossy
+    slug: str
+    dtype: str
+    array_filters: tuple[Codec, ...]
+    byte_filters: tuple[Codec, ...]
+    requirements: list[str]
+    lossy: tuple[numcodecs.abc.Codec, ...] = ()
 
     def values(self, seed: int) -> Array:
         """Smooth, finite values of the row's type, so that every filter has work and none overflows."""
@@ -397,6 +395,40 @@ REJECTS = [
 ]
 
 
+WRITES: list[WriteRow] = [
+    (
+        "zarr2",
+        "int16-astype-blosc",
+        "int16",
+        (7, 5),
+        (4, 4),
+        {"filters": [AsType("<i4", "<i2")], "compressor": Blosc("lz4", 5, "shuffle")},
+        "an int16 array widened to int32 by astype before blosc, whose type size is then 4",
+        ["CODEC-ASTYPE-001", "CODEC-BLOSC-004"],
+    ),
+    (
+        "zarr2",
+        "int32-delta-shuffle-fletcher32",
+        "int32",
+        (6, 7),
+        (4, 4),
+        {"filters": [Delta("<i4", "<i4"), Shuffle(4)], "compressor": Fletcher32()},
+        "an int32 array through delta, shuffle and fletcher32",
+        ["CODEC-DELTA-001", "CODEC-SHUFFLE-001", "CODEC-FLETCHER32-001"],
+    ),
+    (
+        "zarr3",
+        "bool-packbits-adler32",
+        "bool",
+        (6, 7),
+        (4, 4),
+        {"codecs": [PackBits(), BytesCodec(None), Adler32(), JenkinsLookup3()]},
+        "a bool array through packbits, adler32 and jenkins_lookup3",
+        ["CODEC-PACKBITS-001", "CODEC-ADLER32-001", "CODEC-JENKINSLOOKUP3-001"],
+    ),
+]
+
+
 def cases() -> Iterator[Case]:
     """A read case per filter row and format, then the blosc type-size cases of Zarr v2, then rejects."""
     seed = 1300
@@ -408,3 +440,4 @@ def cases() -> Iterator[Case]:
     for slug, filters, expected in BLOSC_TYPESIZE:
         yield _blosc_typesize_case(slug, json.loads(json.dumps(filters)), expected)
     yield from reject_cases(REJECTS, 8600)
+    yield from write_cases(WRITES, 9200)
