@@ -97,8 +97,8 @@ class NumcodecsFilter(ArrayArrayCodec):
 class NumcodecsBytesFilter(BytesBytesCodec):
     """A bytes→bytes codec computed by a numcodecs codec; ``overhead`` bytes are added by encoding."""
 
-    overhead: int = 0
-    mismatch_requirement: str = "CORE-CODEC-005"
+    overhead: ClassVar[int] = 0
+    mismatch_requirement: ClassVar[str] = "CORE-CODEC-005"
     """The requirement a value breaks when numcodecs refuses it (a checksum's own ID)."""
 
     @abstractmethod
@@ -133,6 +133,7 @@ class LocatedChecksum(NumcodecsBytesFilter):
 
     overhead = 4
     location: str
+    """Declared by each checksum's dataclass as a field defaulting to ``"start"``."""
 
     @classmethod
     def from_configuration(cls, configuration: Mapping[str, Any]) -> Self:
