@@ -168,6 +168,11 @@ class Rfc:
         """The requirement IDs the RFC adds or changes."""
         return _string_list(self.front_matter.get("requirements"))
 
+    @property
+    def removes(self) -> list[str]:
+        """The requirement IDs the RFC retires: never defined again, never reused."""
+        return _string_list(self.front_matter.get("removes"))
+
 
 class FrontMatterError(ValueError):
     """A file has no front matter, or it is not a YAML mapping."""

@@ -41,6 +41,7 @@ from zn5.reference.array import Array
 from zn5.reference.errors import Problem, ZN5Error
 from zn5.reference.formats import n5, zarr2, zarr3
 from zn5.reference.formats.deviations import (
+    BloscShuffleWordWarning,
     LegacyCompressionTypeWarning,
     LenientReadWarning,
     MissingGroupDocumentWarning,
@@ -150,6 +151,15 @@ KNOWN_DEVIATIONS: Final[tuple[KnownDeviation, ...]] = (
         "ZARR2-CODEC-003",
         "unknown extra members in a numcodecs configuration",
         UnknownCodecMemberWarning,
+    ),
+    KnownDeviation(
+        "zarr2",
+        "enum",
+        re.compile(rf"^{_CODEC_LOCATION}\.shuffle$"),
+        "CODEC-BLOSC-002",
+        "blosc shuffle spelled as GDAL 3.6.2 spells it",
+        BloscShuffleWordWarning,
+        lambda document, location, value: value in zarr2.GDAL_SHUFFLE_WORDS,
     ),
     KnownDeviation(
         "zarr2",

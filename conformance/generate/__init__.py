@@ -15,7 +15,7 @@ from typing import Any
 from zn5.conformance.generate import capabilities
 from zn5.conformance.generate.case import Case, dump_json, write_case
 
-VERSION = "0.1.2"
+VERSION = "0.1.3"
 """Corpus version: MAJOR.MINOR of the spec it tests, then its own patch number (DECISIONS.md section 3)."""
 
 Family = Callable[[], Iterator[Case]]
@@ -28,6 +28,7 @@ def families() -> list[Family]:
         deviations,
         dtypes,
         fill_values,
+        filters,
         gold,
         grids,
         hierarchy,
@@ -42,6 +43,7 @@ def families() -> list[Family]:
     return [
         dtypes.cases,
         codecs.cases,
+        filters.cases,
         grids.cases,
         keys.cases,
         fill_values.cases,

@@ -37,12 +37,12 @@ CHUNKS = (4, 6)
 ZARR2: list[tuple[str, dict[str, Any], list[str]]] = [
     ("raw", {}, ["CODEC-BYTES-001"]),
     ("gzip", {"compressor": Gzip(5)}, ["CODEC-GZIP-001"]),
-    ("zlib", {"compressor": Zlib(1)}, ["CODEC-ZLIB-001", "CORE-CODEC-NAME-001"]),
+    ("zlib", {"compressor": Zlib(1)}, ["CODEC-ZLIB-001", "CORE-CODEC-007"]),
     ("bz2", {"compressor": Bz2(9)}, ["CODEC-BZ2-001"]),
     ("lzma", {"compressor": Lzma(6)}, ["CODEC-LZMA-001"]),
     ("zstd", {"compressor": Zstd(3)}, ["CODEC-ZSTD-001"]),
     ("zstd-checksum", {"compressor": Zstd(1, checksum=True)}, ["CODEC-ZSTD-001"]),
-    ("lz4", {"compressor": Lz4(1)}, ["CODEC-LZ4-001", "CORE-CODEC-NAME-001"]),
+    ("lz4", {"compressor": Lz4(1)}, ["CODEC-LZ4-001", "CORE-CODEC-007"]),
     ("blosc-lz4-shuffle", {"compressor": Blosc("lz4", 5, "shuffle", 4)}, ["CODEC-BLOSC-001"]),
     ("blosc-zstd-bitshuffle", {"compressor": Blosc("zstd", 3, "bitshuffle", 4)}, ["CODEC-BLOSC-001"]),
     ("blosc-zlib-noshuffle", {"compressor": Blosc("zlib", 1, "noshuffle", 4)}, ["CODEC-BLOSC-001"]),
@@ -82,7 +82,7 @@ ZARR3: list[tuple[str, dict[str, Any], list[str]]] = [
     (
         "numcodecs-zlib",
         {"codecs": [BytesCodec("little"), Zlib(4)]},
-        ["CODEC-ZLIB-001", "CORE-CODEC-NAME-001"],
+        ["CODEC-ZLIB-001", "CORE-CODEC-007"],
     ),
     ("numcodecs-delta", {"codecs": [Delta("<i4", "<i4"), BytesCodec("little")]}, ["CODEC-DELTA-001"]),
 ]
@@ -92,7 +92,7 @@ N5: list[tuple[str, dict[str, Any], list[str]]] = [
     (
         "gzip-zlib",
         {"compressor": Zlib(6)},
-        ["N5-CODEC-001", "CODEC-ZLIB-001", "N5-BLOCK-001", "CORE-CODEC-NAME-001"],
+        ["N5-CODEC-001", "CODEC-ZLIB-001", "N5-BLOCK-001", "CORE-CODEC-007"],
     ),
     ("bzip2", {"compressor": Bz2(9)}, ["N5-CODEC-001", "CODEC-BZ2-001", "N5-BLOCK-001"]),
     ("xz", {"compressor": Lzma(6)}, ["N5-CODEC-001", "CODEC-LZMA-001", "N5-BLOCK-001"]),
@@ -105,12 +105,12 @@ N5: list[tuple[str, dict[str, Any], list[str]]] = [
     (
         "lz4",
         {"compressor": N5Lz4(65536)},
-        ["N5-CODEC-001", "CODEC-N5LZ4-001", "N5-BLOCK-001", "CORE-CODEC-NAME-001"],
+        ["N5-CODEC-001", "CODEC-N5LZ4-001", "N5-BLOCK-001", "CORE-CODEC-007"],
     ),
     (
         "lz4-small-blocks",
         {"compressor": N5Lz4(64)},
-        ["N5-CODEC-001", "CODEC-N5LZ4-001", "N5-BLOCK-001", "CORE-CODEC-NAME-001"],
+        ["N5-CODEC-001", "CODEC-N5LZ4-001", "N5-BLOCK-001", "CORE-CODEC-007"],
     ),
 ]
 
@@ -287,7 +287,7 @@ def _n5_blosc_case(row: tuple[str, dict[str, Any], dict[str, Any]]) -> Case:
     return Case(
         id=f"n5/codec/{slug}",
         kind="metadata",
-        requirements=["CODEC-BLOSC-N5-001", "N5-CODEC-003"],
+        requirements=["CODEC-BLOSC-005", "N5-CODEC-003"],
         description=f"the N5 blosc compression {json.dumps(compression, sort_keys=True)} in the core model",
         requires=["format:n5", "op:metadata"],
         tags=["codec", "metadata"],

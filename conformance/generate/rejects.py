@@ -963,7 +963,12 @@ def _base(reject: Reject, seed: int) -> tuple[MemoryStore, Any, tuple[Codec, ...
 
 def cases() -> Iterator[Case]:
     """A reject case and its valid twin for every fault."""
-    for seed, reject in enumerate(REJECTS, start=8000):
+    yield from reject_cases(REJECTS, 8000)
+
+
+def reject_cases(rejects: list[Reject], first_seed: int) -> Iterator[Case]:
+    """A reject case and its valid twin for each of ``rejects``, seeded from ``first_seed`` on."""
+    for seed, reject in enumerate(rejects, start=first_seed):
         store, values, codecs = _base(reject, seed)
         twin_id = f"{reject.format}/twin/{reject.slug}"
         tokens = read_tokens(reject.format, values.dtype, codecs)

@@ -20,8 +20,9 @@ from zn5.reference.store.memory import MemoryStore
 
 GENERATOR = "zn5.conformance.generate.writes"
 
-# (format, slug, dtype, shape, chunks, create_array options, what, requirement IDs)
-WRITES: list[tuple[str, str, str, tuple[int, ...], tuple[int, ...], dict[str, Any], str, list[str]]] = [
+WriteRow = tuple[str, str, str, tuple[int, ...], tuple[int, ...], dict[str, Any], str, list[str]]
+"""(format, slug, dtype, shape, chunks, create_array options, what, requirement IDs)"""
+WRITES: list[WriteRow] = [
     (
         "zarr2",
         "int16-edge-chunks",
@@ -148,7 +149,7 @@ WRITES: list[tuple[str, str, str, tuple[int, ...], tuple[int, ...], dict[str, An
 ]
 
 
-def _write_case(row: Any, seed: int) -> Case:
+def _write_case(row: WriteRow, seed: int) -> Case:
     format_name, slug, dtype, shape, chunks, options, what, requirements = row
     values = sample_values(dtype, shape, seed)
     target = create_array(
@@ -225,9 +226,14 @@ def _equivalence_case(seed: int) -> Case:
     )
 
 
+def write_cases(rows: list[WriteRow], first_seed: int) -> Iterator[Case]:
+    """A write case for each of ``rows``, seeded from ``first_seed`` on."""
+    for seed, row in enumerate(rows, start=first_seed):
+        yield _write_case(row, seed)
+
+
 def cases() -> Iterator[Case]:
     """The write cases and the equivalence case."""
-    for seed, row in enumerate(WRITES, start=9000):
-        yield _write_case(row, seed)
+    yield from write_cases(WRITES, 9000)
     yield _sharded_fill_case(9050)
     yield _equivalence_case(9100)

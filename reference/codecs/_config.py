@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection, Mapping
 from typing import Any
+
+import numpy as np
 
 _MISSING = object()
 
@@ -61,4 +64,30 @@ def boolean(configuration: Mapping[str, Any], name: str, *, default: bool) -> bo
     value = configuration.get(name, default)
     if not isinstance(value, bool):
         raise ValueError(f"configuration.{name} must be true or false (got {value!r})")
+    return value
+
+
+def dtype_string(configuration: Mapping[str, Any], name: str, kinds: str, *, default: Any = _MISSING) -> str:
+    """The NumPy type string member ``name`` (``"<f8"``, ``"|u1"``), of one of the NumPy ``kinds``."""
+    value = configuration.get(name, default)
+    if value is _MISSING:
+        raise ValueError(f"configuration.{name} is required")
+    try:
+        dtype = np.dtype(value) if isinstance(value, str) else None
+    except (TypeError, ValueError):
+        dtype = None
+    if dtype is None or dtype.kind not in kinds:
+        raise ValueError(
+            f"configuration.{name} must be a NumPy type string of kind {kinds!r} (got {value!r})"
+        )
+    return dtype.str
+
+
+def number(configuration: Mapping[str, Any], name: str) -> int | float:
+    """The required finite JSON number member ``name``."""
+    value = configuration.get(name, _MISSING)
+    if value is _MISSING:
+        raise ValueError(f"configuration.{name} is required")
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ValueError(f"configuration.{name} must be a finite number (got {value!r})")
     return value

@@ -65,13 +65,13 @@ class N5Block(ArrayBytesCodec):
         }
 
     def completed(self, spec: ChunkSpec) -> N5Block:
-        """A ``blosc`` compression without a type size gets N5's default, 1 (CODEC-BLOSC-N5-001)."""
+        """A ``blosc`` compression compresses with type size 1, as n5-blosc always does (CODEC-BLOSC-005)."""
         from zn5.reference.codecs.blosc import Blosc
 
         return replace(
             self,
             compression=tuple(
-                replace(codec, typesize=1) if isinstance(codec, Blosc) and codec.typesize is None else codec
+                replace(codec, typesize=1) if isinstance(codec, Blosc) else codec
                 for codec in self.compression
             ),
         )

@@ -8,19 +8,28 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from zn5.reference.codecs.adler32 import Adler32
+from zn5.reference.codecs.astype import AsType
 from zn5.reference.codecs.base import Codec
+from zn5.reference.codecs.bitround import BitRound
 from zn5.reference.codecs.blosc import Blosc
 from zn5.reference.codecs.bytes import BytesCodec
 from zn5.reference.codecs.bz2 import Bz2
 from zn5.reference.codecs.crc32 import Crc32
 from zn5.reference.codecs.crc32c import Crc32c
 from zn5.reference.codecs.delta import Delta
+from zn5.reference.codecs.fixedscaleoffset import FixedScaleOffset
+from zn5.reference.codecs.fletcher32 import Fletcher32
 from zn5.reference.codecs.gzip import Gzip
+from zn5.reference.codecs.jenkins_lookup3 import JenkinsLookup3
 from zn5.reference.codecs.lz4 import Lz4
 from zn5.reference.codecs.lzma import Lzma
 from zn5.reference.codecs.n5_block import N5Block
 from zn5.reference.codecs.n5_lz4 import N5Lz4
+from zn5.reference.codecs.packbits import PackBits
+from zn5.reference.codecs.quantize import Quantize
 from zn5.reference.codecs.sharding import Sharding
+from zn5.reference.codecs.shuffle import Shuffle
 from zn5.reference.codecs.transpose import Transpose
 from zn5.reference.codecs.zlib import Zlib
 from zn5.reference.codecs.zstd import Zstd
@@ -42,6 +51,16 @@ CODECS: tuple[type[Codec], ...] = (
     Sharding,
     N5Block,
     N5Lz4,
+    # numcodecs filters and checksums (spec/codecs/filters.md)
+    FixedScaleOffset,
+    Quantize,
+    BitRound,
+    AsType,
+    PackBits,
+    Shuffle,
+    Fletcher32,
+    Adler32,
+    JenkinsLookup3,
 )
 BY_NAME: Mapping[str, type[Codec]] = {codec.name: codec for codec in CODECS}
 BY_V2_ID: Mapping[str, type[Codec]] = {alias: codec for codec in CODECS for alias in codec.v2_ids}

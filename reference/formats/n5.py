@@ -155,7 +155,7 @@ def format_compression(codecs: tuple[BytesBytesCodec, ...]) -> dict[str, Any]:
     if isinstance(codec, Lzma):
         return {"type": "xz", "preset": codec.preset}
     if isinstance(codec, Blosc):
-        blosc = {
+        return {  # n5-blosc always compresses with type size 1 and has no member for it (CODEC-BLOSC-005)
             "type": "blosc",
             "cname": codec.cname,
             "clevel": codec.clevel,
@@ -163,8 +163,6 @@ def format_compression(codecs: tuple[BytesBytesCodec, ...]) -> dict[str, Any]:
             "blocksize": codec.blocksize,
             "nthreads": 1,
         }
-        # N5's default type size is 1; any other is recorded, so that it reads back (CODEC-BLOSC-N5-001).
-        return blosc if codec.typesize in (None, 1) else {**blosc, "typesize": codec.typesize}
     if isinstance(codec, Zstd):
         return {"type": "zstd", "level": codec.level}
     if isinstance(codec, N5Lz4):

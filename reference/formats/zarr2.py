@@ -12,15 +12,20 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any, Final
+
+import numpy as np
 
 from zn5.reference.codecs import registry
 from zn5.reference.codecs._config import UnknownMemberError
+from zn5.reference.codecs._numcodecs import NumcodecsFilter
 from zn5.reference.codecs.base import ArrayArrayCodec, BytesBytesCodec, ChunkSpec, Codec
 from zn5.reference.codecs.blosc import SHUFFLES, Blosc
 from zn5.reference.codecs.bytes import BytesCodec, Endian
 from zn5.reference.codecs.crc32c import Crc32c
 from zn5.reference.codecs.pipeline import CodecPipeline
+from zn5.reference.codecs.shuffle import Shuffle
 from zn5.reference.codecs.transpose import Transpose
 from zn5.reference.errors import UnsupportedError
 from zn5.reference.formats.deviations import (
@@ -93,9 +98,9 @@ GDAL_SHUFFLE_WORDS: Final[Mapping[str, int]] = {"NONE": 0, "BIT": 2}
 writes as the integer 1): read as those integers with a deviation (CORE-DEVIATION-002)."""
 
 
-def _blosc_from_v2(config: dict[str, Any], dtype: DataType, location: str, report: Report) -> dict[str, Any]:
-    """numcodecs' blosc configuration as the core codec's: the shuffle integer (-1 automatic) as its word
-    (CODEC-BLOSC-002), and the type size the chunk's element size."""
+def _blosc_from_v2(config: dict[str, Any], itemsize: int, location: str, report: Report) -> dict[str, Any]:
+    """numcodecs' blosc configuration as the core codec's: the shuffle integer as its word
+    (CODEC-BLOSC-002), where ``-1`` and ``typesize`` follow the item size blosc receives (CODEC-BLOSC-006)."""
     shuffle = config.get("shuffle", 1)
     if isinstance(shuffle, str) and shuffle in GDAL_SHUFFLE_WORDS:
         report.deviation(
@@ -106,14 +111,14 @@ def _blosc_from_v2(config: dict[str, Any], dtype: DataType, location: str, repor
         )
         shuffle = GDAL_SHUFFLE_WORDS[shuffle]
     if shuffle == -1:
-        shuffle = 2 if dtype.itemsize == 1 else 1
+        shuffle = 2 if itemsize == 1 else 1
     if not is_int(shuffle) or not 0 <= shuffle < len(SHUFFLES):
         report.error(
             f"{location}.shuffle", f"must be the integer 0, 1, 2 or -1 (got {shuffle!r})", "CODEC-BLOSC-002"
         )
         shuffle = 0
     config["shuffle"] = SHUFFLES[shuffle]
-    config.setdefault("typesize", dtype.itemsize)
+    config.setdefault("typesize", itemsize)
     return config
 
 
@@ -133,8 +138,11 @@ def _crc32c_from_v2(config: dict[str, Any], location: str, report: Report) -> di
     return config
 
 
-def codec_from_v2(obj: Any, location: str, dtype: DataType, report: Report) -> Codec | None:
-    """The core codec of a numcodecs ``{"id": …}`` object (ZARR2-CODEC-001, ZARR2-CODEC-002)."""
+def codec_from_v2(obj: Any, location: str, itemsize: int, report: Report) -> Codec | None:
+    """The core codec of a numcodecs ``{"id": …}`` object (ZARR2-CODEC-001, ZARR2-CODEC-002).
+
+    ``itemsize`` is the item size of the elements the codec receives from the filters before it.
+    """
     if not isinstance(obj, dict) or not isinstance(obj.get("id"), str):
         report.error(location, f"must be an object with a string 'id' (got {obj!r})", "ZARR2-CODEC-001")
         return None
@@ -143,7 +151,9 @@ def codec_from_v2(obj: Any, location: str, dtype: DataType, report: Report) -> C
         raise UnsupportedError.at(report.key, f"unknown codec id {obj['id']!r}", "ZARR2-CODEC-002", location)
     config = {name: value for name, value in obj.items() if name != "id"}
     if codec is Blosc:
-        config = _blosc_from_v2(config, dtype, location, report)
+        config = _blosc_from_v2(config, itemsize, location, report)
+    if codec is Shuffle:
+        config.setdefault("elementsize", 4)  # numcodecs' default (CODEC-SHUFFLE-001)
     if codec is Crc32c:
         crc32c_config = _crc32c_from_v2(config, location, report)
         if crc32c_config is None:
@@ -189,10 +199,18 @@ def _parse_chain(
             "ZARR2-META-006",
         )
         return None
-    parsed = [codec_from_v2(item, f"filters[{i}]", dtype, report) for i, item in enumerate(filters or [])]
-    compressor = doc.get("compressor")
-    if compressor is not None:
-        parsed.append(codec_from_v2(compressor, "compressor", dtype, report))
+    entries = [(item, f"filters[{i}]") for i, item in enumerate(filters or [])]
+    if doc.get("compressor") is not None:
+        entries.append((doc["compressor"], "compressor"))
+    parsed: list[Codec | None] = []
+    spec = ChunkSpec((1,), dtype.numpy_dtype, dtype.zeros_bytes(), (1,), report.key)
+    for item, location in entries:
+        codec = codec_from_v2(item, location, spec.dtype.itemsize, report)
+        parsed.append(codec)
+        if isinstance(codec, ArrayArrayCodec):
+            spec = codec.resolve(spec)
+        elif codec is not None:
+            spec = replace(spec, dtype=np.dtype("u1"))  # numcodecs' bytes codecs return bytes
     if any(codec is None for codec in parsed):
         return None
     codecs = [codec for codec in parsed if codec is not None]
@@ -206,7 +224,31 @@ def _parse_chain(
         )
         return None
     layout: list[Codec] = [Transpose.reversing(ndim)] if doc.get("order") == "F" and ndim > 1 else []
+    endian = _filters_byte_order(array_filters, endian, report)
     return (*layout, *array_filters, BytesCodec(endian), *byte_codecs)
+
+
+def _filters_byte_order(
+    filters: list[ArrayArrayCodec], endian: Endian | None, report: Report
+) -> Endian | None:
+    """The byte order of the bytes the array filters leave: numcodecs reads and writes each filter's
+    elements in the types its configuration declares, byte order included (ZARR2-CODEC-005)."""
+    for index, codec in enumerate(filters):
+        if not isinstance(codec, NumcodecsFilter):
+            continue
+        decoded, encoded = codec.declared_types()
+        reads = None if decoded is None else BYTE_ORDERS[decoded[0]]
+        if None not in (reads, endian) and reads != endian:
+            raise UnsupportedError.at(
+                report.key,
+                f"{codec.name} reads its input as {decoded}, in a byte order other than its input's; "
+                "reinterpreting the bytes is not implemented",
+                "ZARR2-CODEC-005",
+                f"filters[{index}]",
+            )
+        if encoded is not None:
+            endian = BYTE_ORDERS[encoded[0]]
+    return endian
 
 
 def parse_array(doc: Mapping[str, Any], attributes: Mapping[str, Any], key: str) -> Parsed[ArrayModel]:
@@ -331,7 +373,7 @@ def encode_array(model: ArrayModel) -> dict[str, dict[str, Any]]:
         "zarr_format": 2,
         "shape": list(model.shape),
         "chunks": list(model.chunk_grid.chunk_shape),
-        "dtype": format_dtype(model.data_type, serialiser.endian),
+        "dtype": format_dtype(model.data_type, _dtype_byte_order(array_filters, serialiser.endian)),
         "compressor": None if compressor is None else _codec_to_v2(compressor),
         "fill_value": None
         if model.fill_value is None
@@ -344,6 +386,23 @@ def encode_array(model: ArrayModel) -> dict[str, dict[str, Any]]:
     if model.attributes:
         documents[ATTRIBUTES_KEY] = dict(model.attributes)
     return documents
+
+
+def _dtype_byte_order(filters: list[ArrayArrayCodec], endian: Endian | None) -> Endian | None:
+    """The byte order of ``dtype``: the first filter's declared input order, else the ``bytes`` codec's.
+
+    A chain whose bytes are not in its last declared output order has no Zarr v2 form (ZARR2-CODEC-005).
+    """
+    declared = [codec.declared_types() for codec in filters if isinstance(codec, NumcodecsFilter)]
+    outputs = [BYTE_ORDERS[encoded[0]] for _, encoded in declared if encoded is not None]
+    if outputs and outputs[-1] not in (None, endian):
+        raise UnsupportedError.at(
+            ARRAY_KEY,
+            f"Zarr v2 stores the filters' output {outputs[-1]} endian, not {endian}",
+            "ZARR2-CODEC-005",
+        )
+    inputs = [BYTE_ORDERS[decoded[0]] for decoded, _ in declared if decoded is not None]
+    return inputs[0] if inputs and inputs[0] is not None else endian
 
 
 def _split_layout(model: ArrayModel) -> tuple[str, tuple[Codec, ...]]:

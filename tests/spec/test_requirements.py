@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from zn5.conformance.requirements import ID_RE, Requirement, RequirementMarkupError, load_requirements
+from zn5.conformance.rfc import Layout, load_rfcs
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "spec"
@@ -175,10 +176,20 @@ def test_a_duplicate_definition_is_refused(tmp_path: Path) -> None:
         load_requirements(tmp_path)
 
 
+def retired_ids() -> set[str]:
+    """The IDs RFCs retire (``removes``): the change log and the replacing statements may name them."""
+    rfcs, _ = load_rfcs(Layout.at(ROOT))
+    return {requirement for rfc in rfcs for requirement in rfc.removes}
+
+
 def test_every_requirement_id_the_project_mentions_is_defined() -> None:
     files = text_files(ROOT / folder for folder in SCANNED)
     assert any(path.is_relative_to(ROOT / "reference") for path in files)
-    assert undefined_mentions(files, requirements()) == {}
+    assert undefined_mentions(files, {*requirements(), *retired_ids()}) == {}
+
+
+def test_a_retired_id_is_no_longer_defined() -> None:
+    assert retired_ids() and retired_ids().isdisjoint(requirements())
 
 
 def test_the_ids_the_reference_builds_at_run_time_are_defined() -> None:

@@ -32,6 +32,7 @@ numcodecs: Any = importlib.import_module("numcodecs")
 
 PROTOCOL = 1
 ADAPTER_VERSION = "1"
+NUMCODECS_FILTERS = ("fixedscaleoffset", "quantize", "bitround", "astype", "packbits")
 CANONICAL_NAMES = {  # numcodecs id -> canonical codec name
     "gzip": "gzip",
     "zlib": "numcodecs.zlib",
@@ -42,9 +43,13 @@ CANONICAL_NAMES = {  # numcodecs id -> canonical codec name
     "lzma": "numcodecs.lzma",
     "delta": "numcodecs.delta",
     "crc32": "numcodecs.crc32",
+    **{
+        id_: f"numcodecs.{id_}"
+        for id_ in (*NUMCODECS_FILTERS, "shuffle", "fletcher32", "adler32", "jenkins_lookup3")
+    },
 }
 V2_IDS = {name: codec_id for codec_id, name in CANONICAL_NAMES.items()}
-ARRAY_FILTERS = ("numcodecs.delta",)
+ARRAY_FILTERS = ("numcodecs.delta", *(f"numcodecs.{id_}" for id_ in NUMCODECS_FILTERS))
 SHUFFLES = ("noshuffle", "shuffle", "bitshuffle")
 N5_TYPES = ("uint8", "uint16", "uint32", "uint64", "int8", "int16", "int32", "int64", "float32", "float64")
 CAPABILITIES = sorted(
@@ -196,6 +201,17 @@ def fill_json(fill: Any, dtype: np.dtype[Any]) -> dict[str, str] | None:
     return {"hex": little_endian(np.asarray(fill, dtype=dtype).reshape(1)).tobytes().hex()}
 
 
+def filtered_dtype(filters: Any, dtype: np.dtype[Any]) -> np.dtype[Any]:
+    """The type zarr 2 hands the compressor: one element of ``dtype`` run through the filters."""
+    sample: Any = np.zeros(1, dtype)
+    for codec in filters:
+        sample = codec.encode(sample)
+        if not isinstance(sample, np.ndarray):
+            return np.dtype("u1")
+    encoded: np.dtype[Any] = sample.dtype
+    return encoded
+
+
 def describe(node: Any, n5: bool) -> dict[str, Any]:
     """The canonical description of a zarr 2 array or group (for N5: declared order, n5.block)."""
     attributes = json.loads(json.dumps(dict(node.attrs)))
@@ -213,11 +229,15 @@ def describe(node: Any, n5: bool) -> dict[str, Any]:
             codecs.append({"name": "transpose", "configuration": {"order": list(range(ndim))[::-1]}})
         filters = [canonical_codec(f.get_config(), dtype) for f in node.filters or ()]
         codecs += [f for f in filters if f["name"] in ARRAY_FILTERS]
-        endian = {"<": "little", ">": "big", "=": sys.byteorder}.get(dtype.byteorder)
+        array_filters = [f for f in node.filters or () if CANONICAL_NAMES.get(f.codec_id) in ARRAY_FILTERS]
+        encoded = filtered_dtype(array_filters, dtype)
+        endian = {"<": "little", ">": "big", "=": sys.byteorder}.get(encoded.byteorder)
         codecs.append({"name": "bytes", "configuration": {} if endian is None else {"endian": endian}})
         codecs += [f for f in filters if f["name"] not in ARRAY_FILTERS]
+        if len(array_filters) < len(filters):  # numcodecs' bytes filters hand the compressor bytes
+            encoded = np.dtype("u1")
         if node.compressor is not None:
-            codecs.append(canonical_codec(node.compressor.get_config(), dtype))
+            codecs.append(canonical_codec(node.compressor.get_config(), encoded))
         # zarr 2 has no public accessor for the array's dimension_separator
         shape, chunks, separator = node.shape, node.chunks, node._dimension_separator or "."
     return {

@@ -43,8 +43,10 @@ from zn5.conformance.canonical import numpy_dtype
 from zn5.reference.model.dtype import DataType
 
 ZarrFormat = Literal[2, 3]
+NUMCODECS_FILTERS = ("fixedscaleoffset", "quantize", "bitround", "astype", "packbits")
+NUMCODECS_CHECKSUMS = ("shuffle", "fletcher32", "adler32", "jenkins_lookup3")
 FORMATS: dict[str, ZarrFormat] = {"zarr2": 2, "zarr3": 3}
-ARRAY_TO_ARRAY = ("transpose", "numcodecs.delta")
+ARRAY_TO_ARRAY = ("transpose", "numcodecs.delta", *(f"numcodecs.{f}" for f in NUMCODECS_FILTERS))
 ARRAY_TO_BYTES = ("bytes", "sharding_indexed")
 V2_IDS = {  # canonical codec name -> numcodecs id, for Zarr v2 filters and compressors
     "gzip": "gzip",
@@ -56,6 +58,7 @@ V2_IDS = {  # canonical codec name -> numcodecs id, for Zarr v2 filters and comp
     "numcodecs.lzma": "lzma",
     "numcodecs.delta": "delta",
     "numcodecs.crc32": "crc32",
+    **{f"numcodecs.{id_}": id_ for id_ in (*NUMCODECS_FILTERS, *NUMCODECS_CHECKSUMS)},
 }
 CANONICAL_NAMES = {v2_id: name for name, v2_id in V2_IDS.items()}
 CLAIMS = (
@@ -181,12 +184,27 @@ def describe_v2(meta: Any) -> list[dict[str, Any]]:
     filters = [canonical_v2_codec(f.get_config(), dtype) for f in meta.filters or ()]
     array_filters = [f for f in filters if f["name"] in ARRAY_TO_ARRAY]
     chain.extend(array_filters)
-    endian = {"<": "little", ">": "big", "=": sys.byteorder}.get(dtype.byteorder)
+    numcodecs_filters = [f for f in meta.filters or () if CANONICAL_NAMES.get(f.codec_id) in ARRAY_TO_ARRAY]
+    encoded = filtered_dtype(numcodecs_filters, dtype)
+    endian = {"<": "little", ">": "big", "=": sys.byteorder}.get(encoded.byteorder)
+    if len(array_filters) < len(filters):  # numcodecs' bytes filters hand the compressor bytes
+        encoded = np.dtype("u1")
     chain.append({"name": "bytes", "configuration": {} if endian is None else {"endian": endian}})
     chain.extend(f for f in filters if f["name"] not in ARRAY_TO_ARRAY)
     if meta.compressor is not None:
-        chain.append(canonical_v2_codec(meta.compressor.get_config(), dtype))
+        chain.append(canonical_v2_codec(meta.compressor.get_config(), encoded))
     return chain
+
+
+def filtered_dtype(filters: Any, dtype: np.dtype[Any]) -> np.dtype[Any]:
+    """The type numcodecs hands the compressor: one element of ``dtype`` run through the filters."""
+    sample: Any = np.zeros(1, dtype)
+    for codec in filters:
+        sample = codec.encode(sample)
+        if not isinstance(sample, np.ndarray):
+            return np.dtype("u1")
+    encoded: np.dtype[Any] = sample.dtype
+    return encoded
 
 
 def describe(node: Any) -> dict[str, Any]:

@@ -25,6 +25,16 @@ NOT_CLAIMED = frozenset(
         "codec:numcodecs.lzma",
         "codec:numcodecs.crc32",
         "codec:numcodecs.delta",
+        # zarrs 0.2.3 refuses these numcodecs filters too ("unsupported codec fletcher32 with configuration
+        # {}", "codec numcodecs.bitround is not supported"); of the filters it serves only shuffle and
+        # fixedscaleoffset.
+        "codec:numcodecs.quantize",
+        "codec:numcodecs.bitround",
+        "codec:numcodecs.astype",
+        "codec:numcodecs.packbits",
+        "codec:numcodecs.fletcher32",
+        "codec:numcodecs.adler32",
+        "codec:numcodecs.jenkins_lookup3",
         # ZarrsCodecPipeline refuses elements of NumPy kinds V, S, U, M and m (UnsupportedDataTypeError,
         # or "unsupported data type" / "data type … is not supported" from zarrs).
         *RAW_DTYPES,

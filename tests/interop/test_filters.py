@@ -1,0 +1,213 @@
+"""numcodecs filters and checksums written by zarr-python 3 (Zarr v2 and v3) and zarr-python 2 (Zarr v2),
+read by the reference value for value (spec/codecs/filters.md, CODEC-FILTER-001).
+
+Each library reads its own store back; the reference must return exactly those values, which for a
+lossy filter are numcodecs' decoded values and for a lossless chain the values written. zarr-python 2
+runs in the virtual environment of its adapter (made here as its ``ci.sh`` makes it), since it cannot
+share an environment with zarr-python 3.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, Literal
+
+import numcodecs
+import numpy as np
+import pytest
+import zarr
+import zarr.abc.codec
+import zarr.codecs
+import zarr.codecs.numcodecs as zarr_numcodecs
+
+import zn5.reference as zn5
+
+pytestmark = pytest.mark.interop
+
+ROOT = Path(__file__).resolve().parents[2]
+ZARR2_ADAPTER = ROOT / "conformance" / "adapters" / "zarr-python-2"
+SHAPE, CHUNKS = (13, 17), (5, 6)
+Array = np.ndarray[Any, Any]
+
+# (id, dtype, numcodecs filters, numcodecs compressor or None, lossless)
+CHAINS: list[tuple[str, str, list[dict[str, Any]], dict[str, Any] | None, bool]] = [
+    (
+        "fixedscaleoffset",
+        "<f8",
+        [{"id": "fixedscaleoffset", "offset": 100, "scale": 10, "dtype": "<f8", "astype": "<i4"}],
+        {"id": "zlib", "level": 1},
+        False,
+    ),
+    ("quantize", "<f8", [{"id": "quantize", "digits": 2, "dtype": "<f8"}], None, False),
+    ("bitround", "<f4", [{"id": "bitround", "keepbits": 5}], {"id": "gzip", "level": 1}, False),
+    ("delta", "<i8", [{"id": "delta", "dtype": "<i8", "astype": "<i8"}], None, True),
+    (
+        "astype",
+        "<f8",
+        [{"id": "astype", "encode_dtype": "<f4", "decode_dtype": "<f8"}],
+        {"id": "blosc", "cname": "lz4", "clevel": 5, "shuffle": 1},
+        False,
+    ),
+    ("packbits", "|b1", [{"id": "packbits"}], {"id": "zlib", "level": 1}, True),
+    ("shuffle", "<i4", [{"id": "shuffle", "elementsize": 4}], {"id": "zlib", "level": 1}, True),
+    ("fletcher32", "<f8", [], {"id": "fletcher32"}, True),
+    ("adler32", "<i2", [{"id": "adler32"}], {"id": "gzip", "level": 1}, True),
+    ("crc32", "<u4", [], {"id": "crc32"}, True),
+    ("jenkins_lookup3", "<f4", [], {"id": "jenkins_lookup3", "initval": 3}, True),
+    (
+        "astype-blosc-autoshuffle",
+        "<f8",
+        [{"id": "fixedscaleoffset", "offset": 0, "scale": 1, "dtype": "<f8", "astype": "|u1"}],
+        {"id": "blosc", "cname": "zstd", "clevel": 3, "shuffle": -1},
+        False,
+    ),
+]
+
+ZARR2_WRITER = """
+import json, sys
+import numcodecs, numpy as np, zarr
+root, dtype, values = sys.argv[1], sys.argv[2], sys.argv[5]
+filters, compressor = map(json.loads, sys.argv[3:5])
+data = np.load(values)
+array = zarr.open_array(root, mode="w", shape=data.shape, chunks=tuple(json.loads(sys.argv[6])), dtype=dtype,
+    filters=[numcodecs.get_codec(f) for f in filters] or None,
+    compressor=None if compressor is None else numcodecs.get_codec(compressor), fill_value=0)
+array[...] = data
+np.save(values + ".read.npy", zarr.open_array(root, mode="r")[...])
+"""
+
+
+def values(dtype: str) -> Array:
+    """Smooth, finite values, so that each filter has work and none overflows."""
+    rng = np.random.default_rng(7)
+    if np.dtype(dtype).kind == "b":
+        return rng.integers(0, 2, SHAPE).astype(bool)
+    walk = np.cumsum(rng.standard_normal(SHAPE), axis=1) * 30 + 200
+    return walk.astype(dtype) if np.dtype(dtype).kind == "f" else np.round(walk).astype(dtype)
+
+
+def zarr3_codec(config: dict[str, Any]) -> Any:
+    """The zarr-python 3 codec object of a numcodecs configuration."""
+    members = {name: value for name, value in config.items() if name != "id"}
+    if config["id"] == "gzip":
+        return zarr.codecs.GzipCodec(**members)
+    if config["id"] == "blosc":
+        shuffles: dict[int, Literal["noshuffle", "shuffle", "bitshuffle"]] = {
+            0: "noshuffle",
+            1: "shuffle",
+            2: "bitshuffle",
+            -1: "bitshuffle",
+        }
+        return zarr.codecs.BloscCodec(shuffle=shuffles[members.pop("shuffle")], **members)
+    classes = {name.lower(): cls for name, cls in vars(zarr_numcodecs).items() if isinstance(cls, type)}
+    return classes[config["id"].replace("_", "")](**members)
+
+
+def write_zarr3(
+    root: Path, zarr_format: Literal[2, 3], dtype: str, chain: tuple[list[Any], Any], data: Array
+) -> Array:
+    """Write with zarr-python 3 and return what it reads back."""
+    filters, compressor = chain
+    if zarr_format == 2:
+        options: dict[str, Any] = {
+            "filters": [numcodecs.get_codec(f) for f in filters] or None,
+            "compressors": None if compressor is None else numcodecs.get_codec(compressor),
+        }
+    else:
+        codecs = [zarr3_codec(f) for f in filters]
+        compressors = [c for c in codecs if isinstance(c, zarr.abc.codec.BytesBytesCodec)]
+        if compressor is not None:
+            compressors.append(zarr3_codec(compressor))
+        options = {
+            "filters": [c for c in codecs if c not in compressors] or None,
+            "compressors": compressors or None,
+        }
+    array = zarr.create_array(
+        root, shape=data.shape, chunks=CHUNKS, dtype=dtype, zarr_format=zarr_format, fill_value=0, **options
+    )
+    array[...] = data
+    return np.asarray(zarr.open_array(root, mode="r")[...])
+
+
+@pytest.fixture(scope="session")
+def zarr2_python() -> Path:
+    """The zarr-python 2 interpreter of its adapter, made as the adapter's ci.sh makes it."""
+    python = ZARR2_ADAPTER / ".venv" / "bin" / "python"
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(ZARR2_ADAPTER / ".venv")], check=True)
+    subprocess.run(
+        [
+            str(python),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "-r",
+            str(ZARR2_ADAPTER / "requirements.txt"),
+        ],
+        check=True,
+    )
+    return python
+
+
+def write_zarr2(python: Path, root: Path, dtype: str, chain: tuple[list[Any], Any], data: Array) -> Array:
+    """Write with zarr-python 2 in its own interpreter and return what it reads back."""
+    saved = root.parent / "values.npy"
+    np.save(saved, data)
+    filters, compressor = chain
+    arguments = [root, dtype, json.dumps(filters), json.dumps(compressor), saved, json.dumps(CHUNKS)]
+    subprocess.run([str(python), "-c", ZARR2_WRITER, *map(str, arguments)], check=True)
+    read: Array = np.load(str(saved) + ".read.npy")
+    return read
+
+
+def check(root: Path, data: Array, library_read: Array, lossless: bool) -> None:
+    """The reference reads the library's store exactly as the library does; lossless chains give the data."""
+    read: Array = zn5.open_array(root)[...]
+    np.testing.assert_array_equal(read, library_read)
+    assert read.dtype == data.dtype
+    if lossless:
+        np.testing.assert_array_equal(read, data)
+    else:
+        assert not np.array_equal(read, data), "a lossy filter that lost nothing tests nothing"
+
+
+@pytest.mark.req("CODEC-FILTER-001")
+@pytest.mark.parametrize(
+    ("slug", "dtype", "filters", "compressor", "lossless"), CHAINS, ids=[c[0] for c in CHAINS]
+)
+@pytest.mark.parametrize("zarr_format", [2, 3])
+def test_reference_reads_zarr_python_3(
+    zarr_format: Literal[2, 3],
+    slug: str,
+    dtype: str,
+    filters: list[Any],
+    compressor: Any,
+    lossless: bool,
+    tmp_path: Path,
+) -> None:
+    data = values(dtype)
+    root = tmp_path / "store.zarr"
+    check(root, data, write_zarr3(root, zarr_format, dtype, (filters, compressor), data), lossless)
+
+
+@pytest.mark.req("CODEC-FILTER-001")
+@pytest.mark.parametrize(
+    ("slug", "dtype", "filters", "compressor", "lossless"), CHAINS, ids=[c[0] for c in CHAINS]
+)
+def test_reference_reads_zarr_python_2(
+    zarr2_python: Path,
+    slug: str,
+    dtype: str,
+    filters: list[Any],
+    compressor: Any,
+    lossless: bool,
+    tmp_path: Path,
+) -> None:
+    data = values(dtype)
+    root = tmp_path / "store.zarr"
+    check(root, data, write_zarr2(zarr2_python, root, dtype, (filters, compressor), data), lossless)
