@@ -35,6 +35,7 @@ def families() -> list[Family]:
         rejects,
         sharding,
         spec_examples,
+        vlen,
         writes,
     )
 
@@ -49,6 +50,7 @@ def families() -> list[Family]:
         hierarchy.cases,
         rejects.cases,
         writes.cases,
+        vlen.cases,
         gold.cases,
         spec_examples.cases,
     ]

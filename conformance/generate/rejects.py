@@ -611,9 +611,9 @@ REJECTS = [
         "dtype-object",
         set_member("dtype", "|O"),
         "open",
-        "unsupported",
-        "ZARR2-DTYPE-004",
-        "the object dtype '|O'",
+        "metadata",
+        "ZARR2-VLEN-005",
+        "the object dtype '|O' without an object codec",
     ),
     float_in_shape("zarr2"),
     parent_name_in_path("zarr2"),
@@ -893,7 +893,12 @@ def _base(reject: Reject, seed: int) -> tuple[MemoryStore, Any, tuple[Codec, ...
 
 def cases() -> Iterator[Case]:
     """A reject case and its valid twin for every fault."""
-    for seed, reject in enumerate(REJECTS, start=8000):
+    yield from reject_cases(REJECTS, 8000)
+
+
+def reject_cases(rejects: list[Reject], first_seed: int) -> Iterator[Case]:
+    """A reject case and its valid twin for each of ``rejects``, seeded from ``first_seed`` on."""
+    for seed, reject in enumerate(rejects, start=first_seed):
         store, values, codecs = _base(reject, seed)
         twin_id = f"{reject.format}/twin/{reject.slug}"
         tokens = read_tokens(reject.format, values.dtype, codecs)

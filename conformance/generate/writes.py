@@ -148,7 +148,7 @@ WRITES: list[tuple[str, str, str, tuple[int, ...], tuple[int, ...], dict[str, An
 ]
 
 
-def _write_case(row: Any, seed: int) -> Case:
+def write_row_case(row: Any, seed: int) -> Case:
     format_name, slug, dtype, shape, chunks, options, what, requirements = row
     values = sample_values(dtype, shape, seed)
     target = create_array(
@@ -228,6 +228,6 @@ def _equivalence_case(seed: int) -> Case:
 def cases() -> Iterator[Case]:
     """The write cases and the equivalence case."""
     for seed, row in enumerate(WRITES, start=9000):
-        yield _write_case(row, seed)
+        yield write_row_case(row, seed)
     yield _sharded_fill_case(9050)
     yield _equivalence_case(9100)

@@ -167,7 +167,7 @@ INVALID: dict[str, Outcome] = {
 
 VALID: dict[str, Outcome] = {
     "zarr2/zarray/valid/codec-unknown-id": Outcome("unsupported", "ZARR2-CODEC-002"),
-    "zarr2/zarray/valid/dtype-object": Outcome("unsupported", "ZARR2-DTYPE-004"),
+    "zarr2/zarray/valid/dtype-object-pickle": Outcome("unsupported", "CORE-VLEN-005"),
     "zarr2/zarray/valid/dtype-structured": Outcome("unsupported", "ZARR2-DTYPE-004"),
     "zarr2/zarray/valid/extra-member-is-ignored": Outcome("warning", "ZARR2-META-008"),
     "zarr3/array/valid/extension-data-type-unknown": Outcome("unsupported", "ZARR3-DTYPE-002"),

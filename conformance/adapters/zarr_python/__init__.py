@@ -24,6 +24,7 @@ import numcodecs
 import numcodecs.errors
 import numpy as np
 import zarr
+import zarr.dtype
 import zarr.errors
 import zarr.storage
 
@@ -45,7 +46,9 @@ from zn5.reference.model.dtype import DataType
 ZarrFormat = Literal[2, 3]
 FORMATS: dict[str, ZarrFormat] = {"zarr2": 2, "zarr3": 3}
 ARRAY_TO_ARRAY = ("transpose", "numcodecs.delta")
-ARRAY_TO_BYTES = ("bytes", "sharding_indexed")
+ARRAY_TO_BYTES = ("bytes", "sharding_indexed", "vlen-utf8", "vlen-bytes")
+OBJECT_CODECS = ("vlen-utf8", "vlen-bytes")
+"""The Zarr v2 object codecs of the variable-length types: the first filter, in place of ``bytes``."""
 V2_IDS = {  # canonical codec name -> numcodecs id, for Zarr v2 filters and compressors
     "gzip": "gzip",
     "numcodecs.zlib": "zlib",
@@ -67,6 +70,10 @@ CLAIMS = (
     "dtype:fixed_length_utf32",
     "dtype:numpy.datetime64",
     "dtype:numpy.timedelta64",
+    "dtype:string",
+    "dtype:bytes",
+    "codec:vlen-utf8",
+    "codec:vlen-bytes",
     *CHUNK_KEYS,
     "feature:empty-axis",
     "feature:implicit-group",
@@ -102,10 +109,17 @@ def v3_group(name: str) -> str:
     return "serializer" if name in ARRAY_TO_BYTES else "compressors"
 
 
+def zarr_dtype(name: str) -> Any:
+    """zarr's data type of a canonical name: NumPy's, but zarr's own for ``bytes`` (an object dtype
+    could hold anything)."""
+    return zarr.dtype.VariableLengthBytes() if name == "bytes" else numpy_dtype(name)
+
+
 def create_arguments(description: Mapping[str, Any], zarr_format: ZarrFormat) -> dict[str, Any]:
     """``zarr.create_array``'s keyword arguments for a canonical array description."""
     codecs = list(description["codecs"])
     dtype = numpy_dtype(description["data_type"])
+    zarr_type = zarr_dtype(description["data_type"])
     key_encoding = description["chunk_key_encoding"]
     arguments: dict[str, Any] = {
         "shape": tuple(description["shape"]),
@@ -123,7 +137,7 @@ def create_arguments(description: Mapping[str, Any], zarr_format: ZarrFormat) ->
             )
         (serializer,) = groups["serializer"]
         arguments.update(
-            dtype=dtype,
+            dtype=zarr_type,
             dimension_names=description.get("dimension_names"),
             filters=groups["filters"],
             serializer=serializer,
@@ -135,15 +149,17 @@ def create_arguments(description: Mapping[str, Any], zarr_format: ZarrFormat) ->
     order = "C"
     if codecs and codecs[0]["name"] == "transpose":
         order, codecs = "F", codecs[1:]
-    position = next(i for i, codec in enumerate(codecs) if codec["name"] == "bytes")
+    position = next(i for i, codec in enumerate(codecs) if codec["name"] in ("bytes", *OBJECT_CODECS))
     if codecs[position]["configuration"].get("endian") == "big" and dtype.byteorder != "|":
-        dtype = dtype.newbyteorder(">")
+        zarr_type = dtype.newbyteorder(">")
+    serializer = codecs[position]["name"]
+    objects = [numcodecs.get_codec({"id": serializer})] if serializer in OBJECT_CODECS else []
     others = codecs[:position] + codecs[position + 1 :]
     compressor = others.pop() if position < len(codecs) - 1 else None
     arguments.update(
-        dtype=dtype,
+        dtype=zarr_type,
         order=order,
-        filters=[v2_codec(codec) for codec in others] or None,
+        filters=[*objects, *(v2_codec(codec) for codec in others)] or None,
         compressors=None if compressor is None else v2_codec(compressor),
     )
     return arguments
@@ -182,8 +198,11 @@ def describe_v2(meta: Any) -> list[dict[str, Any]]:
     array_filters = [f for f in filters if f["name"] in ARRAY_TO_ARRAY]
     chain.extend(array_filters)
     endian = {"<": "little", ">": "big", "=": sys.byteorder}.get(dtype.byteorder)
-    chain.append({"name": "bytes", "configuration": {} if endian is None else {"endian": endian}})
-    chain.extend(f for f in filters if f["name"] not in ARRAY_TO_ARRAY)
+    objects = [f for f in filters if f["name"] in OBJECT_CODECS]
+    chain.extend(
+        objects or [{"name": "bytes", "configuration": {} if endian is None else {"endian": endian}}]
+    )
+    chain.extend(f for f in filters if f["name"] not in (*ARRAY_TO_ARRAY, *OBJECT_CODECS))
     if meta.compressor is not None:
         chain.append(canonical_v2_codec(meta.compressor.get_config(), dtype))
     return chain
