@@ -3,7 +3,9 @@
 * A node is described by the core model (schemas/project/node.schema.json); fill values are the
   element's little-endian bytes in hex, exact for NaN payloads, negative zero and 64-bit integers.
 * Array values are raw little-endian C-order bytes beside an ``array.json``
-  (schemas/project/array.schema.json).
+  (schemas/project/array.schema.json). Variable-length values (``string``, ``bytes``) are, in C order,
+  each element's byte length as a little-endian uint32 followed by its bytes (UTF-8 for ``string``);
+  their fill value's hex is the element's bytes (PROTO-VLEN-001).
 """
 
 from __future__ import annotations
@@ -15,11 +17,13 @@ from typing import Any
 
 import numpy as np
 
-from zn5.reference.model.dtype import DataType
+from zn5.reference.model.dtype import VARIABLE_KINDS, DataType, element
 from zn5.reference.model.node import ArrayModel, GroupModel
 
 ARRAY_DOCUMENT = "array.json"
 ARRAY_BYTES = "array.bin"
+LENGTH = 4
+"""Bytes of the length before each variable-length element (PROTO-VLEN-001)."""
 
 
 def little_endian(values: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
@@ -32,8 +36,10 @@ def fill_value_json(model: ArrayModel) -> dict[str, str] | None:
     """The tagged fill value: the element's little-endian bytes in hex, or None when undefined."""
     if model.fill_value is None:
         return None
-    element = np.frombuffer(model.fill_value, dtype=model.data_type.numpy_dtype, count=1)
-    return {"hex": little_endian(element).tobytes().hex()}
+    if model.data_type.is_variable:
+        return {"hex": model.fill_value.hex()}
+    fill = np.frombuffer(model.fill_value, dtype=model.data_type.numpy_dtype, count=1)
+    return {"hex": little_endian(fill).tobytes().hex()}
 
 
 def describe_node(model: ArrayModel | GroupModel) -> dict[str, Any]:
@@ -59,10 +65,11 @@ def describe_node(model: ArrayModel | GroupModel) -> dict[str, Any]:
 def write_array(values: np.ndarray[Any, Any], folder: Path, data_type: str | None = None) -> Path:
     """Write ``values`` as ``array.json`` + ``array.bin`` into ``folder``; return the document's path."""
     folder.mkdir(parents=True, exist_ok=True)
-    raw = little_endian(values).tobytes()
+    name = data_type or DataType.of(values.dtype).name
+    raw = encode_values(values, name)
     (folder / ARRAY_BYTES).write_bytes(raw)
     document = {
-        "data_type": data_type or DataType.of(values.dtype).name,
+        "data_type": name,
         "shape": list(values.shape),
         "file": ARRAY_BYTES,
         "sha256": hashlib.sha256(raw).hexdigest(),
@@ -70,6 +77,39 @@ def write_array(values: np.ndarray[Any, Any], folder: Path, data_type: str | Non
     path = folder / ARRAY_DOCUMENT
     path.write_text(json.dumps(document, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return path
+
+
+def encode_values(values: np.ndarray[Any, Any], data_type: str) -> bytes:
+    """The bytes of ``array.bin``: raw little-endian elements, or length-prefixed variable-length ones."""
+    if data_type not in ("string", "bytes"):
+        return little_endian(values).tobytes()
+    parts = []
+    for value in np.asarray(values, dtype=object).ravel():
+        data = value.encode("utf-8") if isinstance(value, str) else bytes(value)
+        parts += [len(data).to_bytes(LENGTH, "little"), data]
+    return b"".join(parts)
+
+
+def _decode_variable(raw: bytes, count: int, dtype: np.dtype[Any]) -> np.ndarray[Any, Any]:
+    """``count`` length-prefixed elements; ValueError unless they use exactly ``raw``."""
+    values: list[Any] = []
+    position = 0
+    for _ in range(count):
+        length = int.from_bytes(raw[position : position + LENGTH], "little")
+        end = position + LENGTH + length
+        if end > len(raw):
+            raise ValueError(f"element {len(values)} runs past the end of the {len(raw)} bytes")
+        values.append(element(dtype, raw[position + LENGTH : end]))
+        position = end
+    if position != len(raw):
+        raise ValueError(f"{len(raw) - position} bytes follow the last of {count} elements")
+    return np.asarray(values, dtype=dtype) if dtype.kind == "T" else _object_array(values)
+
+
+def _object_array(values: list[Any]) -> np.ndarray[Any, Any]:
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
 
 
 def read_array_document(path: Path) -> tuple[dict[str, Any], bytes]:
@@ -95,6 +135,8 @@ def numpy_dtype(name: str) -> np.dtype[Any]:
     }
     if name in simple:
         return np.dtype(simple[name])
+    if name in ("string", "bytes"):
+        return DataType.of(name).numpy_dtype
     if name.startswith("r") and name[1:].isdigit():
         return np.dtype(f"V{int(name[1:]) // 8}")
     family, _, argument = name.partition("[")
@@ -116,6 +158,8 @@ def decode_values(document: dict[str, Any], raw: bytes) -> np.ndarray[Any, Any]:
     """The array an ``array.json`` document and its bytes hold."""
     dtype = numpy_dtype(document["data_type"])
     count = int(np.prod(document["shape"], dtype=np.int64))
+    if dtype.kind in VARIABLE_KINDS:
+        return _decode_variable(raw, count, dtype).reshape(document["shape"])
     if len(raw) != count * dtype.itemsize:
         raise ValueError(f"{len(raw)} bytes cannot hold {count} elements of {document['data_type']}")
     return np.frombuffer(raw, dtype=dtype).reshape(document["shape"])
@@ -129,6 +173,8 @@ def difference(
         return f"data type {actual_type} instead of {expected_type}"
     if expected.shape != actual.shape:
         return f"shape {list(actual.shape)} instead of {list(expected.shape)}"
+    if expected.dtype.kind in VARIABLE_KINDS:
+        return _report(expected, actual, np.asarray(expected != actual, dtype=bool))
     same = np.frombuffer(expected.tobytes(), np.uint8) == np.frombuffer(actual.tobytes(), np.uint8)
     if expected.dtype.kind in "fc":
         both_nan = np.isnan(expected) & np.isnan(actual)
@@ -136,6 +182,12 @@ def difference(
         mismatched = ~(element_same | both_nan)
     else:
         mismatched = ~same.reshape(*expected.shape, -1).all(axis=-1) if expected.size else same
+    return _report(expected, actual, mismatched)
+
+
+def _report(
+    expected: np.ndarray[Any, Any], actual: np.ndarray[Any, Any], mismatched: np.ndarray[Any, Any]
+) -> str | None:
     if not mismatched.any():
         return None
     where = [tuple(int(i) for i in index) for index in np.argwhere(mismatched)[:5]]

@@ -16,6 +16,7 @@ from zn5.reference.codecs.bytes import BytesCodec, Endian
 from zn5.reference.codecs.n5_block import N5Block
 from zn5.reference.codecs.pipeline import CodecPipeline
 from zn5.reference.codecs.transpose import Transpose
+from zn5.reference.codecs.vlen import VlenBytes, VlenUtf8
 from zn5.reference.errors import MetadataError, NodeNotFoundError, StoreError
 from zn5.reference.formats.deviations import MissingGroupDocumentWarning
 from zn5.reference.formats.dialect import detect_format, dialect, read_node, write_node
@@ -113,7 +114,9 @@ def _standard_chain(
     layout: list[Codec] = [Transpose.reversing(ndim)] if order == "F" and ndim > 1 else []
     array_filters = [codec for codec in filters if isinstance(codec, ArrayArrayCodec)]
     byte_filters = [codec for codec in filters if isinstance(codec, BytesBytesCodec)]
-    serialiser = BytesCodec(endian if dtype.has_byte_order else None)
+    serialiser: Codec = BytesCodec(endian if dtype.has_byte_order else None)
+    if dtype.is_variable:
+        serialiser = VlenUtf8() if dtype.kind == "T" else VlenBytes()
     return (*layout, *array_filters, serialiser, *byte_filters, *([compressor] if compressor else []))
 
 
@@ -155,7 +158,8 @@ def create_array(
     store = as_store(target, "w")
     node_path = _node_path(path)
     data_type = DataType.of(dtype)
-    byte_order: Endian = endian or ("big" if np.dtype(dtype).byteorder == ">" else "little")
+    big = not data_type.is_variable and np.dtype(dtype).byteorder == ">"
+    byte_order: Endian = endian or ("big" if big else "little")
     chain = (
         tuple(codecs)
         if codecs is not None

@@ -37,7 +37,7 @@ import numpy as np
 from zn5.conformance.canonical import decode_values, read_array_document, write_array
 from zn5.conformance.protocol import PROTOCOL_VERSION, encode, gaps_json
 from zn5.conformance.resources import ADAPTERS
-from zn5.reference.model.dtype import DataType
+from zn5.reference.model.dtype import VARIABLE_KINDS, DataType, element
 
 ADAPTERS_DIR = ADAPTERS
 
@@ -138,6 +138,8 @@ def fill_element(fill: Mapping[str, str] | None, dtype: np.dtype[Any]) -> Any:
     """The element of a canonical fill value (``{"hex": …}``, little-endian bytes), or None when undefined."""
     if fill is None:
         return None
+    if dtype.kind in VARIABLE_KINDS:
+        return element(dtype, bytes.fromhex(fill["hex"]))  # the element's own bytes (PROTO-VLEN-001)
     return np.frombuffer(bytes.fromhex(fill["hex"]), dtype=dtype, count=1)[0]
 
 
@@ -145,6 +147,8 @@ def fill_json(value: Any, dtype: np.dtype[Any]) -> dict[str, str] | None:
     """The canonical fill value of an element of ``dtype``: its little-endian bytes in hex."""
     if value is None:
         return None
+    if dtype.kind in VARIABLE_KINDS:
+        return {"hex": DataType.of(dtype).to_bytes(value).hex()}
     little = dtype if dtype.byteorder == "|" else dtype.newbyteorder("<")
     return {"hex": np.asarray(value, dtype=dtype).astype(little).tobytes().hex()}
 

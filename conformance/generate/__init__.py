@@ -37,6 +37,7 @@ def families() -> list[Family]:
         rejects,
         sharding,
         spec_examples,
+        vlen,
         writes,
     )
 
@@ -53,6 +54,7 @@ def families() -> list[Family]:
         rejects.cases,
         deviations.cases,
         writes.cases,
+        vlen.cases,
         gold.cases,
         spec_examples.cases,
     ]

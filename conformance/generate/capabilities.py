@@ -28,6 +28,8 @@ DATA_TYPES = (
     "fixed_length_utf32",
     "numpy.datetime64",
     "numpy.timedelta64",
+    "string",
+    "bytes",
 )
 CODECS = (
     "bytes",
@@ -54,6 +56,8 @@ CODECS = (
     "sharding_indexed",
     "n5.block",
     "n5.lz4",
+    "vlen-utf8",
+    "vlen-bytes",
 )
 FEATURES = {
     "feature:zero-dimensional": "arrays with no dimensions",

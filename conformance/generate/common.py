@@ -23,7 +23,10 @@ FORMAT_READ_REQUIREMENTS = {
 
 
 def sample_values(dtype: Any, shape: tuple[int, ...], seed: int) -> np.ndarray[Any, Any]:
-    """Varied, deterministic values of ``dtype``: extremes, and for floats NaN, infinities and -0.0."""
+    """Varied, deterministic values of ``dtype``: extremes, and for floats NaN, infinities and -0.0;
+    for the variable-length types empty, long, non-ASCII and NUL-holding elements."""
+    if DataType.of(dtype).is_variable:
+        return _variable_values(DataType.of(dtype), shape, seed)
     numpy_dtype = np.dtype(dtype).newbyteorder("=")
     rng = np.random.default_rng(seed)
     count = int(np.prod(shape, dtype=np.int64))
@@ -53,6 +56,20 @@ def sample_values(dtype: Any, shape: tuple[int, ...], seed: int) -> np.ndarray[A
     else:
         flat = rng.integers(-(10**9), 10**9, count).astype(numpy_dtype)
     return flat.reshape(shape).astype(numpy_dtype.newbyteorder("="))
+
+
+TEXTS = ("", "a", "zn5", "äβ€😀", "a\x00b", "line\nbreak", "x" * 40)
+
+
+def _variable_values(dtype: DataType, shape: tuple[int, ...], seed: int) -> np.ndarray[Any, Any]:
+    """Strings (or their UTF-8 bytes) of varied lengths in a seeded order (CORE-VLEN-001)."""
+    order = np.random.default_rng(seed).permutation(int(np.prod(shape, dtype=np.int64)))
+    texts = [f"{TEXTS[i % len(TEXTS)]}{i // len(TEXTS) or ''}" for i in order]
+    if dtype.kind == "T":
+        return np.array(texts, dtype=dtype.numpy_dtype).reshape(shape)
+    flat = np.empty(len(texts), dtype=object)
+    flat[:] = [text.encode("utf-8") for text in texts]
+    return flat.reshape(shape)
 
 
 def build_array(

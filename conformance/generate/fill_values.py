@@ -62,7 +62,7 @@ def _element(dtype: np.dtype[Any], value: Any) -> np.ndarray[Any, Any]:
     return np.array([value], dtype=dtype)
 
 
-def _fill_case(format_name: str, row: tuple[str, str, Any, Any, str], seed: int) -> Case:
+def fill_case(format_name: str, row: tuple[str, str, Any, Any, str], seed: int) -> Case:
     slug, dtype_spec, spelled, value, number = row
     values = sample_values(dtype_spec, SHAPE, seed)
     element = _element(values.dtype, value)
@@ -143,6 +143,6 @@ def cases() -> Iterator[Case]:
     for format_name, rows in (("zarr2", FILLS), ("zarr3", [*FILLS, *V3_ONLY])):
         for row in rows:
             seed += 1
-            yield _fill_case(format_name, row, seed)
+            yield fill_case(format_name, row, seed)
     yield _null_fill_case(seed + 1)
     yield _null_fill_read_case(seed + 2)

@@ -149,7 +149,7 @@ WRITES: list[WriteRow] = [
 ]
 
 
-def _write_case(row: WriteRow, seed: int) -> Case:
+def write_row_case(row: WriteRow, seed: int) -> Case:
     format_name, slug, dtype, shape, chunks, options, what, requirements = row
     values = sample_values(dtype, shape, seed)
     target = create_array(
@@ -229,7 +229,7 @@ def _equivalence_case(seed: int) -> Case:
 def write_cases(rows: list[WriteRow], first_seed: int) -> Iterator[Case]:
     """A write case for each of ``rows``, seeded from ``first_seed`` on."""
     for seed, row in enumerate(rows, start=first_seed):
-        yield _write_case(row, seed)
+        yield write_row_case(row, seed)
 
 
 def cases() -> Iterator[Case]:

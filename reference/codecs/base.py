@@ -16,6 +16,8 @@ from typing import Any, ClassVar, Literal, Protocol
 
 import numpy as np
 
+from zn5.reference.model.dtype import element
+
 CodecKind = Literal["array_to_array", "array_to_bytes", "bytes_to_bytes"]
 
 
@@ -42,14 +44,21 @@ class ChunkSpec:
         """The same spec for another chunk key."""
         return replace(self, key=key)
 
-    def fill_scalar(self) -> np.generic:
+    def fill_scalar(self) -> Any:
         """The fill element."""
-        value: np.generic = np.frombuffer(self.fill_value, dtype=self.dtype, count=1)[0]
-        return value
+        return element(self.dtype, self.fill_value)
 
     def fill_array(self, shape: tuple[int, ...] | None = None) -> np.ndarray[Any, Any]:
         """An array of ``shape`` (default: the chunk's) holding nothing but the fill value."""
-        return np.full(self.shape if shape is None else shape, self.fill_scalar(), dtype=self.dtype)
+        out = np.empty(self.shape if shape is None else shape, dtype=self.dtype)
+        out[...] = self.fill_scalar()  # not np.full: it passes bytes through |S, which drops trailing NULs
+        return out
+
+    def is_fill(self, chunk: np.ndarray[Any, Any]) -> bool:
+        """Whether every element of ``chunk`` is the fill element, compared by bytes (CORE-FILL-001)."""
+        if self.dtype.kind in "TO":
+            return bool(np.all(chunk == self.fill_scalar()))
+        return chunk.tobytes() == self.fill_value * chunk.size
 
 
 class ByteGetter(Protocol):

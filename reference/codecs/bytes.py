@@ -15,6 +15,7 @@ import numpy as np
 from zn5.reference.codecs._config import check_members, choice
 from zn5.reference.codecs.base import ArrayBytesCodec, ChunkSpec
 from zn5.reference.errors import ChunkError
+from zn5.reference.model.dtype import VARIABLE_KINDS
 
 Endian = Literal["little", "big"]
 
@@ -42,6 +43,8 @@ class BytesCodec(ArrayBytesCodec):
         return {} if self.endian is None else {"endian": self.endian}
 
     def problems(self, spec: ChunkSpec) -> list[tuple[str, str]]:
+        if spec.dtype.kind in VARIABLE_KINDS:
+            return [(f"bytes cannot serialise variable-length {spec.dtype} elements", "CORE-VLEN-002")]
         if spec.dtype.byteorder != "|" and self.endian is None:
             return [(f"configuration.endian is required for {spec.dtype.name}", "CODEC-BYTES-002")]
         return []

@@ -31,6 +31,7 @@ from zn5.reference.codecs.quantize import Quantize
 from zn5.reference.codecs.sharding import Sharding
 from zn5.reference.codecs.shuffle import Shuffle
 from zn5.reference.codecs.transpose import Transpose
+from zn5.reference.codecs.vlen import VlenBytes, VlenUtf8
 from zn5.reference.codecs.zlib import Zlib
 from zn5.reference.codecs.zstd import Zstd
 from zn5.reference.errors import MetadataError, UnsupportedError
@@ -61,10 +62,26 @@ CODECS: tuple[type[Codec], ...] = (
     Fletcher32,
     Adler32,
     JenkinsLookup3,
+    # variable-length data (spec/codecs/vlen.md)
+    VlenUtf8,
+    VlenBytes,
 )
 BY_NAME: Mapping[str, type[Codec]] = {codec.name: codec for codec in CODECS}
 BY_V2_ID: Mapping[str, type[Codec]] = {alias: codec for codec in CODECS for alias in codec.v2_ids}
 BY_N5_TYPE: Mapping[str, type[Codec]] = {alias: codec for codec in CODECS for alias in codec.n5_types}
+CODE_RUNNING = frozenset({"pickle", "numcodecs.pickle"})
+"""Codec names whose decoding runs code chosen by whoever wrote the data: never decoded (CORE-VLEN-005)."""
+
+
+def refuse_code_running(name: str, *, key: str, location: str) -> None:
+    """Refuse, before anything is decoded, a codec whose decoding would run code (CORE-VLEN-005)."""
+    if name in CODE_RUNNING:
+        raise UnsupportedError.at(
+            key,
+            f"the {name!r} codec is refused: unpickling runs code chosen by whoever wrote the data",
+            "CORE-VLEN-005",
+            location,
+        )
 
 
 def build(codec: type[Codec], configuration: Mapping[str, Any], *, key: str, location: str) -> Codec:

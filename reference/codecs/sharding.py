@@ -154,12 +154,11 @@ class Sharding(ArrayBytesCodec):
     def encode(self, chunk: np.ndarray[Any, Any], spec: ChunkSpec) -> bytes:
         cps = self._chunks_per_shard(spec)
         index = np.full((*cps, 2), ABSENT, dtype=np.uint64)
-        fill = spec.fill_value * math.prod(self.chunk_shape)
         offset = self.index_size(spec) if self.index_location == "start" else 0
         parts = []
         for position in product(*map(range, cps)):
             inner = np.ascontiguousarray(chunk[self._inner_region(position)])
-            if inner.tobytes() == fill:
+            if spec.is_fill(inner):
                 continue
             encoded = self.inner_pipeline.encode(inner, self._inner_spec(spec, position))
             index[position] = (offset, len(encoded))

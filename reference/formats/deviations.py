@@ -1,12 +1,12 @@
 """Known deviations: what released writers put in their documents against a rule, read anyway.
 
 ``spec/core/metadata.md`` ("Known deviations") lists each one as a MAY of its own (CORE-DEVIATION-001 to
-CORE-DEVIATION-012, CORE-DEVIATION-014), naming the writer, its versions, the rule it breaks and how it
-is read (DECISIONS.md section 4). A dialect that meets one records a problem of level ``deviation``
-that carries both IDs (the rule broken, and the entry that allows reading it); the reader then warns
-with the entry's own warning class below, and ``zn5 validate`` reports the problem as the violation it
-is. What is not in the list, and a deviation that would give wrong values, stays an error. The
-reference never writes any of them (CORE-DEVIATION-013).
+CORE-DEVIATION-012, CORE-DEVIATION-014, CORE-DEVIATION-015), naming the writer, its versions, the rule
+it breaks and how it is read (DECISIONS.md section 4). A dialect that meets one records a problem of
+level ``deviation`` that carries both IDs (the rule broken, and the entry that allows reading it); the
+reader then warns with the entry's own warning class below, and ``zn5 validate`` reports the problem
+as the violation it is. What is not in the list, and a deviation that would give wrong values, stays
+an error. The reference never writes any of them (CORE-DEVIATION-013).
 """
 
 from __future__ import annotations
@@ -98,6 +98,12 @@ class NumcodecsLz4InN5Warning(LenientReadWarning):
     lz4 framing under N5's name."""
 
     requirement = "CORE-DEVIATION-014"
+
+
+class ObjectZeroFillWarning(LenientReadWarning):
+    """A Zarr v2 ``string`` or ``bytes`` object array whose fill value is ``0`` (zarr-python 2's default)."""
+
+    requirement = "CORE-DEVIATION-015"
 
 
 WARNINGS: dict[str, type[LenientReadWarning]] = {

@@ -3,8 +3,9 @@
 Both formats spell fill values the same way per kind of type, so one table serves both, and the
 requirement IDs share their numbers: ``<FORMAT>-FILL-002`` booleans, ``-003`` integers, ``-004``
 floats, ``-005`` complex pairs, ``-006`` raw and fixed-length bytes (base64), ``-007`` fixed-length
-strings, ``-008`` datetimes and timedeltas (integer counts). Zarr v3 also allows ``"0x…"`` float bit
-patterns (ZARR3-FILL-004); Zarr v2 has ``null`` (ZARR2-FILL-001).
+strings, ``-008`` datetimes and timedeltas (integer counts or ``"NaT"``), ``-009`` variable-length
+strings (any JSON string), ``-010`` variable-length bytes (base64). Zarr v3 also allows ``"0x…"``
+float bit patterns (ZARR3-FILL-004); Zarr v2 has ``null`` (ZARR2-FILL-001).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from zn5.reference.formats.deviations import (
     IntegralFloatFillWarning,
     NotATimeStringFillWarning,
     NumberStringFillWarning,
+    ObjectZeroFillWarning,
 )
 from zn5.reference.formats.documents import Report, is_int, type_name
 from zn5.reference.model.dtype import DataType
@@ -45,7 +47,11 @@ def decode_fill(value: Any, dtype: DataType, dialect: Dialect, report: Report) -
     if kind in "mM":
         if dialect == "ZARR2":
             value = _not_a_time_as_int(value, report)
-        return _decode_int(value, DataType.of("int64"), f"{dialect}-FILL-008", report)
+        return _decode_time(value, dialect, report)
+    if kind == "T":
+        return _decode_string(value, dtype, dialect, report)
+    if kind == "O":
+        return _decode_bytes(value, dtype, dialect, report)
     if kind == "f" and dialect == "ZARR2":
         value = _number_from_string(value, "ZARR2-FILL-004", report)
     if kind == "f":
@@ -67,6 +73,10 @@ def encode_fill(raw: bytes, dtype: DataType, dialect: Dialect) -> Any:
         return int(value)
     if kind in "mM":
         return int(np.frombuffer(raw, dtype=np.int64)[0])
+    if kind == "T":
+        return raw.decode("utf-8")
+    if kind == "O":
+        return base64.standard_b64encode(raw).decode()
     if kind == "f":
         return _encode_float(raw, dtype.numpy_dtype, dialect)
     if kind == "c":
@@ -162,6 +172,61 @@ def _decode_int(value: Any, dtype: DataType, requirement: str, report: Report) -
         )
         return None
     return dtype.to_bytes(value)
+
+
+def _decode_time(value: Any, dialect: Dialect, report: Report) -> bytes | None:
+    """An integer count of units, or in Zarr v3 ``"NaT"`` for -2**63, the spelling zarr-python reads and
+    numpy prints (ZARR3-FILL-008); Zarr v2's ``"NaT"`` is a known deviation, read before this
+    (ZARR2-FILL-008, CORE-DEVIATION-011)."""
+    if value == "NaT" and dialect == "ZARR3":
+        value = NOT_A_TIME
+    return _decode_int(value, DataType.of("int64"), f"{dialect}-FILL-008", report)
+
+
+def _legacy_object_zero(value: Any, dialect: Dialect, report: Report, requirement: str) -> bool:
+    """Whether ``value`` is the ``0`` that zarr-python 2 writes as the fill value of every object array,
+    read as the empty element with a deviation (ZARR2-FILL-009, ZARR2-FILL-010, CORE-DEVIATION-015)."""
+    if dialect != "ZARR2" or not is_int(value) or value != 0:
+        return False
+    report.deviation(
+        "fill_value",
+        "0 (zarr-python 2's default for object arrays) reads as the empty element",
+        requirement,
+        ObjectZeroFillWarning,
+    )
+    return True
+
+
+def _decode_string(value: Any, dtype: DataType, dialect: Dialect, report: Report) -> bytes | None:
+    """A ``string`` fill value: any JSON string (ZARR2-FILL-009, ZARR3-FILL-009)."""
+    if _legacy_object_zero(value, dialect, report, "ZARR2-FILL-009"):
+        return b""
+    if not isinstance(value, str):
+        report.error("fill_value", f"must be a string for string (got {value!r})", f"{dialect}-FILL-009")
+        return None
+    try:
+        return dtype.to_bytes(value)
+    except UnicodeEncodeError:
+        report.error("fill_value", f"{value!r} is not valid Unicode text", f"{dialect}-FILL-009")
+        return None
+
+
+def _decode_bytes(value: Any, dtype: DataType, dialect: Dialect, report: Report) -> bytes | None:
+    """A ``bytes`` fill value: base64, in Zarr v3 also a list of byte values (ZARR2-FILL-010,
+    ZARR3-FILL-010)."""
+    if _legacy_object_zero(value, dialect, report, "ZARR2-FILL-010"):
+        return b""
+    if dialect == "ZARR3" and isinstance(value, list) and all(is_int(b) and 0 <= b < 256 for b in value):
+        return bytes(value)
+    try:
+        raw = base64.b64decode(value, validate=True) if isinstance(value, str) else None
+    except binascii.Error:
+        raw = None
+    if raw is None:
+        report.error(
+            "fill_value", f"must be a base64 string for bytes (got {value!r})", f"{dialect}-FILL-010"
+        )
+    return raw
 
 
 def _decode_float(

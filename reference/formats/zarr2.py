@@ -4,7 +4,8 @@ The dialect's differences from the core model, each converted here and nowhere e
 byte order lives in the ``dtype`` string and becomes the ``bytes`` codec's endian; ``order: "F"``
 becomes a leading ``transpose`` that reverses the axes; ``filters`` and ``compressor`` become the
 codec chain; ``dimension_separator`` selects the ``v2`` chunk key encoding's separator; and a
-``null`` fill value means "undefined" (ZARR2-FILL-001).
+``null`` fill value means "undefined" (ZARR2-FILL-001). An object array (``"|O"``) takes its data
+type from its first filter, the object codec, which is also its array→bytes codec (ZARR2-VLEN-001).
 """
 
 from __future__ import annotations
@@ -20,13 +21,14 @@ import numpy as np
 from zn5.reference.codecs import registry
 from zn5.reference.codecs._config import UnknownMemberError
 from zn5.reference.codecs._numcodecs import NumcodecsFilter
-from zn5.reference.codecs.base import ArrayArrayCodec, BytesBytesCodec, ChunkSpec, Codec
+from zn5.reference.codecs.base import ArrayArrayCodec, ArrayBytesCodec, BytesBytesCodec, ChunkSpec, Codec
 from zn5.reference.codecs.blosc import SHUFFLES, Blosc
 from zn5.reference.codecs.bytes import BytesCodec, Endian
 from zn5.reference.codecs.crc32c import Crc32c
 from zn5.reference.codecs.pipeline import CodecPipeline
 from zn5.reference.codecs.shuffle import Shuffle
 from zn5.reference.codecs.transpose import Transpose
+from zn5.reference.codecs.vlen import VlenBytes, VlenUtf8
 from zn5.reference.errors import UnsupportedError
 from zn5.reference.formats.deviations import (
     BloscShuffleWordWarning,
@@ -51,14 +53,47 @@ TYPESTR = re.compile(
     r"^(?P<order>[<>|])(?P<kind>[biufcmMSUV])(?P<size>[0-9]+)(?P<unit>\[[0-9]*[A-Za-z]+\])?$"
 )
 BYTE_ORDERS: Mapping[str, Endian | None] = {"<": "little", ">": "big", "|": None}
+OBJECT_DTYPE = "|O"
+OBJECT_TYPES: Mapping[str, DataType] = {
+    codec.v2_ids[0]: DataType.of(codec.kind_of_element) for codec in (VlenUtf8, VlenBytes)
+}
+"""The object codecs the reference reads, and the core type each gives an object array (ZARR2-VLEN-001)."""
+UNSUPPORTED_OBJECT_CODECS = ("vlen-array", "json2", "msgpack2", "categorize")
+"""Object codecs without a core type: ragged arrays, JSON and MessagePack values, categories
+(ZARR2-VLEN-002)."""
+
+
+def object_dtype(doc: Mapping[str, Any], report: Report) -> DataType | None:
+    """The core type of an object array: the one its first filter, the object codec, names
+    (ZARR2-VLEN-001, ZARR2-VLEN-002, ZARR2-VLEN-005); pickle is refused unread (CORE-VLEN-005)."""
+    filters = doc.get("filters")
+    first = filters[0] if isinstance(filters, list) and filters else None
+    codec_id = first.get("id") if isinstance(first, dict) else None
+    if isinstance(codec_id, str):
+        registry.refuse_code_running(codec_id, key=report.key, location="filters[0]")
+        if codec_id in UNSUPPORTED_OBJECT_CODECS:
+            raise UnsupportedError.at(
+                report.key,
+                f"object arrays of {codec_id!r} have no core data type",
+                "ZARR2-VLEN-002",
+                "filters[0]",
+            )
+        if codec_id in OBJECT_TYPES:
+            return OBJECT_TYPES[codec_id]
+    report.error(
+        "filters",
+        f"an object array's first filter must be an object codec such as vlen-utf8 (got {first!r})",
+        "ZARR2-VLEN-005",
+    )
+    return None
 
 
 def parse_dtype(value: Any, report: Report) -> tuple[DataType, Endian | None] | None:
     """The data type and byte order of a typestr such as ``"<f8"`` (ZARR2-DTYPE-001, ZARR2-DTYPE-002)."""
-    if isinstance(value, list) or value == "|O":
+    if isinstance(value, list):
         raise UnsupportedError.at(
             report.key,
-            f"{value!r} (structured or object types) is outside the core model",
+            f"{value!r} (a structured type) is outside the core model",
             "ZARR2-DTYPE-004",
             "dtype",
         )
@@ -88,7 +123,10 @@ def parse_dtype(value: Any, report: Report) -> tuple[DataType, Endian | None] | 
 
 
 def format_dtype(dtype: DataType, endian: Endian | None) -> str:
-    """The typestr of a data type serialised with ``endian``; ``|`` for types without byte order."""
+    """The typestr of a data type serialised with ``endian``; ``|`` for types without byte order, and
+    ``|O`` for the variable-length types (ZARR2-VLEN-001)."""
+    if dtype.is_variable:
+        return OBJECT_DTYPE
     order = "|" if not dtype.has_byte_order else "<" if endian == "little" else ">"
     return order + dtype.numpy_dtype.str[1:]
 
@@ -146,6 +184,7 @@ def codec_from_v2(obj: Any, location: str, itemsize: int, report: Report) -> Cod
     if not isinstance(obj, dict) or not isinstance(obj.get("id"), str):
         report.error(location, f"must be an object with a string 'id' (got {obj!r})", "ZARR2-CODEC-001")
         return None
+    registry.refuse_code_running(obj["id"], key=report.key, location=location)
     codec = registry.BY_V2_ID.get(obj["id"])
     if codec is None:
         raise UnsupportedError.at(report.key, f"unknown codec id {obj['id']!r}", "ZARR2-CODEC-002", location)
@@ -215,17 +254,20 @@ def _parse_chain(
         return None
     codecs = [codec for codec in parsed if codec is not None]
     array_filters = [codec for codec in codecs if isinstance(codec, ArrayArrayCodec)]
+    object_codecs = [codec for codec in codecs if isinstance(codec, ArrayBytesCodec)]
     byte_codecs = [codec for codec in codecs if isinstance(codec, BytesBytesCodec)]
-    if codecs[: len(array_filters)] != array_filters or len(array_filters) + len(byte_codecs) != len(codecs):
+    if codecs != [*array_filters, *object_codecs, *byte_codecs] or len(object_codecs) > 1:
         report.error(
             "filters",
-            "an array filter follows a bytes filter; the chain cannot be decoded in order",
+            "an array filter follows a bytes filter or an object codec; the chain cannot be decoded in order",
             "ZARR2-CODEC-004",
         )
         return None
     layout: list[Codec] = [Transpose.reversing(ndim)] if doc.get("order") == "F" and ndim > 1 else []
-    endian = _filters_byte_order(array_filters, endian, report)
-    return (*layout, *array_filters, BytesCodec(endian), *byte_codecs)
+    serialiser = (
+        object_codecs[0] if object_codecs else BytesCodec(_filters_byte_order(array_filters, endian, report))
+    )
+    return (*layout, *array_filters, serialiser, *byte_codecs)
 
 
 def _filters_byte_order(
@@ -270,7 +312,12 @@ def parse_array(doc: Mapping[str, Any], attributes: Mapping[str, Any], key: str)
     separator = doc.get("dimension_separator", ".")
     if separator not in (".", "/"):
         report.error("dimension_separator", f"must be '.' or '/' (got {separator!r})", "ZARR2-META-007")
-    dtype_and_endian = parse_dtype(doc["dtype"], report)
+    dtype_and_endian: tuple[DataType, Endian | None] | None
+    if doc["dtype"] == OBJECT_DTYPE:
+        object_type = object_dtype(doc, report)
+        dtype_and_endian = None if object_type is None else (object_type, None)
+    else:
+        dtype_and_endian = parse_dtype(doc["dtype"], report)
     if dtype_and_endian is None or shape is None or chunks is None or not report.ok():
         return Parsed(None, report.problems)
     dtype, endian = dtype_and_endian
@@ -307,7 +354,8 @@ def _check_chain(
     filters = doc.get("filters") or []
     array_filters = sum(isinstance(codec, ArrayArrayCodec) for codec in codecs) - len(locations)
     locations += [f"filters[{index}]" for index in range(array_filters)]
-    locations.append("dtype")
+    if not dtype.is_variable:
+        locations.append("dtype")
     locations += [f"filters[{index}]" for index in range(array_filters, len(filters))]
     locations.append("compressor")
     spec = ChunkSpec(
@@ -357,11 +405,13 @@ def encode_array(model: ArrayModel) -> dict[str, dict[str, Any]]:
     order, codecs = _split_layout(model)
     pipeline = CodecPipeline.of(codecs)
     serialiser = pipeline.array_bytes
-    if not isinstance(serialiser, BytesCodec):
+    if not isinstance(serialiser, BytesCodec | VlenUtf8 | VlenBytes):
         raise UnsupportedError.at(
             ARRAY_KEY, f"Zarr v2 cannot store the {serialiser.name} codec", "ZARR2-CODEC-004"
         )
-    array_filters, byte_codecs = list(pipeline.array_array), list(pipeline.bytes_bytes)
+    endian = serialiser.endian if isinstance(serialiser, BytesCodec) else None
+    object_codecs = [] if isinstance(serialiser, BytesCodec) else [serialiser]
+    array_filters, byte_codecs = [*pipeline.array_array, *object_codecs], list(pipeline.bytes_bytes)
     for codec in (*array_filters, *byte_codecs):
         if not codec.v2_ids:
             raise UnsupportedError.at(
@@ -373,7 +423,7 @@ def encode_array(model: ArrayModel) -> dict[str, dict[str, Any]]:
         "zarr_format": 2,
         "shape": list(model.shape),
         "chunks": list(model.chunk_grid.chunk_shape),
-        "dtype": format_dtype(model.data_type, _dtype_byte_order(array_filters, serialiser.endian)),
+        "dtype": format_dtype(model.data_type, _dtype_byte_order(list(pipeline.array_array), endian)),
         "compressor": None if compressor is None else _codec_to_v2(compressor),
         "fill_value": None
         if model.fill_value is None

@@ -59,6 +59,9 @@ CORE_TYPES = (
 RAW_TYPE = re.compile(r"^r([1-9][0-9]*)$")
 LENGTH_TYPES = {"fixed_length_utf32": "U", "null_terminated_bytes": "S", "raw_bytes": "V"}
 TIME_TYPES = {"numpy.datetime64": "M8", "numpy.timedelta64": "m8"}
+VARIABLE_TYPES = {"string": "T", "bytes": "O", "variable_length_bytes": "O"}
+"""The variable-length data types; ``variable_length_bytes`` is zarr-python 3's name for ``bytes``
+(ZARR3-VLEN-001)."""
 
 
 def check_new_name(name: str, path: str) -> None:
@@ -103,6 +106,8 @@ def parse_data_type(value: Any, key: str, report: Report) -> DataType | None:
     raw = RAW_TYPE.match(name)
     if name in CORE_TYPES and not configuration:
         return DataType.of(name)
+    if name in VARIABLE_TYPES and not configuration:
+        return DataType.of(VARIABLE_TYPES[name])
     if raw is not None and int(raw[1]) % 8 == 0:
         return DataType.of(f"V{int(raw[1]) // 8}")
     if name in LENGTH_TYPES:
@@ -132,7 +137,7 @@ def parse_data_type(value: Any, key: str, report: Report) -> DataType | None:
 def format_data_type(dtype: DataType) -> Any:
     """The ``data_type`` member for a data type."""
     kind, size = dtype.kind, dtype.itemsize
-    if kind in "biufcV":
+    if kind in "biufcVTO":
         return dtype.name
     if kind in "mM":
         unit, scale = __import__("numpy").datetime_data(dtype.numpy_dtype)
@@ -148,6 +153,7 @@ def parse_codec(value: Any, location: str, key: str, report: Report) -> Codec | 
     if named is None:
         return None
     name, configuration = named
+    registry.refuse_code_running(name, key=key, location=location)
     codec = registry.BY_NAME.get(name)
     if codec is None or not codec.in_zarr3:
         raise UnsupportedError.at(key, f"unknown codec {name!r}", "CORE-CODEC-003", location)

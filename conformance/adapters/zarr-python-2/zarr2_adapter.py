@@ -49,6 +49,10 @@ CANONICAL_NAMES = {  # numcodecs id -> canonical codec name
     },
 }
 V2_IDS = {name: codec_id for codec_id, name in CANONICAL_NAMES.items()}
+OBJECT_TYPES = {"vlen-utf8": "string", "vlen-bytes": "bytes"}
+"""The object codecs of the variable-length types, by numcodecs id."""
+LENGTH = 4
+"""Bytes of the little-endian length before each variable-length element (PROTO-VLEN-001)."""
 ARRAY_FILTERS = ("numcodecs.delta", *(f"numcodecs.{id_}" for id_ in NUMCODECS_FILTERS))
 SHUFFLES = ("noshuffle", "shuffle", "bitshuffle")
 N5_TYPES = ("uint8", "uint16", "uint32", "uint64", "int8", "int16", "int32", "int64", "float32", "float64")
@@ -67,6 +71,10 @@ CAPABILITIES = sorted(
         "dtype:fixed_length_utf32",
         "dtype:numpy.datetime64",
         "dtype:numpy.timedelta64",
+        "dtype:string",
+        "dtype:bytes",
+        "codec:vlen-utf8",
+        "codec:vlen-bytes",
         "chunk-key:v2-dot",
         "chunk-key:v2-slash",
         "feature:empty-axis",
@@ -116,19 +124,42 @@ def canonical_dtype(name: str) -> np.dtype[Any]:
     return np.dtype(f"<{'M8' if family == 'numpy.datetime64' else 'm8'}[{argument}]")
 
 
+def object_type(node: Any) -> str:
+    """The canonical type of a zarr 2 object array: its first filter's (``string`` for object codecs
+    whose objects are not bytes, such as json2 or pickle)."""
+    codec_id = node.filters[0].codec_id if node.filters else None
+    return OBJECT_TYPES.get(str(codec_id), "string")
+
+
+def element_bytes(value: Any) -> bytes:
+    """The bytes of an element of an object array: UTF-8 for text, bytes as they are, else its text (zarr
+    2 returns the integer 0 for missing elements of object arrays whose fill value is 0)."""
+    return value if isinstance(value, bytes) else str(value).encode("utf-8")
+
+
+def object_element(raw: bytes, name: str) -> Any:
+    """The element of canonical type ``name`` (``string`` or ``bytes``) whose bytes are ``raw``."""
+    return raw.decode("utf-8") if name == "string" else raw
+
+
 def little_endian(values: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
     """C-contiguous with little-endian elements."""
     dtype = values.dtype if values.dtype.byteorder == "|" else values.dtype.newbyteorder("<")
     return np.ascontiguousarray(values, dtype=dtype)
 
 
-def write_array(values: np.ndarray[Any, Any], folder: Path) -> None:
-    """``array.json`` and ``array.bin`` (canonical.write_array's format)."""
+def write_array(values: np.ndarray[Any, Any], folder: Path, name: str | None = None) -> None:
+    """``array.json`` and ``array.bin`` (canonical.write_array's format); ``name`` is the canonical type
+    of an object array."""
     folder.mkdir(parents=True, exist_ok=True)
-    raw = little_endian(values).tobytes()
+    if values.dtype.kind == "O":
+        elements = [element_bytes(value) for value in values.ravel()]
+        raw = b"".join(len(data).to_bytes(LENGTH, "little") + data for data in elements)
+    else:
+        raw = little_endian(values).tobytes()
     (folder / "array.bin").write_bytes(raw)
     document = {
-        "data_type": type_name(values.dtype),
+        "data_type": name or type_name(values.dtype),
         "shape": list(values.shape),
         "file": "array.bin",
         "sha256": hashlib.sha256(raw).hexdigest(),
@@ -144,7 +175,22 @@ def read_array(path: Path) -> np.ndarray[Any, Any]:
     raw = (path.parent / document["file"]).read_bytes()
     if hashlib.sha256(raw).hexdigest() != document["sha256"]:
         raise ValueError(f"{path}: the bytes do not match their sha256")
-    return np.frombuffer(raw, dtype=canonical_dtype(document["data_type"])).reshape(document["shape"])
+    name = document["data_type"]
+    if name in OBJECT_TYPES.values():
+        return read_objects(raw, name, document["shape"])
+    return np.frombuffer(raw, dtype=canonical_dtype(name)).reshape(document["shape"])
+
+
+def read_objects(raw: bytes, name: str, shape: list[int]) -> np.ndarray[Any, Any]:
+    """The object array of length-prefixed ``string`` or ``bytes`` elements (PROTO-VLEN-001)."""
+    elements, position = [], 0
+    while position < len(raw):
+        length = int.from_bytes(raw[position : position + LENGTH], "little")
+        elements.append(object_element(raw[position + LENGTH : position + LENGTH + length], name))
+        position += LENGTH + length
+    values = np.empty(len(elements), dtype=object)
+    values[:] = elements
+    return values.reshape(shape)
 
 
 def selection_key(selection: list[Any] | None) -> Any:
@@ -198,6 +244,8 @@ def fill_json(fill: Any, dtype: np.dtype[Any]) -> dict[str, str] | None:
     """The canonical fill value: the element's little-endian bytes in hex."""
     if fill is None:
         return None
+    if dtype.kind == "O":  # zarr 2's default 0 stands for no element: the empty one
+        return {"hex": (element_bytes(fill) if isinstance(fill, str | bytes) else b"").hex()}
     return {"hex": little_endian(np.asarray(fill, dtype=dtype).reshape(1)).tobytes().hex()}
 
 
@@ -232,9 +280,12 @@ def describe(node: Any, n5: bool) -> dict[str, Any]:
         array_filters = [f for f in node.filters or () if CANONICAL_NAMES.get(f.codec_id) in ARRAY_FILTERS]
         encoded = filtered_dtype(array_filters, dtype)
         endian = {"<": "little", ">": "big", "=": sys.byteorder}.get(encoded.byteorder)
-        codecs.append({"name": "bytes", "configuration": {} if endian is None else {"endian": endian}})
-        codecs += [f for f in filters if f["name"] not in ARRAY_FILTERS]
-        if len(array_filters) < len(filters):  # numcodecs' bytes filters hand the compressor bytes
+        objects = [f for f in filters if f["name"] in OBJECT_TYPES]
+        codecs += objects or [
+            {"name": "bytes", "configuration": {} if endian is None else {"endian": endian}}
+        ]
+        codecs += [f for f in filters if f["name"] not in (*ARRAY_FILTERS, *OBJECT_TYPES)]
+        if len(array_filters) < len(filters):  # numcodecs' bytes and object filters hand it bytes
             encoded = np.dtype("u1")
         if node.compressor is not None:
             codecs.append(canonical_codec(node.compressor.get_config(), encoded))
@@ -243,7 +294,7 @@ def describe(node: Any, n5: bool) -> dict[str, Any]:
     return {
         "node_type": "array",
         "shape": list(shape),
-        "data_type": type_name(dtype),
+        "data_type": object_type(node) if dtype.kind == "O" else type_name(dtype),
         "chunk_grid": {"name": "regular", "chunk_shape": list(chunks)},
         "chunk_key_encoding": {"name": "v2", "separator": separator},
         "fill_value": fill_json(node.fill_value, dtype),
@@ -255,7 +306,10 @@ def describe(node: Any, n5: bool) -> dict[str, Any]:
 
 def create_arguments(description: dict[str, Any], n5: bool) -> dict[str, Any]:
     """``zarr.create``'s keyword arguments for a canonical array description."""
-    dtype = canonical_dtype(description["data_type"])
+    name = description["data_type"]
+    if name in OBJECT_TYPES.values():
+        return object_arguments(description)
+    dtype = canonical_dtype(name)
     fill = description["fill_value"]
     codecs = list(description["codecs"])
     shape = tuple(description["shape"])
@@ -292,6 +346,30 @@ def create_arguments(description: dict[str, Any], n5: bool) -> dict[str, Any]:
     }
 
 
+def object_arguments(description: dict[str, Any]) -> dict[str, Any]:
+    """``zarr.create``'s arguments for a ``string`` or ``bytes`` array: an object array whose object
+    codec is the chain's array-to-bytes codec (ZARR2-VLEN-001)."""
+    codecs = list(description["codecs"])
+    order = "C"
+    if codecs and codecs[0]["name"] == "transpose":
+        order, codecs = "F", codecs[1:]
+    fill = description["fill_value"]
+    compressor = codecs.pop() if len(codecs) > 1 else None
+    return {
+        "shape": tuple(description["shape"]),
+        "chunks": tuple(description["chunk_grid"]["chunk_shape"]),
+        "dtype": object,
+        "object_codec": numcodecs.get_codec({"id": codecs[0]["name"]}),
+        "fill_value": None
+        if fill is None
+        else object_element(bytes.fromhex(fill["hex"]), description["data_type"]),
+        "order": order,
+        "filters": [numcodecs_codec(codec) for codec in codecs[1:]] or None,
+        "compressor": None if compressor is None else numcodecs_codec(compressor),
+        "dimension_separator": description["chunk_key_encoding"]["separator"],
+    }
+
+
 # --- the cases ---------------------------------------------------------------------------------------
 
 
@@ -313,11 +391,13 @@ def store(folder: Path, format: str) -> Any:
 
 
 def read(folder: Path, node: str, format: str, selection: list[Any] | None) -> Any:
-    """The values read (in N5's declared order), or a rejected reply."""
+    """The values read (in N5's declared order) and the canonical type of an object array (else None),
+    or a rejected reply."""
     key = selection_key(selection)
     phase = "open"
     try:
         array = zarr.open_array(store=store(folder, format), path=node, mode="r")
+        name = object_type(array) if array.dtype.kind == "O" else None
         phase = "read"
         if format == "n5":
             values = np.asarray(array[key[::-1] if isinstance(key, tuple) else key]).T
@@ -325,7 +405,7 @@ def read(folder: Path, node: str, format: str, selection: list[Any] | None) -> A
             values = np.asarray(array[key])
     except Exception as error:
         return rejected(error, phase)
-    return values
+    return values, name
 
 
 def run(case: dict[str, Any], input: Path, output: Path) -> dict[str, Any]:
@@ -364,13 +444,13 @@ def run(case: dict[str, Any], input: Path, output: Path) -> dict[str, Any]:
             values = read(input / folder, node, format, operation.get("selection"))
             if isinstance(values, dict):
                 return values
-            write_array(values, output / format)
+            write_array(values[0], output / format, values[1])
             arrays[format] = f"{format}/array.json"
         return {"status": "ok", "result": {"arrays": arrays}}
     values = read(input / source["store"], node, case["format"], operation.get("selection"))
     if isinstance(values, dict):
         return values
-    write_array(values, output)
+    write_array(values[0], output, values[1])
     return {"status": "ok", "result": {"array": "array.json"}}
 
 

@@ -24,6 +24,7 @@ import numcodecs
 import numcodecs.errors
 import numpy as np
 import zarr
+import zarr.dtype
 import zarr.errors
 import zarr.storage
 
@@ -47,7 +48,9 @@ NUMCODECS_FILTERS = ("fixedscaleoffset", "quantize", "bitround", "astype", "pack
 NUMCODECS_CHECKSUMS = ("shuffle", "fletcher32", "adler32", "jenkins_lookup3")
 FORMATS: dict[str, ZarrFormat] = {"zarr2": 2, "zarr3": 3}
 ARRAY_TO_ARRAY = ("transpose", "numcodecs.delta", *(f"numcodecs.{f}" for f in NUMCODECS_FILTERS))
-ARRAY_TO_BYTES = ("bytes", "sharding_indexed")
+ARRAY_TO_BYTES = ("bytes", "sharding_indexed", "vlen-utf8", "vlen-bytes")
+OBJECT_CODECS = ("vlen-utf8", "vlen-bytes")
+"""The Zarr v2 object codecs of the variable-length types: the first filter, in place of ``bytes``."""
 V2_IDS = {  # canonical codec name -> numcodecs id, for Zarr v2 filters and compressors
     "gzip": "gzip",
     "numcodecs.zlib": "zlib",
@@ -70,6 +73,10 @@ CLAIMS = (
     "dtype:fixed_length_utf32",
     "dtype:numpy.datetime64",
     "dtype:numpy.timedelta64",
+    "dtype:string",
+    "dtype:bytes",
+    "codec:vlen-utf8",
+    "codec:vlen-bytes",
     *CHUNK_KEYS,
     "feature:empty-axis",
     "feature:implicit-group",
@@ -105,10 +112,17 @@ def v3_group(name: str) -> str:
     return "serializer" if name in ARRAY_TO_BYTES else "compressors"
 
 
+def zarr_dtype(name: str) -> Any:
+    """zarr's data type of a canonical name: NumPy's, but zarr's own for ``bytes`` (an object dtype
+    could hold anything)."""
+    return zarr.dtype.VariableLengthBytes() if name == "bytes" else numpy_dtype(name)
+
+
 def create_arguments(description: Mapping[str, Any], zarr_format: ZarrFormat) -> dict[str, Any]:
     """``zarr.create_array``'s keyword arguments for a canonical array description."""
     codecs = list(description["codecs"])
     dtype = numpy_dtype(description["data_type"])
+    zarr_type = zarr_dtype(description["data_type"])
     key_encoding = description["chunk_key_encoding"]
     arguments: dict[str, Any] = {
         "shape": tuple(description["shape"]),
@@ -126,7 +140,7 @@ def create_arguments(description: Mapping[str, Any], zarr_format: ZarrFormat) ->
             )
         (serializer,) = groups["serializer"]
         arguments.update(
-            dtype=dtype,
+            dtype=zarr_type,
             dimension_names=description.get("dimension_names"),
             filters=groups["filters"],
             serializer=serializer,
@@ -138,15 +152,17 @@ def create_arguments(description: Mapping[str, Any], zarr_format: ZarrFormat) ->
     order = "C"
     if codecs and codecs[0]["name"] == "transpose":
         order, codecs = "F", codecs[1:]
-    position = next(i for i, codec in enumerate(codecs) if codec["name"] == "bytes")
+    position = next(i for i, codec in enumerate(codecs) if codec["name"] in ("bytes", *OBJECT_CODECS))
     if codecs[position]["configuration"].get("endian") == "big" and dtype.byteorder != "|":
-        dtype = dtype.newbyteorder(">")
+        zarr_type = dtype.newbyteorder(">")
+    serializer = codecs[position]["name"]
+    objects = [numcodecs.get_codec({"id": serializer})] if serializer in OBJECT_CODECS else []
     others = codecs[:position] + codecs[position + 1 :]
     compressor = others.pop() if position < len(codecs) - 1 else None
     arguments.update(
-        dtype=dtype,
+        dtype=zarr_type,
         order=order,
-        filters=[v2_codec(codec) for codec in others] or None,
+        filters=[*objects, *(v2_codec(codec) for codec in others)] or None,
         compressors=None if compressor is None else v2_codec(compressor),
     )
     return arguments
@@ -187,10 +203,13 @@ def describe_v2(meta: Any) -> list[dict[str, Any]]:
     numcodecs_filters = [f for f in meta.filters or () if CANONICAL_NAMES.get(f.codec_id) in ARRAY_TO_ARRAY]
     encoded = filtered_dtype(numcodecs_filters, dtype)
     endian = {"<": "little", ">": "big", "=": sys.byteorder}.get(encoded.byteorder)
-    if len(array_filters) < len(filters):  # numcodecs' bytes filters hand the compressor bytes
+    if len(array_filters) < len(filters):  # numcodecs' bytes and object filters hand the compressor bytes
         encoded = np.dtype("u1")
-    chain.append({"name": "bytes", "configuration": {} if endian is None else {"endian": endian}})
-    chain.extend(f for f in filters if f["name"] not in ARRAY_TO_ARRAY)
+    objects = [f for f in filters if f["name"] in OBJECT_CODECS]
+    chain.extend(
+        objects or [{"name": "bytes", "configuration": {} if endian is None else {"endian": endian}}]
+    )
+    chain.extend(f for f in filters if f["name"] not in (*ARRAY_TO_ARRAY, *OBJECT_CODECS))
     if meta.compressor is not None:
         chain.append(canonical_v2_codec(meta.compressor.get_config(), encoded))
     return chain

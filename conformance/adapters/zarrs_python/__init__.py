@@ -42,6 +42,12 @@ NOT_CLAIMED = frozenset(
         "dtype:fixed_length_utf32",
         "dtype:numpy.datetime64",
         "dtype:numpy.timedelta64",
+        # ... and the object and StringDType elements of the variable-length types (UnsupportedDataTypeError
+        # when reading or writing a string or bytes array, Zarr v2 or v3).
+        "dtype:string",
+        "dtype:bytes",
+        "codec:vlen-utf8",
+        "codec:vlen-bytes",
     }
 )
 

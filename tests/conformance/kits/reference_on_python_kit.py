@@ -26,7 +26,7 @@ from zn5.conformance.adapters.kits.python.zn5_adapter_kit import (
     serve,
 )
 from zn5.conformance.adapters.reference import VOCABULARY, create_arguments
-from zn5.conformance.canonical import describe_node, numpy_dtype
+from zn5.conformance.canonical import decode_values, describe_node, encode_values
 from zn5.reference import Array, ZN5Error, create_array, create_group, open
 
 FORMAT_GAPS = {"zarr2": ("codec:gzip",)}
@@ -57,8 +57,11 @@ class ReferenceOnKit(Adapter):
             raise RefusedError("not-found", "a group is here, not an array")
         with refusing():
             values = np.asarray(array[selection_key(selection)])
+        name = array.model.data_type.name
+        if array.model.data_type.is_variable:  # length-prefixed elements, no byte order (PROTO-VLEN-001)
+            return Values(encode_values(values, name), name, values.shape)
         big = values.dtype if values.dtype.byteorder == "|" else values.dtype.newbyteorder(">")
-        return Values(values.astype(big).tobytes(), array.model.data_type.name, values.shape, "big")
+        return Values(values.astype(big).tobytes(), name, values.shape, "big")
 
     def describe(self, node: Any, format: str) -> dict[str, Any]:
         return describe_node(node.model)
@@ -71,9 +74,8 @@ class ReferenceOnKit(Adapter):
                 create_group(store, format=format, path=node, attributes=metadata["attributes"])
                 return
             array = create_array(store, path=node, **create_arguments(metadata, format))
-            array[...] = np.frombuffer(values.little_endian(), numpy_dtype(values.data_type)).reshape(
-                values.shape
-            )
+            document = {"data_type": values.data_type, "shape": list(values.shape)}
+            array[...] = decode_values(document, values.little_endian())
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 from zn5.conformance.adapters.kits.python import zn5_adapter_kit as kit
 from zn5.conformance.canonical import numpy_dtype
 from zn5.conformance.runner import CORPUS_DIR, Corpus
+from zn5.reference.model.dtype import VARIABLE_KINDS
 
 from .reference_on_python_kit import FORMAT_GAPS
 
@@ -170,13 +171,14 @@ def test_hello_and_stop() -> None:
     assert kit.handle(Gapped(), {"cmd": "stop"}) is None
 
 
-DATA_TYPES = sorted(
-    {
-        json.loads(path.read_text(encoding="utf-8"))["data_type"]
-        for path in CORPUS_DIR.glob("cases/*/*/*/*/array.json")
-    }
-)
-"""Every data type of the corpus's arrays."""
+CORPUS_TYPES = {
+    json.loads(path.read_text(encoding="utf-8"))["data_type"]
+    for path in CORPUS_DIR.glob("cases/*/*/*/*/array.json")
+}
+DATA_TYPES = sorted(name for name in CORPUS_TYPES if numpy_dtype(name).kind not in VARIABLE_KINDS)
+"""Every fixed-size data type of the corpus's arrays."""
+VARIABLE_TYPES = sorted(set(CORPUS_TYPES) - set(DATA_TYPES))
+"""The variable-length ones, whose elements travel length-prefixed, with no byte order (PROTO-VLEN-001)."""
 
 
 @given(data_type=st.sampled_from(DATA_TYPES), raw=st.binary(max_size=240))
@@ -186,6 +188,12 @@ def test_big_endian_values_become_numpys_little_endian_bytes(data_type: str, raw
     big = dtype if dtype.byteorder == "|" else dtype.newbyteorder(">")
     values = kit.Values(raw, data_type, (len(raw) // dtype.itemsize,), "big")
     assert values.little_endian() == np.frombuffer(raw, big).astype(dtype).tobytes()
+
+
+@pytest.mark.parametrize("data_type", VARIABLE_TYPES)
+def test_variable_length_values_pass_unchanged(data_type: str) -> None:
+    raw = b"\x02\x00\x00\x00ab\x00\x00\x00\x00"
+    assert kit.Values(raw, data_type, (2,), "big").little_endian() == raw
 
 
 @pytest.mark.parametrize(("fill", "expected"), [({"hex": "0000003f"}, b"\x00\x00\x00\x3f"), (None, None)])

@@ -12,7 +12,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use serde_json::{json, Map, Value};
-use zarrs::array::{Array, ArrayBytes, ArrayCreateError, ArrayError, ArrayMetadata, ArraySubset};
+use zarrs::array::{Array, ArrayBytes, ArrayBytesOffsets, ArrayCreateError, ArrayError, ArrayMetadata, ArraySubset};
 use zarrs::config::MetadataRetrieveVersion;
 use zarrs::filesystem::FilesystemStore;
 use zarrs::group::{Group, GroupCreateError};
@@ -51,12 +51,15 @@ const CAPABILITIES: &[&str] = &[
     "codec:numcodecs.zlib",
     "codec:sharding_indexed",
     "codec:transpose",
+    "codec:vlen-bytes",
+    "codec:vlen-utf8",
     "codec:zstd",
     "chunk-key:default-dot",
     "chunk-key:default-slash",
     "chunk-key:v2-dot",
     "chunk-key:v2-slash",
     "dtype:bool",
+    "dtype:bytes",
     "dtype:complex64",
     "dtype:complex128",
     "dtype:fixed_length_utf32",
@@ -74,6 +77,7 @@ const CAPABILITIES: &[&str] = &[
     "dtype:r24",
     "dtype:r32",
     "dtype:r64",
+    "dtype:string",
     "dtype:uint8",
     "dtype:uint16",
     "dtype:uint32",
@@ -202,8 +206,21 @@ fn canonical_type(data_type: &Value) -> Outcome<String> {
             number("scale_factor").unwrap_or(1),
             configuration.get("unit").and_then(Value::as_str).unwrap_or("?")
         ),
+        "variable_length_bytes" => "bytes".to_string(), // zarr-python 3's name for bytes (ZARR3-VLEN-001)
         _ => name.to_string(),
     })
+}
+
+/// Variable-length elements as the protocol carries them: in C order, each element's byte length as a
+/// little-endian u32 followed by its bytes (PROTO-VLEN-001). `offsets` has one entry more than elements.
+fn length_prefixed(bytes: &[u8], offsets: &[usize]) -> Outcome<Vec<u8>> {
+    let mut out = Vec::with_capacity(bytes.len() + 4 * offsets.len());
+    for pair in offsets.windows(2) {
+        let length = u32::try_from(pair[1] - pair[0]).map_err(glue("an element longer than 4 GiB"))?;
+        out.extend_from_slice(&length.to_le_bytes());
+        out.extend_from_slice(&bytes[pair[0]..pair[1]]);
+    }
+    Ok(out)
 }
 
 /// The values of a selection, read through zarrs.
@@ -216,12 +233,17 @@ fn read_values(store: &Path, node: &str, format: &str, selection: &Value) -> Out
     let subset = ArraySubset::new_with_ranges(&axes.iter().map(|a| a.start..a.start + a.span()).collect::<Vec<_>>());
     let bytes: ArrayBytes<'static> =
         array.retrieve_array_subset(&subset).map_err(|e| rejected(read_category(&e), "read", e))?;
-    let raw = match bytes {
-        ArrayBytes::Fixed(raw) => raw.into_owned(),
-        _ => return Err(Failure::Skipped("zarrs returned variable-length bytes".into())),
-    };
     let metadata = v3_metadata(&array)?;
     let data_type = canonical_type(&metadata["data_type"])?;
+    let raw = match bytes {
+        ArrayBytes::Fixed(raw) => raw.into_owned(),
+        ArrayBytes::Variable(variable) if axes.iter().all(|a| a.step == 1) => {
+            let (bytes, offsets) = variable.into_parts();
+            let raw = length_prefixed(&bytes, &offsets)?;
+            return Ok(ArrayValues { data_type, shape: result_shape(&axes), raw });
+        }
+        _ => return Err(Failure::Skipped("the adapter reads variable-length elements without steps only".into())),
+    };
     let itemsize = array
         .data_type()
         .fixed_size()
@@ -462,11 +484,13 @@ fn v2_document(description: &Value, fill: &Value) -> Outcome<Value> {
     let mut order = "C";
     let mut big = false;
     let mut compressor = Value::Null;
+    let mut filters = Value::Null;
     for codec in &codecs {
         let configuration = codec["configuration"].clone();
         match codec["name"].as_str().unwrap_or("") {
             "transpose" => order = "F",
             "bytes" => big = configuration["endian"] == "big",
+            name @ ("vlen-utf8" | "vlen-bytes") => filters = json!([{"id": name}]), // the object codec (ZARR2-VLEN-001)
             "gzip" => compressor = json!({"id": "gzip", "level": configuration["level"]}),
             "numcodecs.zlib" => compressor = json!({"id": "zlib", "level": configuration["level"]}),
             "numcodecs.bz2" => compressor = json!({"id": "bz2", "level": configuration["level"]}),
@@ -493,11 +517,11 @@ fn v2_document(description: &Value, fill: &Value) -> Outcome<Value> {
         "zarr_format": 2,
         "shape": description["shape"],
         "chunks": description["chunk_grid"]["chunk_shape"],
-        "dtype": v2_dtype(data_type, big)?,
+        "dtype": if filters.is_null() { v2_dtype(data_type, big)? } else { "|O".into() },
         "compressor": compressor,
         "fill_value": fill,
         "order": order,
-        "filters": null,
+        "filters": filters,
         "dimension_separator": description["chunk_key_encoding"]["separator"],
         "attributes": description["attributes"],
     }))
@@ -550,6 +574,9 @@ fn fill_json(hex_text: &str, data_type: &str, v2: bool) -> Outcome<Value> {
                 special_float(format!("0x{:016x}", value.to_bits()), value, v2)
             }
         }
+        "string" => json!(String::from_utf8(bytes).map_err(glue("decode a string fill value"))?),
+        "bytes" if !v2 => json!(bytes), // a list of byte values (ZARR3-FILL-010)
+        "bytes" if bytes.is_empty() => json!(""), // Base64 of no bytes (ZARR2-FILL-010)
         other => return Err(Failure::Skipped(format!("the adapter has no fill value conversion for {other}"))),
     })
 }
@@ -607,10 +634,30 @@ fn write_node(target: &Value, values: Option<ArrayValues>, store_folder: &Path) 
         return Err(Failure::Glue(format!("input shape {:?} is not the target's {:?}", values.shape, array.shape())));
     }
     array.store_metadata().map_err(|e| rejected(storage_category(&e), "write", e))?;
+    let values = if data_type == "string" || data_type == "bytes" {
+        variable(&values.raw)?
+    } else {
+        ArrayBytes::new_flen(values.raw)
+    };
     array
-        .store_array_subset(&array.subset_all(), ArrayBytes::new_flen(values.raw))
+        .store_array_subset(&array.subset_all(), values)
         .map_err(|e| rejected(write_category(&e), "write", e))?;
     Ok(())
+}
+
+/// zarrs' variable-length bytes of the protocol's length-prefixed elements (PROTO-VLEN-001).
+fn variable(raw: &[u8]) -> Outcome<ArrayBytes<'static>> {
+    let (mut bytes, mut offsets, mut position) = (Vec::new(), vec![0usize], 0usize);
+    while position < raw.len() {
+        let length = raw.get(position..position + 4).ok_or_else(|| Failure::Glue("a cut length".into()))?;
+        let length = u32::from_le_bytes(length.try_into().unwrap()) as usize;
+        let element = raw.get(position + 4..position + 4 + length).ok_or_else(|| Failure::Glue("a cut element".into()))?;
+        bytes.extend_from_slice(element);
+        offsets.push(bytes.len());
+        position += 4 + length;
+    }
+    let offsets = ArrayBytesOffsets::try_from(offsets).map_err(glue("element offsets"))?;
+    ArrayBytes::new_vlen(bytes, offsets).map_err(glue("variable-length bytes"))
 }
 
 // The adapter: the kit's hooks.
