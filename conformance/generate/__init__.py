@@ -15,7 +15,7 @@ from typing import Any
 from zn5.conformance.generate import capabilities
 from zn5.conformance.generate.case import Case, dump_json, write_case
 
-VERSION = "0.1.3"
+VERSION = "0.2.0"
 """Corpus version: MAJOR.MINOR of the spec it tests, then its own patch number (DECISIONS.md section 3)."""
 
 Family = Callable[[], Iterator[Case]]
