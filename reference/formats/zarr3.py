@@ -13,6 +13,8 @@ import re
 from collections.abc import Mapping
 from typing import Any, Final
 
+import numcodecs
+
 from zn5.reference.codecs import registry
 from zn5.reference.codecs.base import ChunkSpec, Codec
 from zn5.reference.codecs.pipeline import CodecPipeline
@@ -20,6 +22,7 @@ from zn5.reference.errors import StoreError, UnsupportedError
 from zn5.reference.formats.deviations import InertCodecMemberWarning, NullConsolidatedMetadataWarning
 from zn5.reference.formats.documents import Parsed, Report, int_list, is_int, require, type_name
 from zn5.reference.formats.fill_values import decode_fill, encode_fill
+from zn5.reference.formats.zarr2 import codec_from_v2
 from zn5.reference.model.dtype import DATETIME_UNITS, DataType
 from zn5.reference.model.grid import RegularGrid
 from zn5.reference.model.keys import ChunkKeyEncoding
@@ -154,6 +157,8 @@ def parse_codec(value: Any, location: str, key: str, report: Report) -> Codec | 
         return None
     name, configuration = named
     registry.refuse_code_running(name, key=key, location=location)
+    if name in NUMCODECS_COMPRESSORS:
+        return _numcodecs_compressor(name, configuration, location, key, report)
     codec = registry.BY_NAME.get(name)
     if codec is None or not codec.in_zarr3:
         raise UnsupportedError.at(key, f"unknown codec {name!r}", "CORE-CODEC-003", location)
@@ -162,6 +167,27 @@ def parse_codec(value: Any, location: str, key: str, report: Report) -> Codec | 
     except ValueError as error:
         report.error(location, f"{name}: {error}", "CORE-CODEC-006")
         return None
+
+
+NUMCODECS_COMPRESSORS: Final = ("numcodecs.blosc", "numcodecs.bz2", "numcodecs.gzip", "numcodecs.zstd")
+"""numcodecs' compressors as zarr-python 3 names them in Zarr v3 when its caller hands it a numcodecs
+object: the configuration holds the members the caller set, the others take numcodecs' defaults, and
+the codec is numcodecs' own, as in Zarr v2 (ZARR3-CODEC-002)."""
+
+
+def _numcodecs_compressor(
+    name: str, configuration: Mapping[str, Any], location: str, key: str, report: Report
+) -> Codec | None:
+    """``numcodecs.<id>``: numcodecs' codec ``<id>`` with its defaults filled in by numcodecs itself,
+    mapped as the Zarr v2 dialect maps ``{"id": <id>, ...}``; it receives bytes, so blosc's automatic
+    shuffle and type size follow an item size of 1 (ZARR3-CODEC-002, CODEC-BLOSC-006)."""
+    numcodecs_id = name.removeprefix("numcodecs.")
+    try:
+        full = numcodecs.get_codec({**configuration, "id": numcodecs_id}).get_config()
+    except (TypeError, ValueError) as error:
+        report.error(f"{location}.configuration", f"{name}: {error}", "ZARR3-CODEC-002")
+        return None
+    return codec_from_v2(full, location, 1, Report(key, report.problems))
 
 
 INERT_MEMBERS: Final[Mapping[str, Mapping[str, tuple[Any, ...]]]] = {
