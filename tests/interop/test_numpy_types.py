@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import warnings
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pytest
@@ -28,7 +28,7 @@ VALUES = {
 
 @pytest.mark.parametrize("zarr_format", [2, 3])
 @pytest.mark.parametrize("dtype", sorted(VALUES))
-def test_the_reference_reads_zarr_python_3s_numpy_types(dtype: str, zarr_format: int, tmp_path: Path) -> None:
+def test_the_reference_reads_zarr_python_3s_numpy_types(dtype: str, zarr_format: Literal[2, 3], tmp_path: Path) -> None:
     values, v3_name, default_fill = VALUES[dtype]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -38,7 +38,7 @@ def test_the_reference_reads_zarr_python_3s_numpy_types(dtype: str, zarr_format:
             shape=(5,),
             chunks=(2,),
             dtype=values.dtype,
-            zarr_format=zarr_format,  # type: ignore[arg-type]
+            zarr_format=zarr_format,
         )
         array[:3] = values
         written: Any = np.asarray(array[...])

@@ -12,7 +12,7 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pytest
@@ -69,7 +69,7 @@ class Written:
 Writer = Callable[[Path], Written]
 
 
-def zarr_python(zarr_format: int, kind: str, *, shards: bool = False, missing: bool = True) -> Writer:
+def zarr_python(zarr_format: Literal[2, 3], kind: str, *, shards: bool = False, missing: bool = True) -> Writer:
     """zarr-python 3 writes a string or bytes array; the fill value is its default unless missing."""
 
     def write(root: Path) -> Written:
@@ -85,7 +85,7 @@ def zarr_python(zarr_format: int, kind: str, *, shards: bool = False, missing: b
                 chunks=(1, 3) if shards else CHUNKS,
                 shards=(2, 6) if shards else None,
                 dtype=dtype,
-                zarr_format=zarr_format,  # type: ignore[arg-type]
+                zarr_format=zarr_format,
                 fill_value=fill,
             )
             if missing:
@@ -97,7 +97,7 @@ def zarr_python(zarr_format: int, kind: str, *, shards: bool = False, missing: b
     return write
 
 
-def xarray_coordinates(zarr_format: int, variable: str) -> Writer:
+def xarray_coordinates(zarr_format: Literal[2, 3], variable: str) -> Writer:
     """xarray writes a dataset with string coordinates, fixed-length and object ones."""
 
     def write(root: Path) -> Written:
