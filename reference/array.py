@@ -1,18 +1,21 @@
 """Arrays: read and write selections through the grid, the key encoding, the codecs and the store.
 
 Chunks are independent, so they are decoded and encoded on a thread pool (the compressors release the
-GIL). A missing chunk reads as the fill value (CORE-CHUNK-001); a stored chunk that cannot be decoded
+GIL). The chunks a selection touches are handed to the pool as they are enumerated, a bounded number at
+a time, so reading or writing holds a few chunks at once whatever their number. A missing chunk reads as the fill value (CORE-CHUNK-001); a stored chunk that cannot be decoded
 is an error, never silently the fill value (CORE-CODEC-005).
 """
 
 from __future__ import annotations
 
 import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, MutableMapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from functools import cached_property
-from typing import Any, TypeVar
+from itertools import chain, islice
+from typing import Any
 
 import numpy as np
 
@@ -25,16 +28,31 @@ from zn5.reference.indexing import ChunkSelection, chunk_selections, finish, nor
 from zn5.reference.model.node import ArrayModel, prefix
 from zn5.reference.store.base import Store, StoreByteGetter
 
-T = TypeVar("T")
 WORKERS = min(8, os.cpu_count() or 1)
+IN_FLIGHT = 2 * WORKERS
+"""At most this many chunks are queued on the pool at once: each holds its decoded and encoded bytes."""
 
 
-def _parallel(function: Callable[[ChunkSelection], T], items: Iterable[ChunkSelection]) -> list[T]:
-    work = list(items)
-    if len(work) < 2 or WORKERS == 1:
-        return [function(item) for item in work]
+def _parallel(function: Callable[[ChunkSelection], None], items: Iterable[ChunkSelection]) -> None:
+    """Run ``function`` on every item, on the thread pool when there are several.
+
+    Items are taken from ``items`` only as the pool frees up, and each finished one is dropped at once,
+    so no list of the chunks, their futures or their results grows with their number. The first
+    failure in the order of ``items`` is raised, and no item after it is started."""
+    iterator = iter(items)
+    head = list(islice(iterator, 2))
+    if len(head) < 2 or WORKERS == 1:
+        for item in chain(head, iterator):
+            function(item)
+        return
     with ThreadPoolExecutor(WORKERS) as pool:
-        return list(pool.map(function, work))
+        pending: deque[Future[None]] = deque()
+        for item in chain(head, iterator):
+            if len(pending) >= IN_FLIGHT:
+                pending.popleft().result()
+            pending.append(pool.submit(function, item))
+        while pending:
+            pending.popleft().result()
 
 
 class Attributes(MutableMapping[str, Any]):
