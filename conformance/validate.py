@@ -10,7 +10,10 @@ that readers accept, reported as the violation it is; DECISIONS.md section 4).
 
 The store is read in two streaming passes over its key listing: the first keeps only the metadata
 document keys, the second checks (and with ``--chunks`` decodes) one key at a time. Neither the list of
-chunk keys nor more than one chunk is ever held in memory.
+chunk keys nor more than one chunk is ever held in memory. The chunks go to a checker
+(``zn5.conformance.chunk_check``): serially in this process, or with ``--dask`` in batches on a dask
+cluster (``zn5.conformance.scale``), whose report is the serial one (CONF-VALIDATE-001). On a terminal,
+and not with ``--json``, a progress bar on stderr follows the second pass.
 
 Text output is one line per problem, ``key: location: level: message [ID]``, then a summary line;
 ``--json`` prints one object that follows ``schemas/project/validate-report.schema.json``. A deviation
@@ -35,7 +38,9 @@ from jsonschema import Draft202012Validator, ValidationError
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from zn5.conformance.chunk_check import Checker, ChunkCheck, ChunkWork, Progress, Work, check_serially
 from zn5.conformance.resources import SCHEMAS
+from zn5.conformance.scale import ScaleError, TerminalProgress, check_cluster_spec, checker_for
 from zn5.reference.api import as_store
 from zn5.reference.array import Array
 from zn5.reference.errors import Problem, ZN5Error
@@ -74,7 +79,6 @@ lists every document below its group. Defined here until the spec defines it."""
 NODE_NOT_FOUND: Final = "CORE-NODE-004"
 SEVERAL_FORMATS: Final = "CORE-NODE-005"
 N5_VERSION: Final = "N5-META-001"
-UNDECODABLE_CHUNK: Final = "CORE-CODEC-005"
 
 CONSOLIDATED_KEY: Final = ".zmetadata"
 DOCUMENT_FORMATS: Final[Mapping[str, str]] = {
@@ -381,13 +385,27 @@ def _is_array_document(format_name: str, documents: Mapping[str, dict[str, Any] 
 class Validation:
     """One validation run over a store; iterate :meth:`problems` to run it."""
 
-    def __init__(self, store: Store, *, format_name: str | None = None, chunks: bool = False) -> None:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        format_name: str | None = None,
+        chunks: bool = False,
+        checker: Checker = check_serially,
+        progress: Progress | None = None,
+    ) -> None:
+        """``checker`` decodes the chunks (:func:`check_serially`, or ``zn5.conformance.scale``'s dask
+        checker: the same report, CONF-VALIDATE-001); ``progress`` is told how far pass 2 has come."""
         if format_name is not None and format_name not in DIALECTS:
             raise ValueError(f"unknown format {format_name!r}; expected one of {sorted(DIALECTS)}")
         self.store = store
         self.format_name = format_name
         self.decode_chunks = chunks
         self.counts = Counts()
+        self.checker = checker
+        self.progress = progress
+        self.listed = 0
+        """How many keys pass 1 listed: the length of pass 2."""
         self.formats: list[str] = []
         self._nodes: dict[str, dict[str, set[str]]] = {}
         self._consolidated: set[str] = set()
@@ -421,11 +439,18 @@ class Validation:
         yield from self._check_ancestors()
         for path in sorted(self._consolidated, key=_parts):
             yield from self._check_consolidated(path)
-        yield from self._check_keys()
+        if self.progress is not None:
+            self.progress.start(self.listed)
+        for check in self.checker(self._check_keys()):
+            self.counts.decoded += check.decoded
+            if self.progress is not None:
+                self.progress.advance(check)
+            yield from check.problems
 
     def _find_nodes(self) -> None:
         """Pass 1: remember the metadata documents of every node; keep nothing else."""
         for key in self.store.list_prefix(""):
+            self.listed += 1
             directory, _, name = key.rpartition("/")
             format_name = DOCUMENT_FORMATS.get(name)
             if name == CONSOLIDATED_KEY and self.format_name in (None, "zarr2"):
@@ -614,75 +639,51 @@ class Validation:
             and any(name in f for f in formats.values())
         )
 
-    def _check_keys(self) -> Iterator[Problem]:
-        """Pass 2: every key, one at a time; chunks are decoded as they are met."""
+    def _check_keys(self) -> Iterator[Work]:
+        """Pass 2: every key, one at a time, in listing order: a key's own problems at once, a stored
+        chunk as work for the checker (with ``--chunks``), which decodes it as it is met."""
         for key in self.store.list_prefix(""):
             self.counts.keys += 1
             owner = self._owner(key)
             if owner is None:
                 if not self._is_metadata(key) and self._nearest_node(key) not in self._unreadable:
-                    yield Problem(
-                        key,
-                        "",
-                        "belongs to no array and is no metadata document of a node",
-                        STRAY_KEY,
-                        "warning",
-                    )
+                    yield _stray(key, "belongs to no array and is no metadata document of a node")
+                else:
+                    yield ChunkCheck()
                 continue
-            yield from self._check_array_key(self._arrays[owner], key)
+            yield self._check_array_key(self._arrays[owner], key)
 
-    def _check_array_key(self, node: ArrayNode, key: str) -> Iterator[Problem]:
+    def _check_array_key(self, node: ArrayNode, key: str) -> Work:
         relative = key[len(prefix(node.path)) :]
-        if relative in DIALECTS[node.format].DOCUMENT_KEYS or (
-            node.format == "zarr2" and relative == CONSOLIDATED_KEY
-        ):
-            return
         model = node.model
-        if model is None:
-            return
+        if (
+            relative in DIALECTS[node.format].DOCUMENT_KEYS
+            or (node.format == "zarr2" and relative == CONSOLIDATED_KEY)
+            or model is None
+        ):
+            return ChunkCheck()
         encoding = model.chunk_key_encoding
         coords = encoding.decode(relative, model.ndim)
         if coords is None:
-            yield Problem(
+            return _stray(
                 key,
-                "",
                 f"is not a chunk key of /{node.path} ({encoding.name} encoding, separator "
                 f"{encoding.separator!r}, {model.ndim} dimensions){_nested_hint(encoding, relative, model)}",
-                STRAY_KEY,
-                "warning",
             )
-            return
         if not model.chunk_grid.contains(coords, model.shape):
             grid = model.chunk_grid.grid_shape(model.shape)
-            yield Problem(
-                key,
-                "",
-                f"names chunk {list(coords)}, outside the grid {list(grid)} of /{node.path}",
-                STRAY_KEY,
-                "warning",
-            )
-            return
+            return _stray(key, f"names chunk {list(coords)}, outside the grid {list(grid)} of /{node.path}")
         self.counts.chunks += 1
-        if self.decode_chunks:
-            yield from self._decode(node, model, coords)
-
-    def _decode(self, node: ArrayNode, model: ArrayModel, coords: tuple[int, ...]) -> Iterator[Problem]:
+        if not self.decode_chunks:
+            return ChunkCheck(chunks=1)
         if node.array is None:
             node.array = Array(self.store, node.path, model, node.format)
-        try:
-            node.array.read_chunk(coords)
-        except ZN5Error as error:
-            yield from error.problems
-        except Exception as error:  # a reference bug must not hide the rest of the report
-            yield Problem(
-                node.array.chunk_key(coords),
-                "",
-                f"the reference failed unexpectedly ({type(error).__name__}: {error}); please report this",
-                UNDECODABLE_CHUNK,
-            )
-        else:
-            self.counts.decoded += 1
-            yield from node.array.stored_chunk_problems(coords)
+        return ChunkWork(node.array, coords)
+
+
+def _stray(key: str, message: str) -> ChunkCheck:
+    """The check of a key that names no chunk of its array (CORE-KEY-004)."""
+    return ChunkCheck((Problem(key, "", message, STRAY_KEY, "warning"),))
 
 
 # ----------------------------------------------------------------------------------------------- output
@@ -754,18 +755,46 @@ def run(arguments: argparse.Namespace) -> int:
     except (ZN5Error, OSError, ValueError) as error:
         print(f"zn5 validate: {path}: cannot open the store: {error}", file=sys.stderr)
         return 2
-    validation = Validation(store, format_name=arguments.format_name, chunks=arguments.chunks)
-    if arguments.json:
-        problems = list(validation.problems())
-        print(json.dumps(report(str(path), validation, problems), indent=2, ensure_ascii=False))
-    else:
-        for problem in validation.problems():
-            print(format_line(problem))
-        print(summary(str(path), validation))
+    if arguments.dask is not None and not arguments.chunks:
+        print("zn5 validate: --dask needs --chunks (the cluster decodes chunks)", file=sys.stderr)
+        return 2
+    try:
+        with checker_for(arguments.dask) as (checker, where):
+            shown = not arguments.json and sys.stderr.isatty()
+            progress = TerminalProgress(where) if shown else None
+            validation = Validation(
+                store,
+                format_name=arguments.format_name,
+                chunks=arguments.chunks,
+                checker=checker,
+                progress=progress,
+            )
+            try:
+                _print_report(str(path), validation, progress, as_json=arguments.json)
+            finally:
+                if progress is not None:
+                    progress.close()
+    except ScaleError as error:
+        print(f"zn5 validate: {path}: {error}", file=sys.stderr)
+        return 2
     failing = validation.counts.levels["error"] + (
         validation.counts.levels["deviation"] if arguments.strict else 0
     )
     return 1 if failing else 0
+
+
+def _print_report(
+    store_path: str, validation: Validation, progress: TerminalProgress | None, *, as_json: bool
+) -> None:
+    """Run the validation and print its report: text line by line, as problems are found, or JSON."""
+    if as_json:
+        problems = list(validation.problems())
+        print(json.dumps(report(store_path, validation, problems), indent=2, ensure_ascii=False))
+        return
+    write = print if progress is None else progress.write
+    for problem in validation.problems():
+        write(format_line(problem))
+    write(summary(store_path, validation))
 
 
 def register(subparsers: Any) -> None:
@@ -780,6 +809,13 @@ def register(subparsers: Any) -> None:
         "--chunks",
         action="store_true",
         help="also decode every stored chunk and compare its headers with the metadata",
+    )
+    parser.add_argument(
+        "--dask",
+        metavar="CLUSTER",
+        type=check_cluster_spec,
+        help="with --chunks, decode the chunks on a dask cluster: local:N starts N local workers, "
+        "tcp://HOST:PORT uses a running scheduler (pip install 'zn5[dask]'); the report is the same",
     )
     parser.add_argument("--json", action="store_true", help="print a JSON report instead of text")
     parser.add_argument(

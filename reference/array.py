@@ -2,8 +2,9 @@
 
 Chunks are independent, so they are decoded and encoded on a thread pool (the compressors release the
 GIL). The chunks a selection touches are handed to the pool as they are enumerated, a bounded number at
-a time, so reading or writing holds a few chunks at once whatever their number. A missing chunk reads as the fill value (CORE-CHUNK-001); a stored chunk that cannot be decoded
-is an error, never silently the fill value (CORE-CODEC-005).
+a time, so reading or writing holds a few chunks at once whatever their number. A missing chunk reads
+as the fill value (CORE-CHUNK-001); a stored chunk that cannot be decoded is an error, never silently
+the fill value (CORE-CODEC-005).
 """
 
 from __future__ import annotations

@@ -24,6 +24,13 @@ class ZipStore(Store):
         self.archive = zipfile.ZipFile(self.path, mode)
         self.lock = threading.Lock()
 
+    def __reduce__(self) -> tuple[type[ZipStore], tuple[str, Literal["r"]]]:
+        """A zip store open for reading pickles as its path, so that another process (a dask worker
+        of ``zn5 validate --dask``) opens the file itself; one being written cannot be shared."""
+        if self.writable:
+            raise TypeError(f"a zip store being written ({self.path}) cannot be sent to another process")
+        return (ZipStore, (self.path, "r"))
+
     def close(self) -> None:
         """Finish the zip file."""
         self.archive.close()

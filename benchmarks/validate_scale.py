@@ -1,0 +1,180 @@
+"""Memory and speed at 10 000 and 40 000 chunks: the reference's writes, and ``zn5 validate --chunks``
+serially and on a dask LocalCluster.
+
+The array: 1000 × 1000 float64 (8 MB) in chunks of 10 × 10 (10 000 chunks) or 5 × 5 (40 000 chunks),
+gzip level 1, Zarr v3, in a temporary directory. Three chunks are then broken (two bytes strings that
+are no gzip, one cut short) and one stray key added, so that the validations report four problems.
+
+- ``write``: ``array[...] = data`` through the reference. ``before`` swaps in the thread-pool helper the
+  reference used until memory was made flat (every chunk selection in a list, every chunk submitted at
+  once with ``pool.map``), reproduced below; ``after`` is the reference as it is.
+- ``validate serial`` and ``validate dask local:2``: ``Validation(store, chunks=True)`` with the serial
+  checker and with ``DaskChecker`` on a LocalCluster of two worker processes (its start-up is not timed);
+  the memory is the client's, where the listing and the report live.
+
+Each measurement runs in a fresh process (this script calls itself), twice: once timed, with its peak
+resident set size (``ru_maxrss``, which includes the interpreter, numpy and, for dask, distributed), and
+once under ``tracemalloc`` for the peak of Python's own allocations, which is what grows with the number
+of chunks when something per chunk is kept. The table prints both, chunks per second, and the ratio of
+the 40 000-chunk figures to the 10 000-chunk ones: flat memory shows a ratio near 1, memory that grows
+with the chunks a ratio near 4.
+
+Run it with ``.venv/bin/python benchmarks/validate_scale.py`` (the dask extra installed; about four
+minutes on two cores). The machine's load moves the times by tens of percent; the memory figures are
+steady.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, Final
+
+import numpy as np
+
+import zn5.reference as zn5
+import zn5.reference.array as reference_array
+from zn5.conformance.chunk_check import Checker, check_serially
+from zn5.conformance.scale import DaskChecker, cluster_client
+from zn5.conformance.validate import Validation
+from zn5.reference.codecs.gzip import Gzip
+from zn5.reference.indexing import ChunkSelection
+from zn5.reference.store.local import LocalStore
+
+SHAPE: Final = (1000, 1000)
+CHUNKS: Final = {10_000: (10, 10), 40_000: (5, 5)}
+VARIANTS: Final = (
+    ("write", "before"),
+    ("write", "after"),
+    ("validate", "serial"),
+    ("validate", "dask local:2"),
+)
+
+
+def _unbounded(function: Callable[[ChunkSelection], None], items: Iterable[ChunkSelection]) -> None:
+    """The reference's thread-pool helper before memory was made flat (for ``write before``)."""
+    work = list(items)
+    if len(work) < 2 or reference_array.WORKERS == 1:
+        for item in work:
+            function(item)
+        return
+    with ThreadPoolExecutor(reference_array.WORKERS) as pool:
+        list(pool.map(function, work))
+
+
+def create(root: Path, chunks: int) -> zn5.Array:
+    return zn5.create_array(
+        root, format="zarr3", shape=SHAPE, dtype="float64", chunks=CHUNKS[chunks], compressor=Gzip(1)
+    )
+
+
+def data() -> np.ndarray[Any, np.dtype[np.float64]]:
+    return np.random.default_rng(20261207).standard_normal(SHAPE)
+
+
+def write(root: Path, chunks: int, variant: str, measured: Callable[[Callable[[], None]], None]) -> None:
+    array, values = create(root, chunks), data()
+    if variant == "before":
+        reference_array._parallel = _unbounded  # the old helper, for comparison
+
+    def run() -> None:
+        array[...] = values
+
+    measured(run)
+
+
+def prepare(root: Path, chunks: int) -> None:
+    """The store the validations read: written, then three chunks broken and a stray key added."""
+    array = create(root, chunks)
+    array[...] = data()
+    for key, value in (("c/0/1", b"not gzip"), ("c/50/50", b"\x1f\x8b broken"), ("c/9/9", b"\x1f\x8b")):
+        (root / key).write_bytes(value)
+    (root / "c" / "notes.txt").write_bytes(b"x")
+
+
+def validate(root: Path, variant: str, measured: Callable[[Callable[[], None]], None]) -> None:
+    def run_with(checker: Checker) -> None:
+        def run() -> None:
+            found = list(
+                Validation(LocalStore(root, writable=False), chunks=True, checker=checker).problems()
+            )
+            assert len(found) == 4, found
+
+        measured(run)
+
+    if variant == "serial":
+        run_with(check_serially)
+        return
+    with cluster_client(variant.removeprefix("dask ")) as client:
+        run_with(DaskChecker(client))
+
+
+def measure(task: str, variant: str, chunks: int, traced: bool) -> dict[str, float]:
+    """One measurement, in this process: seconds, peak RSS (MB) and, if ``traced``, tracemalloc's peak."""
+    result: dict[str, float] = {}
+
+    def measured(run: Callable[[], None]) -> None:
+        if traced:
+            tracemalloc.start()
+        started = time.perf_counter()
+        run()
+        result["seconds"] = time.perf_counter() - started
+        if traced:
+            result["traced"] = tracemalloc.get_traced_memory()[1] / 1e6
+            tracemalloc.stop()
+
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder) / "store.zarr"
+        if task == "write":
+            write(root, chunks, variant, measured)
+        else:
+            prepare(root, chunks)
+            validate(root, variant, measured)
+    result["rss"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return result
+
+
+def in_child(task: str, variant: str, chunks: int, traced: bool) -> dict[str, float]:
+    command = [sys.executable, __file__, "--one", task, variant, str(chunks)] + (
+        ["--traced"] if traced else []
+    )
+    output = subprocess.run(command, capture_output=True, text=True, check=True, timeout=1800).stdout
+    return dict(json.loads(output.splitlines()[-1]))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--one", nargs=3, metavar=("TASK", "VARIANT", "CHUNKS"), help=argparse.SUPPRESS)
+    parser.add_argument("--traced", action="store_true", help=argparse.SUPPRESS)
+    arguments = parser.parse_args()
+    if arguments.one:
+        task, variant, chunks = arguments.one
+        print(json.dumps(measure(task, variant, int(chunks), arguments.traced)))
+        return
+    print(f"{'what':<24} {'chunks':>7} {'chunks/s':>9} {'peak RSS MB':>12} {'traced peak MB':>15}")
+    for task, variant in VARIANTS:
+        rows = {}
+        for chunks in CHUNKS:
+            timed = in_child(task, variant, chunks, traced=False)
+            traced = in_child(task, variant, chunks, traced=True)
+            rows[chunks] = (chunks / timed["seconds"], timed["rss"], traced["traced"])
+            rate, rss, peak = rows[chunks]
+            print(
+                f"{task + ' ' + variant:<24} {chunks:>7} {rate:>9.0f} {rss:>12.1f} {peak:>15.2f}", flush=True
+            )
+        (_, rss_small, peak_small), (_, rss_large, peak_large) = rows.values()
+        ratios = f"{rss_large / rss_small:>11.2f}× {peak_large / peak_small:>14.2f}×"
+        print(f"{'':<24} {'40k/10k':>7} {'':>9} {ratios}")
+
+
+if __name__ == "__main__":
+    main()
