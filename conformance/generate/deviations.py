@@ -1,6 +1,7 @@
-"""Known-deviation cases (spec/core/metadata.md, CORE-DEVIATION-001 to -012): a store written the way a
+"""Known-deviation cases (spec/core/metadata.md, CORE-DEVIATION-001 to -015): a store written the way a
 released writer writes it, against a rule, which a reader that implements the entry reads to the values
-the writer meant. The strict twins, where the rule stays an error, are reject cases in ``rejects.py``.
+(or, for a group document, the node) the writer meant. The strict twins, where the rule stays an error,
+are reject cases in ``rejects.py``.
 
 Each store is the reference's own, edited where the writer differs: an array of shape (6, 5) in chunks of
 (4, 4) with only the first chunk written, so that the fill value the deviant spelling means shows in the
@@ -149,8 +150,31 @@ def _store(deviation: Deviation, values: np.ndarray[Any, Any]) -> MemoryStore:
     return store
 
 
+def consolidated_metadata_null() -> Case:
+    """The root group of zarr-python 3.0.0 to 3.1.3, ``"consolidated_metadata": null`` in its document,
+    opens as the group it is (CORE-DEVIATION-010)."""
+    case_id = "zarr3/deviation/group-consolidated-metadata-null"
+    store = build_array("zarr3", sample_values("int32", (6, 5), seed(case_id)), (4, 4), write=WRITTEN)
+    store.values["zarr.json"] = member("consolidated_metadata", None)(store.values["zarr.json"])
+    return Case(
+        id=case_id,
+        kind="metadata",
+        level="MAY",
+        requirements=["ZARR3-META-004", "CORE-DEVIATION-010"],
+        description='a group document with "consolidated_metadata": null opens as the group it describes, '
+        "against ZARR3-META-008",
+        requires=["format:zarr3", "op:metadata", FEATURE],
+        tags=["deviation", "group"],
+        store=store,
+        node="",
+        expected_node={"node_type": "group", "attributes": {}},
+        origin={"generator": GENERATOR, "seed": seed(case_id)},
+    )
+
+
 def cases() -> Iterator[Case]:
-    """A read case for every known deviation."""
+    """A read case for every known deviation of an array, and a metadata case for the group's."""
+    yield consolidated_metadata_null()
     for deviation in DEVIATIONS:
         case_id = f"{deviation.format}/deviation/{deviation.slug}"
         values = sample_values(deviation.dtype, (6, 5), seed(case_id))
