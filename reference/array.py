@@ -151,8 +151,8 @@ class Array:
         if data is None:
             return []
         return [
-            Problem(spec.key, "", message, requirement)
-            for message, requirement in self.pipeline.stored_problems(data, spec)
+            Problem(spec.key, "", stored.message, stored.requirement, stored.level)
+            for stored in self.pipeline.stored_problems(data, spec)
         ]
 
     def write_chunk(self, coords: tuple[int, ...], chunk: np.ndarray[Any, Any]) -> None:
