@@ -21,19 +21,22 @@ import sys
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "kits" / "python"))
-from zn5_adapter_kit import (
-    Adapter,
-    RefusedError,
-    Selection,
-    Values,
-    fill_bytes,
-    serve,
-)
+if TYPE_CHECKING:  # the project's type checker sees the kit as part of zn5
+    from zn5.conformance.adapters.kits.python.zn5_adapter_kit import (
+        Adapter,
+        RefusedError,
+        Selection,
+        Values,
+        fill_bytes,
+        serve,
+    )
+else:  # the adapter's environment has no zn5: the kit is imported from its folder in the repository
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "kits" / "python"))
+    from zn5_adapter_kit import Adapter, RefusedError, Selection, Values, fill_bytes, serve
 
 # zarrita is imported by name: it lives only in this adapter's environment, not in the project's.
 zarrita: Any = importlib.import_module("zarrita")
@@ -75,6 +78,16 @@ V2_ARRAY_FILTERS = ("delta", "fixedscaleoffset", "quantize", "bitround", "astype
 """numcodecs filters that turn an array into an array (canonically before ``bytes``)."""
 SHUFFLES = ("noshuffle", "shuffle", "bitshuffle")
 CHUNK_KEYS = ("default-dot", "default-slash", "v2-dot", "v2-slash")
+TYPE_NAMES = {  # NumPy kind -> canonical name; lengths of fixed_length_utf32 count characters
+    "b": "bool",
+    "i": "int{bits}",
+    "u": "uint{bits}",
+    "f": "float{bits}",
+    "c": "complex{bits}",
+    "V": "r{bits}",
+    "S": "fixed_length_bytes[{size}]",
+    "U": "fixed_length_utf32[{chars}]",
+}
 
 
 def sync(coroutine: Any) -> Any:
@@ -110,20 +123,11 @@ def category(error: BaseException, phase: str) -> str:
 
 def canonical_type(dtype: np.dtype[Any]) -> str:
     """The canonical name of a NumPy type as zarrita's ArrayV2 holds it."""
-    kind, size = dtype.kind, dtype.itemsize
-    names = {"b": "bool", "i": f"int{8 * size}", "u": f"uint{8 * size}", "f": f"float{8 * size}"}
-    if kind in names:
-        return names[kind]
-    if kind == "c":
-        return f"complex{8 * size}"
-    if kind == "V":
-        return f"r{8 * size}"
-    if kind == "S":
-        return f"fixed_length_bytes[{size}]"
-    if kind == "U":
-        return f"fixed_length_utf32[{size // 4}]"
+    template = TYPE_NAMES.get(dtype.kind)
+    if template is not None:
+        return template.format(bits=8 * dtype.itemsize, size=dtype.itemsize, chars=dtype.itemsize // 4)
     unit, count = np.datetime_data(dtype)
-    return f"numpy.{'datetime64' if kind == 'M' else 'timedelta64'}[{count}{unit}]"
+    return f"numpy.{'datetime64' if dtype.kind == 'M' else 'timedelta64'}[{count}{unit}]"
 
 
 def numpy_type(name: str) -> np.dtype[Any]:
@@ -304,17 +308,22 @@ def canonical_v2_codec(config: Mapping[str, Any], dtype: np.dtype[Any]) -> dict[
     """The canonical form of a numcodecs configuration held by zarrita's ArrayV2Metadata."""
     members = {key: value for key, value in config.items() if key != "id"}
     if config["id"] == "blosc":
-        shuffle = members.get("shuffle", 1)
-        if shuffle == -1:  # numcodecs' AUTOSHUFFLE: bit shuffle for one-byte elements
-            shuffle = 2 if dtype.itemsize == 1 else 1
-        members = {
-            "cname": members["cname"],
-            "clevel": members["clevel"],
-            "shuffle": SHUFFLES[shuffle],
-            "typesize": dtype.itemsize,
-            "blocksize": members.get("blocksize", 0),
-        }
+        members = canonical_blosc(members, dtype.itemsize)
     return {"name": CANONICAL_NAMES.get(config["id"], config["id"]), "configuration": members}
+
+
+def canonical_blosc(members: Mapping[str, Any], typesize: int) -> dict[str, Any]:
+    """numcodecs' Blosc configuration (cname, clevel, shuffle as a number, blocksize) in canonical form:
+    the shuffle by name, numcodecs' automatic shuffle (-1) resolved, the type size of the data it gets."""
+    shuffle = members.get("shuffle", 1)
+    if shuffle == -1:
+        shuffle = 2 if typesize == 1 else 1
+    return {
+        **members,
+        "shuffle": SHUFFLES[shuffle],
+        "typesize": typesize,
+        "blocksize": members.get("blocksize", 0),
+    }
 
 
 def encoded_type(filters: Sequence[Mapping[str, Any]], dtype: np.dtype[Any]) -> np.dtype[Any]:
