@@ -66,6 +66,12 @@ def show_writes() -> None:
         "v3 bool fill True": lambda: zarrita.Array.create(
             store / "v3-bool", shape=(2,), dtype="bool", chunk_shape=(2,), fill_value=True
         ),
+        "v3 bool fill 1": lambda: zarrita.Array.create(
+            store / "v3-bool-one", shape=(2,), dtype="bool", chunk_shape=(2,), fill_value=1
+        ),
+        "v2 bool fill 1": lambda: zarrita.ArrayV2.create(
+            store / "v2-bool-one", shape=(2,), dtype=np.dtype("|b1"), chunks=(2,), fill_value=1
+        ),
         "v3 bool fill np.True_": lambda: zarrita.Array.create(
             store / "v3-npbool", shape=(2,), dtype="bool", chunk_shape=(2,), fill_value=np.True_
         ),
