@@ -190,8 +190,6 @@ def v3_codec(codec: Mapping[str, Any]) -> Any:
         )
     if codec["name"] == "crc32c":
         document.pop("configuration")
-    if codec["name"] == "transpose":
-        document["configuration"]["order"] = tuple(document["configuration"]["order"])
     return zarrita_common.make_cattr().structure(document, zarrita_metadata.CodecMetadata)
 
 
