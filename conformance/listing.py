@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from itertools import islice, product
 from typing import Any, Final, Literal
 
@@ -39,12 +40,21 @@ def _json(store: Store, key: str) -> Any:
         return None
 
 
+def _present(store: Store, key: str) -> bool:
+    """Whether ``key`` holds a value; a key that cannot be probed (403, 5xx) counts as present, so that
+    reading it reports the error instead of skipping it (STORE-REMOTE-004)."""
+    try:
+        return store.contains(key)
+    except StoreError:
+        return True
+
+
 def _existing(store: Store, keys: Iterable[str]) -> Iterator[str]:
     """The keys of ``keys`` that hold a value, probed ``store.concurrency`` at a time (STORE-REMOTE-006)."""
     work = iter(keys)
     with ThreadPoolExecutor(max(1, store.concurrency)) as pool:
         while batch := list(islice(work, max(1, store.concurrency) * 4)):
-            for key, present in zip(batch, pool.map(store.contains, batch), strict=True):
+            for key, present in zip(batch, pool.map(partial(_present, store), batch), strict=True):
                 if present:
                     yield key
 

@@ -212,8 +212,15 @@ class RemoteStore(Store):
     def contains(self, key: str) -> bool:
         """Whether ``key`` has a value; a refusal or a failure is an error (STORE-REMOTE-004)."""
         path = self._path(key)
+        # fsspec's HTTP info() reads any failure of its HEAD request as "not found"; a one-byte GET
+        # keeps a 403 an error.
+        probe = (
+            (lambda: self.fs.cat_file(path, start=0, end=1))
+            if not self.listable
+            else (lambda: self.fs.info(path))
+        )
         try:
-            return self._read(key, lambda: self.fs.info(path)) is not None
+            return self._read(key, probe) is not None
         except _RangePastEndError:
             return True
 

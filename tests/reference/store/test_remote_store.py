@@ -9,7 +9,6 @@ from typing import Any
 
 import numpy as np
 import pytest
-from remote_servers import S3Server, StaticServer
 
 import zn5.reference as zn5
 from zn5.reference.codecs.bytes import BytesCodec
@@ -17,12 +16,15 @@ from zn5.reference.codecs.crc32c import Crc32c
 from zn5.reference.codecs.sharding import Sharding
 from zn5.reference.errors import StoreError
 from zn5.reference.store.remote import RemoteStore
+from zn5.reference.testing.servers import S3Server, StaticServer
 
 
 def _write_local(root: Path, **options: Any) -> np.ndarray[Any, Any]:
     """A small Zarr v3 array at ``root/a``, 4 × 4 chunks of 8 × 8; its data."""
     data = np.arange(32 * 32, dtype="int32").reshape(32, 32)
-    array = zn5.create_array(root, path="a", format="zarr3", shape=(32, 32), dtype="int32", chunks=(8, 8), **options)
+    array = zn5.create_array(
+        root, path="a", format="zarr3", shape=(32, 32), dtype="int32", chunks=(8, 8), **options
+    )
     array[:] = data
     return data
 
@@ -32,24 +34,39 @@ def test_an_array_round_trips_through_s3(s3_server: S3Server, s3_bucket: str) ->
     url = f"{s3_bucket}/store.zarr"
     data = np.arange(100, dtype="float64").reshape(10, 10)
     array = zn5.create_array(
-        url, format="zarr3", shape=(10, 10), dtype="float64", chunks=(4, 4), storage_options=s3_server.options()
+        url,
+        format="zarr3",
+        shape=(10, 10),
+        dtype="float64",
+        chunks=(4, 4),
+        storage_options=s3_server.options(),
     )
     array[:] = data
     again = zn5.open(url, storage_options=s3_server.options())
     assert isinstance(again, zn5.Array)
     np.testing.assert_array_equal(again[:], data)
     store = RemoteStore(url, storage_options=s3_server.options())
-    assert sorted(store.list_prefix("")) == sorted(["zarr.json", *(f"c/{i}/{j}" for i in range(3) for j in range(3))])
+    assert sorted(store.list_prefix("")) == sorted(
+        ["zarr.json", *(f"c/{i}/{j}" for i in range(3) for j in range(3))]
+    )
 
 
 @pytest.mark.req("STORE-REMOTE-004")
 def test_a_missing_s3_object_is_the_fill_value(s3_server: S3Server, s3_bucket: str) -> None:
     url = f"{s3_bucket}/sparse.zarr"
     array = zn5.create_array(
-        url, format="zarr2", shape=(8,), dtype="uint8", chunks=(4,), fill_value=7, storage_options=s3_server.options()
+        url,
+        format="zarr2",
+        shape=(8,),
+        dtype="uint8",
+        chunks=(4,),
+        fill_value=7,
+        storage_options=s3_server.options(),
     )
     array[:4] = 1
-    np.testing.assert_array_equal(zn5.open(url, storage_options=s3_server.options())[:], [1] * 4 + [7] * 4)
+    np.testing.assert_array_equal(
+        zn5.open_array(url, storage_options=s3_server.options())[:], [1] * 4 + [7] * 4
+    )
     assert RemoteStore(url, storage_options=s3_server.options()).get("0/0") is None
 
 
@@ -70,7 +87,7 @@ def test_s3_ranges_follow_the_store_contract(s3_server: S3Server, s3_bucket: str
 @pytest.mark.req("STORE-REMOTE-001")
 def test_an_http_store_reads_without_listing(http_store_server: StaticServer) -> None:
     data = _write_local(http_store_server.root)
-    array = zn5.open(http_store_server.url, path="a")
+    array = zn5.open_array(http_store_server.url, path="a")
     np.testing.assert_array_equal(array[:], data)
     store = RemoteStore(http_store_server.url)
     with pytest.raises(StoreError) as raised:
@@ -99,7 +116,12 @@ def test_one_inner_chunk_of_a_shard_costs_its_bytes_and_the_index(http_store_ser
     index and that chunk by byte range, 1,028 + 8,192 bytes, not the shard."""
     sharding = Sharding((32, 32), (BytesCodec("little"),), (BytesCodec("little"), Crc32c()))
     array = zn5.create_array(
-        http_store_server.root, format="zarr3", shape=(256, 256), dtype="float64", chunks=(256, 256), codecs=[sharding]
+        http_store_server.root,
+        format="zarr3",
+        shape=(256, 256),
+        dtype="float64",
+        chunks=(256, 256),
+        codecs=[sharding],
     )
     array[:] = np.random.default_rng(1).random((256, 256))
     shard = http_store_server.root / "c" / "0" / "0"
@@ -118,7 +140,9 @@ def test_one_inner_chunk_of_a_shard_costs_its_bytes_and_the_index(http_store_ser
 def test_chunk_requests_overlap(http_store_server: StaticServer) -> None:
     """16 chunks behind a server that waits before each answer: the server sees them all at once."""
     data = np.arange(64, dtype="uint16").reshape(8, 8)
-    zn5.create_array(http_store_server.root, format="zarr3", shape=(8, 8), dtype="uint16", chunks=(2, 2))[:] = data
+    zn5.create_array(http_store_server.root, format="zarr3", shape=(8, 8), dtype="uint16", chunks=(2, 2))[
+        :
+    ] = data
     remote = zn5.open(http_store_server.url)
     assert isinstance(remote, zn5.Array)
     http_store_server.delay = 0.2
@@ -133,7 +157,7 @@ def test_chunk_requests_overlap(http_store_server: StaticServer) -> None:
 def test_a_refused_chunk_is_an_error_not_the_fill_value(http_store_server: StaticServer, status: int) -> None:
     _write_local(http_store_server.root)
     http_store_server.statuses["a/c/1/2"] = status
-    array = zn5.open(http_store_server.url, path="a")
+    array = zn5.open_array(http_store_server.url, path="a")
     with pytest.raises(StoreError) as raised:
         array[:]
     assert raised.value.requirement == "STORE-REMOTE-004"
@@ -146,7 +170,7 @@ def test_a_refused_chunk_is_an_error_not_the_fill_value(http_store_server: Stati
 def test_a_failing_chunk_is_tried_again_then_an_error(http_store_server: StaticServer) -> None:
     _write_local(http_store_server.root)
     http_store_server.statuses["a/c/0/0"] = 500
-    array = zn5.open(http_store_server.url, path="a")
+    array = zn5.open_array(http_store_server.url, path="a")
     with pytest.raises(StoreError) as raised:
         array[0, 0]
     assert raised.value.requirement == "STORE-REMOTE-004" and "after 4 attempts" in str(raised.value)
@@ -178,8 +202,8 @@ def test_a_zip_over_http_and_a_file_url(http_store_server: StaticServer, tmp_pat
         for file in sorted((tmp_path / "local.zarr").rglob("*")):
             if file.is_file():
                 archive.write(file, file.relative_to(tmp_path / "local.zarr").as_posix())
-    np.testing.assert_array_equal(zn5.open(f"{http_store_server.url}/store.zip", path="a")[:], data)
-    np.testing.assert_array_equal(zn5.open(f"file://{tmp_path / 'local.zarr'}", path="a")[:], data)
+    np.testing.assert_array_equal(zn5.open_array(f"{http_store_server.url}/store.zip", path="a")[:], data)
+    np.testing.assert_array_equal(zn5.open_array(f"file://{tmp_path / 'local.zarr'}", path="a")[:], data)
     with pytest.raises(StoreError) as raised:
         zn5.open("ftp://example.invalid/x")
     assert raised.value.requirement == "STORE-REMOTE-001"

@@ -1,4 +1,7 @@
-"""Real servers for the remote-store tests: moto's S3 server and a static HTTP server that cannot list.
+"""Real servers for remote-store tests, as pytest fixtures: moto's S3 server and a static HTTP server.
+
+Load them with ``pytest_plugins = ["zn5.reference.testing.servers"]``; the S3 fixtures need moto
+(``pip install 'zn5[test]'``).
 
 Both run in this process on a free localhost port, in threads; nothing is mocked on the client side.
 The HTTP server answers byte-range requests (``Range: bytes=a-b`` and ``bytes=-n``), never lists a
@@ -8,6 +11,7 @@ chosen keys with a status (403, 500), to delay every answer, and to count bytes 
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 import re
 import socket
@@ -84,6 +88,8 @@ def _handler(server: StaticServer) -> type[http.server.BaseHTTPRequestHandler]:
                 if server.delay:
                     time.sleep(server.delay)
                 self._send(head)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client gave up (a time-out test)
             finally:
                 with log.lock:
                     log.in_flight -= 1
@@ -134,14 +140,16 @@ def _handler(server: StaticServer) -> type[http.server.BaseHTTPRequestHandler]:
     return Handler
 
 
-@pytest.fixture
-def http_store_server(tmp_path: Path) -> Iterator[StaticServer]:
-    """A static HTTP server over a fresh directory (``server.root``); it never lists directories."""
-    root = tmp_path / "served"
-    root.mkdir()
+class _Server(http.server.ThreadingHTTPServer):
+    request_queue_size = 128  # many concurrent clients connect at once
+
+
+@contextlib.contextmanager
+def static_server(root: Path) -> Iterator[StaticServer]:
+    """A static HTTP server over ``root`` on a free port, in a thread, while the block runs."""
     port = free_port()
     server = StaticServer(root, f"http://127.0.0.1:{port}", ServerLog())
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), _handler(server))
+    httpd = _Server(("127.0.0.1", port), _handler(server))
     httpd.daemon_threads = True
     thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
@@ -150,6 +158,15 @@ def http_store_server(tmp_path: Path) -> Iterator[StaticServer]:
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+@pytest.fixture
+def http_store_server(tmp_path: Path) -> Iterator[StaticServer]:
+    """A static HTTP server over a fresh directory (``server.root``); it never lists directories."""
+    root = tmp_path / "served"
+    root.mkdir()
+    with static_server(root) as server:
+        yield server
 
 
 @dataclass
@@ -163,8 +180,8 @@ class S3Server:
         return {"key": "testing", "secret": "testing", "client_kwargs": {"endpoint_url": self.endpoint}}
 
 
-@pytest.fixture(scope="session")
-def s3_server() -> Iterator[S3Server]:
+@contextlib.contextmanager
+def moto_server() -> Iterator[S3Server]:
     """moto in server mode on a free port (a real S3 API over HTTP, not a patched client)."""
     from moto.server import ThreadedMotoServer
 
@@ -175,6 +192,13 @@ def s3_server() -> Iterator[S3Server]:
         yield S3Server(f"http://127.0.0.1:{port}")
     finally:
         moto.stop()
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator[S3Server]:
+    """One moto S3 server for the whole test session."""
+    with moto_server() as server:
+        yield server
 
 
 @pytest.fixture
