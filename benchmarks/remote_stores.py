@@ -75,6 +75,7 @@ def obstore_timings(store: Any) -> tuple[float, float]:
 
     starts = [index * RANGE_SIZE for index in range(RANGES)]
     ends = [start + RANGE_SIZE for start in starts]
+
     async def all_ranges() -> None:
         pairs = zip(starts, ends, strict=True)
         await asyncio.gather(*(obstore.get_range_async(store, "big", start=a, end=z) for a, z in pairs))
