@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TypeVar
 
 from zn5.reference.errors import StoreError, ZN5Error
-from zn5.reference.store.base import Store, check_key
+from zn5.reference.store.base import Store, check_key, slice_range
 
 T = TypeVar("T")
 
@@ -205,9 +205,14 @@ class RemoteStore(Store):
         else:
             end = None if length is None else start + length
         try:
-            return self._read(key, lambda: bytes(self.fs.cat_file(path, start=start, end=end)))
+            data = self._read(key, lambda: bytes(self.fs.cat_file(path, start=start, end=end)))
         except _RangePastEndError:
             return b"" if self.contains(key) else None
+        wanted = -start if start < 0 else length
+        if data is not None and wanted is not None and len(data) > wanted:
+            # A server that ignored the range sent the whole value (STORE-API-002).
+            return slice_range(data, start, length)
+        return data
 
     def contains(self, key: str) -> bool:
         """Whether ``key`` has a value; a refusal or a failure is an error (STORE-REMOTE-004)."""

@@ -210,3 +210,36 @@ def s3_bucket(s3_server: S3Server, request: pytest.FixtureRequest) -> str:
     fs = s3fs.S3FileSystem(**s3_server.options(), skip_instance_cache=True)
     fs.mkdir(name)
     return f"s3://{name}"
+
+
+@dataclass
+class GcsServer:
+    """A running GCS emulator (gcp-storage-emulator) and the storage options that reach it."""
+
+    endpoint: str
+
+    def options(self) -> dict[str, Any]:
+        """``storage_options`` for gcsfs: anonymous, at the emulator."""
+        return {"endpoint_url": self.endpoint, "project": "test", "token": "anon"}
+
+
+@pytest.fixture(scope="session")
+def gcs_server() -> Iterator[GcsServer]:
+    """gcp-storage-emulator's GCS JSON API in memory on a free port, in a thread.
+
+    gcsfs's experimental zonal-bucket support asks a gRPC control API the emulator lacks (a minute's
+    time-out per bucket); GCSFS_EXPERIMENTAL_ZB_HNS_SUPPORT=false, read when gcsfs is first imported,
+    keeps the plain JSON-API file system.
+    """
+    import os
+
+    os.environ.setdefault("GCSFS_EXPERIMENTAL_ZB_HNS_SUPPORT", "false")
+    from gcp_storage_emulator.server import create_server
+
+    port = free_port()
+    server = create_server("127.0.0.1", port, in_memory=True)
+    server.start()
+    try:
+        yield GcsServer(f"http://127.0.0.1:{port}")
+    finally:
+        server.stop()

@@ -16,7 +16,7 @@ from zn5.reference.codecs.crc32c import Crc32c
 from zn5.reference.codecs.sharding import Sharding
 from zn5.reference.errors import StoreError
 from zn5.reference.store.remote import RemoteStore
-from zn5.reference.testing.servers import S3Server, StaticServer
+from zn5.reference.testing.servers import GcsServer, S3Server, StaticServer
 
 
 def _write_local(root: Path, **options: Any) -> np.ndarray[Any, Any]:
@@ -207,3 +207,21 @@ def test_a_zip_over_http_and_a_file_url(http_store_server: StaticServer, tmp_pat
     with pytest.raises(StoreError) as raised:
         zn5.open("ftp://example.invalid/x")
     assert raised.value.requirement == "STORE-REMOTE-001"
+
+
+@pytest.mark.req("STORE-REMOTE-001")
+def test_an_array_round_trips_through_a_gcs_emulator(gcs_server: GcsServer) -> None:
+    """gcsfs against gcp-storage-emulator (not Google's service: its fidelity is the emulator's)."""
+    import gcsfs
+
+    gcsfs.GCSFileSystem(**gcs_server.options(), skip_instance_cache=True).mkdir("zn5-test")
+    url, options = "gs://zn5-test/store.zarr", gcs_server.options()
+    data = np.arange(30, dtype="int16").reshape(5, 6)
+    zn5.create_array(
+        url, format="zarr2", shape=(5, 6), dtype="int16", chunks=(2, 4), storage_options=options
+    )[:] = data
+    np.testing.assert_array_equal(zn5.open_array(url, storage_options=options)[:], data)
+    store = RemoteStore(url, storage_options=options)
+    assert sorted(store.list_prefix("")) == [".zarray", *(f"{i}.{j}" for i in range(3) for j in range(2))]
+    assert store.get_range(".zarray", -2, None) == (store.get(".zarray") or b"")[-2:]
+    assert store.get("absent") is None
