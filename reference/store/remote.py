@@ -1,9 +1,12 @@
 """A store behind a URL: S3, GCS, HTTP(S) and whatever else fsspec reaches (spec/core/stores.md).
 
 The I/O is fsspec's (``pip install 'zn5[remote]'``): s3fs for ``s3://``, gcsfs for ``gs://``, aiohttp
-for ``http(s)://``. fsspec was chosen over obstore because it takes ``storage_options`` exactly as
-zarr-python and xarray do, reaches every scheme the spec names (HTTP without a listing, GCS, S3, zip
-members), and measured within a factor of two of obstore either way here (benchmarks/remote_stores.py).
+for ``http(s)://``; no HTTP client of our own. fsspec was chosen over obstore because it takes
+``storage_options`` exactly as zarr-python and xarray do, and reaches every scheme the spec names (HTTP
+without a listing, GCS, S3, zip members) through one interface. Speed did not decide: in one run of
+``benchmarks/remote_stores.py`` against local servers, fsspec time / obstore time was 0.62 (HTTP, whole
+objects) and 0.95 (HTTP, ranges), 2.23 and 1.83 on moto's S3; mixed, and within about two either way,
+where real network latency, hidden by concurrency for both, dominates (RFC 0009).
 
 What a reader may assume of a remote store (STORE-REMOTE-001 to STORE-REMOTE-006):
 
