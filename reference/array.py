@@ -29,11 +29,16 @@ T = TypeVar("T")
 WORKERS = min(8, os.cpu_count() or 1)
 
 
-def _parallel(function: Callable[[ChunkSelection], T], items: Iterable[ChunkSelection]) -> list[T]:
+def _parallel(
+    function: Callable[[ChunkSelection], T], items: Iterable[ChunkSelection], store: Store | None = None
+) -> list[T]:
+    """``function`` over ``items`` on a thread pool; a network store asks for more threads than there are
+    cores, so its requests overlap (STORE-REMOTE-003)."""
     work = list(items)
-    if len(work) < 2 or WORKERS == 1:
+    workers = max(WORKERS, store.concurrency if store is not None else 1)
+    if len(work) < 2 or workers == 1:
         return [function(item) for item in work]
-    with ThreadPoolExecutor(WORKERS) as pool:
+    with ThreadPoolExecutor(min(workers, len(work))) as pool:
         return list(pool.map(function, work))
 
 
@@ -176,7 +181,7 @@ class Array:
         def copy(part: ChunkSelection) -> None:
             out[part.out_region] = self._read_part(part)
 
-        _parallel(copy, chunk_selections(axes, self.chunks))
+        _parallel(copy, chunk_selections(axes, self.chunks), self.store)
         return finish(out, axes)
 
     def __setitem__(self, selection: Any, value: Any) -> None:
