@@ -48,6 +48,7 @@ from zn5.conformance.scale import DaskChecker, cluster_client
 from zn5.conformance.validate import Validation
 from zn5.reference.codecs.gzip import Gzip
 from zn5.reference.indexing import ChunkSelection
+from zn5.reference.store.base import Store
 from zn5.reference.store.local import LocalStore
 
 SHAPE: Final = (1000, 1000)
@@ -60,8 +61,11 @@ VARIANTS: Final = (
 )
 
 
-def _unbounded(function: Callable[[ChunkSelection], None], items: Iterable[ChunkSelection]) -> None:
-    """The reference's thread-pool helper before memory was made flat (for ``write before``)."""
+def _unbounded(
+    function: Callable[[ChunkSelection], None], items: Iterable[ChunkSelection], store: Store | None = None
+) -> None:
+    """The reference's thread-pool helper before memory was made flat (for ``write before``); a local
+    store, so ``store`` changes nothing."""
     work = list(items)
     if len(work) < 2 or reference_array.WORKERS == 1:
         for item in work:

@@ -38,6 +38,7 @@ from jsonschema import Draft202012Validator, ValidationError
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from zn5.conformance import listing
 from zn5.conformance.chunk_check import Checker, ChunkCheck, ChunkWork, Progress, Work, check_serially
 from zn5.conformance.resources import SCHEMAS
 from zn5.conformance.scale import ScaleError, TerminalProgress, check_cluster_spec, checker_for
@@ -58,6 +59,7 @@ from zn5.reference.formats.documents import type_name
 from zn5.reference.model.keys import ChunkKeyEncoding
 from zn5.reference.model.node import ArrayModel, GroupModel, prefix
 from zn5.reference.store.base import Store
+from zn5.reference.store.remote import is_remote_url
 
 Level = Literal["error", "warning", "deviation"]
 LEVELS: Final[tuple[Level, ...]] = ("error", "warning", "deviation")
@@ -391,6 +393,7 @@ class Validation:
         *,
         format_name: str | None = None,
         chunks: bool = False,
+        paths: Sequence[str] = (),
         checker: Checker = check_serially,
         progress: Progress | None = None,
     ) -> None:
@@ -412,6 +415,9 @@ class Validation:
         self._arrays: dict[str, ArrayNode] = {}
         self._skipped: set[str] = set()
         self._unreadable: set[str] = set()
+        self.paths = tuple(paths)
+        self.listing: listing.Listing = "listed"
+        self._metadata_keys: list[str] = []
 
     def problems(self) -> Iterator[Problem]:
         """Every problem of the store, as it is found, each once (a problem of the container, such as an
@@ -447,9 +453,24 @@ class Validation:
                 self.progress.advance(check)
             yield from check.problems
 
+    def _keys(self) -> Iterator[str]:
+        """Every key of a listed store; of one that cannot list, the metadata documents that consolidated
+        metadata or ``paths`` name and, with ``--chunks``, the chunks of each array's grid the store holds
+        (STORE-REMOTE-002)."""
+        if self.listing == "listed":
+            yield from self.store.list_prefix("")
+            return
+        yield from self._metadata_keys
+        if self.decode_chunks:
+            for path, node in sorted(self._arrays.items()):
+                if node.model is not None:
+                    yield from listing.chunk_keys(self.store, prefix(path), node.model)
+
     def _find_nodes(self) -> None:
         """Pass 1: remember the metadata documents of every node; keep nothing else."""
-        for key in self.store.list_prefix(""):
+        if not self.store.listable:
+            self.listing, self._metadata_keys = listing.metadata_keys(self.store, self.paths)
+        for key in self._keys():
             self.listed += 1
             directory, _, name = key.rpartition("/")
             format_name = DOCUMENT_FORMATS.get(name)
@@ -509,6 +530,14 @@ class Validation:
         yield from merge(reference, schema)
         if format_name == "n5" and path == "":
             yield from self._check_n5_root(documents.get(n5.NODE_KEY))
+        entries = (
+            listing.zarr3_consolidated(documents.get(listing.ZARR3_DOCUMENT))
+            if format_name == "zarr3"
+            else None
+        )
+        if entries is not None:
+            key = prefix(path) + listing.ZARR3_DOCUMENT
+            yield from listing.zarr3_consolidated_problems(self.store, key, entries)
         if any(documents[name] is None for name in self._nodes[path][format_name] if name in documents):
             self._unreadable.add(path)
         if owner and (isinstance(model, ArrayModel) or _is_array_document(format_name, documents)):
@@ -642,7 +671,7 @@ class Validation:
     def _check_keys(self) -> Iterator[Work]:
         """Pass 2: every key, one at a time, in listing order: a key's own problems at once, a stored
         chunk as work for the checker (with ``--chunks``), which decodes it as it is met."""
-        for key in self.store.list_prefix(""):
+        for key in self._keys():
             self.counts.keys += 1
             owner = self._owner(key)
             if owner is None:
@@ -717,6 +746,7 @@ def report(store_path: str, validation: Validation, problems: Sequence[Problem])
         "store": store_path,
         "formats": validation.formats,
         "chunks_decoded": validation.decode_chunks,
+        "listing": validation.listing,
         "valid": counts.levels["error"] == 0,
         "counts": dict(counts.levels),
         "checked": {
@@ -739,19 +769,49 @@ def summary(store_path: str, validation: Validation) -> str:
     decoded = f", {counts.decoded} decoded" if validation.decode_chunks else ""
     return (
         f"{store_path} ({formats}): {levels}; checked {counts.nodes} nodes, {counts.keys} keys, "
-        f"{counts.chunks} chunks{decoded}"
+        f"{counts.chunks} chunks{decoded}{LISTING_NOTES[validation.listing]}"
     )
+
+
+LISTING_NOTES: Final[Mapping[str, str]] = {
+    "listed": "",
+    "consolidated": " (the store cannot be listed: keys found through consolidated metadata"
+    "; chunks probed only with --chunks; STORE-REMOTE-002)",
+    "paths": " (the store cannot be listed: keys found at the paths given"
+    "; chunks probed only with --chunks; STORE-REMOTE-002)",
+}
+
+
+def storage_options(pairs: Sequence[str]) -> dict[str, Any]:
+    """``KEY=VALUE`` pairs as storage options; a value that is JSON (``true``, ``3``, ``{...}``) is decoded,
+    any other is a string; a dotted key (``client_kwargs.endpoint_url``) makes nested options."""
+    options: dict[str, Any] = {}
+    for pair in pairs:
+        name, sep, text = pair.partition("=")
+        if not sep or not name:
+            raise ValueError(f"--storage-option {pair!r}: expected KEY=VALUE")
+        try:
+            value: Any = json.loads(text)
+        except json.JSONDecodeError:
+            value = text
+        *parents, leaf = name.split(".")
+        target = options
+        for parent in parents:
+            target = target.setdefault(parent, {})
+        target[leaf] = value
+    return options
 
 
 def run(arguments: argparse.Namespace) -> int:
     """Validate one store; exit 1 when it has an error (or, with ``--strict``, a deviation), 2 when it
     cannot be opened."""
-    path: Path = arguments.path
-    if not path.exists():
+    path: str = arguments.path
+    local = path[len("file://") :] if path.startswith("file://") else path
+    if not is_remote_url(path) and "://" not in path and not Path(local).exists():
         print(f"zn5 validate: {path}: no such file or directory", file=sys.stderr)
         return 2
     try:
-        store = as_store(path, "r")
+        store = as_store(path, "r", storage_options=storage_options(arguments.storage_options))
     except (ZN5Error, OSError, ValueError) as error:
         print(f"zn5 validate: {path}: cannot open the store: {error}", file=sys.stderr)
         return 2
@@ -766,6 +826,7 @@ def run(arguments: argparse.Namespace) -> int:
                 store,
                 format_name=arguments.format_name,
                 chunks=arguments.chunks,
+                paths=arguments.node_paths,
                 checker=checker,
                 progress=progress,
             )
@@ -804,7 +865,29 @@ def register(subparsers: Any) -> None:
         help="check a whole store against the spec and report every problem",
         description=__doc__.split("\n\n")[0] if __doc__ else None,
     )
-    parser.add_argument("path", type=Path, help="the store: a directory or a .zip file")
+    parser.add_argument(
+        "path",
+        help="the store: a directory, a .zip file, or a URL (file://, s3://, gs://, http(s)://; "
+        "remote stores need pip install 'zn5[remote]')",
+    )
+    parser.add_argument(
+        "--storage-option",
+        dest="storage_options",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="an fsspec storage option for a URL (repeat; JSON values are decoded, dotted keys nest: "
+        "client_kwargs.endpoint_url=http://...); S3 and GCS are anonymous unless credentials are given",
+    )
+    parser.add_argument(
+        "--path",
+        dest="node_paths",
+        action="append",
+        default=[],
+        metavar="NODE",
+        help="a node to check in a store that cannot be listed (HTTP), besides what consolidated "
+        "metadata names (repeat)",
+    )
     parser.add_argument(
         "--chunks",
         action="store_true",

@@ -27,6 +27,7 @@ from zn5.reference.model.keys import ChunkKeyEncoding, KeyEncodingName, Separato
 from zn5.reference.model.node import ArrayModel, GroupModel, join_path, prefix, split_path
 from zn5.reference.store.base import Store
 from zn5.reference.store.local import LocalStore
+from zn5.reference.store.remote import RemoteStore, is_remote_url, scheme_of
 from zn5.reference.store.zip import ZipStore
 
 Node = Array | Group
@@ -34,13 +35,44 @@ StoreLike = Store | str | os.PathLike[str]
 Mode = Literal["r", "r+", "w"]
 
 
-def as_store(target: StoreLike, mode: Mode = "r") -> Store:
-    """The store behind a path (a directory, or a ``.zip`` file) or a Store itself."""
+def as_store(
+    target: StoreLike, mode: Mode = "r", *, storage_options: Mapping[str, Any] | None = None
+) -> Store:
+    """The store behind a path or URL, or a Store itself.
+
+    A directory or a ``.zip`` file; ``file://`` URLs are local paths; ``s3://``, ``gs://`` and
+    ``http(s)://`` URLs (read-only) are remote stores (``pip install 'zn5[remote]'``) opened with
+    ``storage_options`` as zarr-python and xarray take them (STORE-REMOTE-001); a remote ``.zip`` is read
+    through byte ranges of the archive.
+    """
     if isinstance(target, Store):
         return target
-    if os.fspath(target).endswith(".zip"):
-        return ZipStore(target, "r" if mode == "r" else "w")
-    return LocalStore(target, writable=mode != "r")
+    name = os.fspath(target)
+    if scheme_of(name) == "file":
+        name = name[len("file://") :]
+    if is_remote_url(name):
+        if name.endswith(".zip"):
+            return _remote_zip(name, mode, storage_options)
+        return RemoteStore(name, storage_options=storage_options, writable=mode != "r")
+    if scheme_of(name):
+        raise StoreError.at(name, f"no store for URLs of scheme {scheme_of(name)!r}", "STORE-REMOTE-001")
+    if name.endswith(".zip"):
+        return ZipStore(name, "r" if mode == "r" else "w")
+    return LocalStore(name, writable=mode != "r")
+
+
+def _remote_zip(url: str, mode: Mode, storage_options: Mapping[str, Any] | None) -> ZipStore:
+    """A zip archive behind a URL, read member by member through byte ranges (read-only)."""
+    if mode != "r":
+        raise StoreError.at(url, "a remote zip store is read-only", "STORE-API-004")
+    remote = RemoteStore(url, storage_options=storage_options)
+    try:
+        file = remote.fs.open(remote.url if not remote.listable else remote.root, "rb")
+    except FileNotFoundError:
+        raise StoreError.at(url, "no such zip file", "STORE-REMOTE-004") from None
+    except Exception as error:
+        raise StoreError.at(url, f"cannot open the zip file: {error}", "STORE-REMOTE-004") from None
+    return ZipStore(file, "r")
 
 
 def _node_path(path: str) -> str:
@@ -56,9 +88,13 @@ def open(
     *,
     format: str | None = None,
     path: str = "",
+    storage_options: Mapping[str, Any] | None = None,
 ) -> Node:
-    """The group or array at ``path`` of a store; the format is detected unless given (CORE-NODE-004)."""
-    store = as_store(target, mode)
+    """The group or array at ``path`` of a store; the format is detected unless given (CORE-NODE-004).
+
+    ``target`` may be a URL (``s3://``, ``gs://``, ``https://``, ``file://``) opened with
+    ``storage_options`` (STORE-REMOTE-001)."""
+    store = as_store(target, mode, storage_options=storage_options)
     node_path = _node_path(path)
     format_name = format or detect_format(store, node_path)
     dialect(format_name)
@@ -67,7 +103,7 @@ def open(
         return Array(store, node_path, model, format_name)
     if model is not None:
         return Group(store, node_path, model, format_name)
-    if next(store.list_prefix(prefix(node_path)), None) is None:
+    if not store.listable or next(store.list_prefix(prefix(node_path)), None) is None:
         raise NodeNotFoundError.at(node_path or "/", "no group or array here", "CORE-NODE-004")
     if format_name != "n5":
         warnings.warn(
@@ -85,9 +121,10 @@ def open_array(
     *,
     format: str | None = None,
     path: str = "",
+    storage_options: Mapping[str, Any] | None = None,
 ) -> Array:
     """The array at ``path``; a group there is a NodeNotFoundError."""
-    node = open(target, mode, format=format, path=path)
+    node = open(target, mode, format=format, path=path, storage_options=storage_options)
     if not isinstance(node, Array):
         raise NodeNotFoundError.at(path or "/", "a group is here, not an array", "CORE-NODE-004")
     return node
@@ -99,9 +136,10 @@ def open_group(
     *,
     format: str | None = None,
     path: str = "",
+    storage_options: Mapping[str, Any] | None = None,
 ) -> Group:
     """The group at ``path``; an array there is a NodeNotFoundError."""
-    node = open(target, mode, format=format, path=path)
+    node = open(target, mode, format=format, path=path, storage_options=storage_options)
     if not isinstance(node, Group):
         raise NodeNotFoundError.at(path or "/", "an array is here, not a group", "CORE-NODE-004")
     return node
@@ -148,14 +186,16 @@ def create_array(
     dimension_names: Sequence[str | None] | None = None,
     attributes: Mapping[str, Any] | None = None,
     overwrite: bool = False,
+    storage_options: Mapping[str, Any] | None = None,
 ) -> Array:
     """Create an array node and its missing ancestor groups; return it open for reading and writing.
 
     ``codecs`` gives the whole chain; otherwise it is built from ``order``, ``filters``, ``endian``
     (default: the byte order of ``dtype``, else little) and ``compressor`` (N5: the compressor alone).
-    ``fill_value=None`` is Zarr v2's undefined fill.
+    ``fill_value=None`` is Zarr v2's undefined fill. ``target`` may be a writable URL (``s3://``,
+    ``gs://``, ``file://``) opened with ``storage_options`` (STORE-REMOTE-001).
     """
-    store = as_store(target, "w")
+    store = as_store(target, "w", storage_options=storage_options)
     node_path = _node_path(path)
     data_type = DataType.of(dtype)
     big = not data_type.is_variable and np.dtype(dtype).byteorder == ">"
@@ -209,9 +249,10 @@ def create_group(
     path: str = "",
     attributes: Mapping[str, Any] | None = None,
     overwrite: bool = False,
+    storage_options: Mapping[str, Any] | None = None,
 ) -> Group:
-    """Create a group node and its missing ancestor groups."""
-    store = as_store(target, "w")
+    """Create a group node and its missing ancestor groups (a URL as in :func:`create_array`)."""
+    store = as_store(target, "w", storage_options=storage_options)
     node_path = _node_path(path)
     model = GroupModel(dict(attributes or {}))
     _prepare(store, node_path, format, overwrite)

@@ -30,26 +30,29 @@ from zn5.reference.model.node import ArrayModel, prefix
 from zn5.reference.store.base import Store, StoreByteGetter
 
 WORKERS = min(8, os.cpu_count() or 1)
-IN_FLIGHT = 2 * WORKERS
 """At most this many chunks are queued on the pool at once: each holds its decoded and encoded bytes."""
 
 
-def _parallel(function: Callable[[ChunkSelection], None], items: Iterable[ChunkSelection]) -> None:
-    """Run ``function`` on every item, on the thread pool when there are several.
+def _parallel(
+    function: Callable[[ChunkSelection], None], items: Iterable[ChunkSelection], store: Store | None = None
+) -> None:
+    """Run ``function`` on every item, on the thread pool when there are several; a network store asks
+    for more threads than there are cores, so its requests overlap (STORE-REMOTE-003).
 
     Items are taken from ``items`` only as the pool frees up, and each finished one is dropped at once,
     so no list of the chunks, their futures or their results grows with their number. The first
     failure in the order of ``items`` is raised, and no item after it is started."""
+    workers = max(WORKERS, store.concurrency if store is not None else 1)
     iterator = iter(items)
     head = list(islice(iterator, 2))
-    if len(head) < 2 or WORKERS == 1:
+    if len(head) < 2 or workers == 1:
         for item in chain(head, iterator):
             function(item)
         return
-    with ThreadPoolExecutor(WORKERS) as pool:
+    with ThreadPoolExecutor(workers) as pool:
         pending: deque[Future[None]] = deque()
         for item in chain(head, iterator):
-            if len(pending) >= IN_FLIGHT:
+            if len(pending) >= 2 * workers:
                 pending.popleft().result()
             pending.append(pool.submit(function, item))
         while pending:
@@ -170,8 +173,8 @@ class Array:
         if data is None:
             return []
         return [
-            Problem(spec.key, "", message, requirement)
-            for message, requirement in self.pipeline.stored_problems(data, spec)
+            Problem(spec.key, "", stored.message, stored.requirement, stored.level)
+            for stored in self.pipeline.stored_problems(data, spec)
         ]
 
     def write_chunk(self, coords: tuple[int, ...], chunk: np.ndarray[Any, Any]) -> None:
@@ -195,7 +198,7 @@ class Array:
         def copy(part: ChunkSelection) -> None:
             out[part.out_region] = self._read_part(part)
 
-        _parallel(copy, chunk_selections(axes, self.chunks))
+        _parallel(copy, chunk_selections(axes, self.chunks), self.store)
         return finish(out, axes)
 
     def __setitem__(self, selection: Any, value: Any) -> None:

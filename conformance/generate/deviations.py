@@ -1,6 +1,7 @@
-"""Known-deviation cases (spec/core/metadata.md, CORE-DEVIATION-001 to -012): a store written the way a
+"""Known-deviation cases (spec/core/metadata.md, CORE-DEVIATION-001 to -015): a store written the way a
 released writer writes it, against a rule, which a reader that implements the entry reads to the values
-the writer meant. The strict twins, where the rule stays an error, are reject cases in ``rejects.py``.
+(or, for a group document, the node) the writer meant. The strict twins, where the rule stays an error,
+are reject cases in ``rejects.py``.
 
 Each store is the reference's own, edited where the writer differs: an array of shape (6, 5) in chunks of
 (4, 4) with only the first chunk written, so that the fill value the deviant spelling means shows in the
@@ -9,7 +10,6 @@ expected values. Seeds come from a hash of the case id, so adding a case changes
 
 from __future__ import annotations
 
-import hashlib
 import json
 import warnings
 from collections.abc import Callable, Iterator
@@ -20,7 +20,13 @@ import numcodecs
 import numpy as np
 
 from zn5.conformance.generate.case import Case
-from zn5.conformance.generate.common import FORMAT_READ_REQUIREMENTS, build_array, read_tokens, sample_values
+from zn5.conformance.generate.common import (
+    FORMAT_READ_REQUIREMENTS,
+    build_array,
+    id_seed,
+    read_tokens,
+    sample_values,
+)
 from zn5.reference.api import open_array
 from zn5.reference.codecs.blosc import Blosc
 from zn5.reference.codecs.bytes import BytesCodec
@@ -132,11 +138,6 @@ DEVIATIONS = [
 ]  # fmt: skip
 
 
-def seed(case_id: str) -> int:
-    """A seed from the case id alone, so that cases do not shift each other's bytes."""
-    return int.from_bytes(hashlib.sha256(case_id.encode()).digest()[:4], "big")
-
-
 def _store(deviation: Deviation, values: np.ndarray[Any, Any]) -> MemoryStore:
     options = dict(deviation.options)
     fill = deviation.fill
@@ -149,11 +150,34 @@ def _store(deviation: Deviation, values: np.ndarray[Any, Any]) -> MemoryStore:
     return store
 
 
+def consolidated_metadata_null() -> Case:
+    """The root group of zarr-python 3.0.0 to 3.1.3, ``"consolidated_metadata": null`` in its document,
+    opens as the group it is (CORE-DEVIATION-010)."""
+    case_id = "zarr3/deviation/group-consolidated-metadata-null"
+    store = build_array("zarr3", sample_values("int32", (6, 5), id_seed(case_id)), (4, 4), write=WRITTEN)
+    store.values["zarr.json"] = member("consolidated_metadata", None)(store.values["zarr.json"])
+    return Case(
+        id=case_id,
+        kind="metadata",
+        level="MAY",
+        requirements=["ZARR3-META-004", "CORE-DEVIATION-010"],
+        description='a group document with "consolidated_metadata": null opens as the group it describes, '
+        "against ZARR3-META-008",
+        requires=["format:zarr3", "op:metadata", FEATURE],
+        tags=["deviation", "group"],
+        store=store,
+        node="",
+        expected_node={"node_type": "group", "attributes": {}},
+        origin={"generator": GENERATOR, "seed": id_seed(case_id)},
+    )
+
+
 def cases() -> Iterator[Case]:
-    """A read case for every known deviation."""
+    """A read case for every known deviation of an array, and a metadata case for the group's."""
+    yield consolidated_metadata_null()
     for deviation in DEVIATIONS:
         case_id = f"{deviation.format}/deviation/{deviation.slug}"
-        values = sample_values(deviation.dtype, (6, 5), seed(case_id))
+        values = sample_values(deviation.dtype, (6, 5), id_seed(case_id))
         store = _store(deviation, values)
         expected = np.full_like(values, deviation.fill)
         expected[WRITTEN] = values[WRITTEN]
@@ -171,5 +195,5 @@ def cases() -> Iterator[Case]:
             store=store,
             node="array",
             expected_array=expected,
-            origin={"generator": GENERATOR, "seed": seed(case_id)},
+            origin={"generator": GENERATOR, "seed": id_seed(case_id)},
         )

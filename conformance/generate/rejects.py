@@ -77,6 +77,17 @@ def set_member(path: str, value: Any) -> Fault:
     return fault
 
 
+def set_group_member(name: str, value: Any) -> Fault:
+    """Set a member of the root group's document (Zarr v3)."""
+
+    def fault(store: MemoryStore) -> None:
+        document = json.loads(store.values["zarr.json"])
+        document[name] = value
+        store.values["zarr.json"] = (json.dumps(document, indent=2, sort_keys=True) + "\n").encode()
+
+    return fault
+
+
 def replace_document(raw: bytes) -> Fault:
     """Replace the array's metadata document with ``raw``."""
 
@@ -949,6 +960,16 @@ REJECTS = [
         "metadata",
         "N5-META-007",
         "a blockSize whose blocks would hold 2**34 bytes of int32",
+    ),
+    Reject(
+        "zarr3",
+        "group-consolidated-metadata-false",
+        set_group_member("consolidated_metadata", False),
+        "open",
+        "metadata",
+        "ZARR3-META-008",
+        "a root group whose consolidated_metadata is false, neither an object nor zarr-python's null",
+        node="",
     ),
 ]
 

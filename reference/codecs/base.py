@@ -12,13 +12,22 @@ import math
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any, ClassVar, Literal, Protocol
+from typing import Any, ClassVar, Literal, NamedTuple, Protocol
 
 import numpy as np
 
 from zn5.reference.model.dtype import element
 
 CodecKind = Literal["array_to_array", "array_to_bytes", "bytes_to_bytes"]
+
+
+class StoredProblem(NamedTuple):
+    """A header field of stored bytes that contradicts the metadata: what, the requirement, and whether
+    it breaks a MUST (``error``) or a SHOULD (``warning``)."""
+
+    message: str
+    requirement: str
+    level: Literal["error", "warning"] = "error"
 
 
 @dataclass(frozen=True)
@@ -102,9 +111,9 @@ class Codec(ABC):
         """This codec with every setting that depends on the array filled in, to be recorded in metadata."""
         return self
 
-    def stored_problems(self, data: bytes, spec: ChunkSpec) -> list[tuple[str, str]]:
-        """``(message, requirement)`` for each header field of ``data``, bytes this codec encoded, that
-        contradicts the configuration: a writer's fault, which decoding (led by the bytes) never sees."""
+    def stored_problems(self, data: bytes, spec: ChunkSpec) -> list[StoredProblem]:
+        """Each header field of ``data``, bytes this codec encoded, that contradicts the configuration:
+        a writer's fault, which decoding (led by the bytes) never sees."""
         return []
 
 

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import struct
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from numcodecs import blosc
 
 from zn5.reference.codecs._bounded import corrupt, too_large
 from zn5.reference.codecs._config import check_members, choice, integer
-from zn5.reference.codecs.base import BytesBytesCodec, ChunkSpec
+from zn5.reference.codecs.base import BytesBytesCodec, ChunkSpec, StoredProblem
 
 CNAMES = ("blosclz", "lz4", "lz4hc", "zlib", "zstd", "snappy")
 Shuffle = Literal["noshuffle", "shuffle", "bitshuffle"]
@@ -34,7 +34,11 @@ def recorded_shuffle(flags: int) -> str:
 
 @dataclass(frozen=True)
 class Blosc(BytesBytesCodec):
-    """Blosc compression (CODEC-BLOSC-001); ``typesize`` None means the element size of the chunk."""
+    """Blosc compression (CODEC-BLOSC-001); ``typesize`` None means the element size of the chunk.
+
+    ``typesize_in_metadata`` is False for N5, whose metadata records no type size: there a header with
+    another type size than 1 breaks a SHOULD, not a MUST (CODEC-BLOSC-005).
+    """
 
     name = "blosc"
     v2_ids = ("blosc",)
@@ -44,6 +48,7 @@ class Blosc(BytesBytesCodec):
     shuffle: Shuffle = "shuffle"
     typesize: int | None = None
     blocksize: int = 0
+    typesize_in_metadata: bool = field(default=True, compare=False)
 
     @classmethod
     def from_configuration(cls, configuration: Mapping[str, Any]) -> Blosc:
@@ -78,9 +83,9 @@ class Blosc(BytesBytesCodec):
             blosc.compress(data, self.cname.encode(), self.clevel, shuffle, self.blocksize, typesize)
         )
 
-    def stored_problems(self, data: bytes, spec: ChunkSpec) -> list[tuple[str, str]]:
+    def stored_problems(self, data: bytes, spec: ChunkSpec) -> list[StoredProblem]:
         """The header's shuffle and, unless nothing is shuffled, its type size must be the
-        configuration's (CODEC-BLOSC-004)."""
+        configuration's (CODEC-BLOSC-004; in N5, CODEC-BLOSC-005)."""
         if len(data) < HEADER.size:
             return []
         _version, _lz_version, flags, typesize, *_sizes = HEADER.unpack_from(data)
@@ -88,12 +93,20 @@ class Blosc(BytesBytesCodec):
         found = []
         if stored != self.shuffle:
             message = f"the blosc header records {stored}, the configuration says {self.shuffle}"
-            found.append((message, "CODEC-BLOSC-004"))
+            found.append(StoredProblem(message, "CODEC-BLOSC-004"))
         expected = self.completed(spec).typesize
         if self.shuffle != "noshuffle" and typesize != expected:
-            message = f"the blosc header records type size {typesize}, the configuration means {expected}"
-            found.append((message, "CODEC-BLOSC-004"))
+            found.append(self._typesize_problem(typesize, expected))
         return found
+
+    def _typesize_problem(self, stored: int, expected: int | None) -> StoredProblem:
+        if self.typesize_in_metadata:
+            message = f"the blosc header records type size {stored}, the configuration means {expected}"
+            return StoredProblem(message, "CODEC-BLOSC-004")
+        message = (
+            f"the blosc header records type size {stored}; n5-blosc compresses with type size {expected}"
+        )
+        return StoredProblem(message, "CODEC-BLOSC-005", "warning")
 
     def decode(self, data: bytes, spec: ChunkSpec, max_size: int) -> bytes:
         if len(data) < HEADER.size:

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from zn5.reference.codecs._config import check_members
-from zn5.reference.codecs.base import ArrayBytesCodec, BytesBytesCodec, ChunkSpec
+from zn5.reference.codecs.base import ArrayBytesCodec, BytesBytesCodec, ChunkSpec, StoredProblem
 from zn5.reference.errors import ChunkError, UnsupportedError
 
 MODE_DEFAULT = 0
@@ -104,13 +104,15 @@ class N5Block(ArrayBytesCodec):
         chunk[overlap] = elements[overlap]
         return chunk
 
-    def stored_problems(self, data: bytes, spec: ChunkSpec) -> list[tuple[str, str]]:
+    def stored_problems(self, data: bytes, spec: ChunkSpec) -> list[StoredProblem]:
         """A writer writes default-mode blocks (N5-BLOCK-008), whose compression's header agrees with it."""
         sizes, payload = self._parse_header(data, spec)
         (mode,) = struct.unpack_from(">H", data)
         found = []
         if mode != MODE_DEFAULT:
-            found.append((f"the block has mode {mode}; a writer writes mode 0 (default)", "N5-BLOCK-008"))
+            found.append(
+                StoredProblem(f"the block has mode {mode}; a writer writes mode 0 (default)", "N5-BLOCK-008")
+            )
         expected = math.prod(sizes) * spec.dtype.itemsize
         for codec in reversed(self.completed(spec).compression):
             found.extend(codec.stored_problems(payload, spec))

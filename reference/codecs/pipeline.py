@@ -12,7 +12,14 @@ from typing import Any
 
 import numpy as np
 
-from zn5.reference.codecs.base import ArrayArrayCodec, ArrayBytesCodec, BytesBytesCodec, ChunkSpec, Codec
+from zn5.reference.codecs.base import (
+    ArrayArrayCodec,
+    ArrayBytesCodec,
+    BytesBytesCodec,
+    ChunkSpec,
+    Codec,
+    StoredProblem,
+)
 
 
 @dataclass(frozen=True)
@@ -100,7 +107,7 @@ class CodecPipeline:
             chunk = array_codec.decode(chunk, stage)
         return chunk
 
-    def stored_problems(self, data: bytes, spec: ChunkSpec) -> list[tuple[str, str]]:
+    def stored_problems(self, data: bytes, spec: ChunkSpec) -> list[StoredProblem]:
         """``(message, requirement)`` for each header in a stored chunk, decoded stage by stage as
         :meth:`decode` does, that contradicts the configuration of its codec."""
         specs = self.stage_specs(spec)

@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from zn5.reference.codecs.base import ArrayBytesCodec, ByteGetter, ChunkSpec, Codec
+from zn5.reference.codecs.base import ArrayBytesCodec, ByteGetter, ChunkSpec, Codec, StoredProblem
 from zn5.reference.codecs.bytes import BytesCodec
 from zn5.reference.codecs.crc32c import Crc32c
 from zn5.reference.codecs.pipeline import CodecPipeline
@@ -183,7 +183,7 @@ class Sharding(ArrayBytesCodec):
             out[out_region] = self._read_inner(getter, spec, index, position)[inner_region]
         return out
 
-    def stored_problems(self, data: bytes, spec: ChunkSpec) -> list[tuple[str, str]]:
+    def stored_problems(self, data: bytes, spec: ChunkSpec) -> list[StoredProblem]:
         """The headers of every stored inner chunk must agree with the inner chain."""
         getter = _BytesGetter(spec.key, data)
         index = self._read_index(getter, spec)

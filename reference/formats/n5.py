@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from zn5.reference.codecs.base import BytesBytesCodec
@@ -60,7 +61,7 @@ def _blosc(config: Mapping[str, Any]) -> BytesBytesCodec:
     shuffle = config.get("shuffle", 0)
     if not is_int(shuffle) or not 0 <= shuffle < len(SHUFFLES):
         raise ValueError(f"shuffle must be 0, 1 or 2 (got {shuffle!r})")
-    return Blosc.from_configuration(
+    codec = Blosc.from_configuration(
         {
             "cname": config.get("cname", "blosclz"),
             "clevel": config.get("clevel", 6),
@@ -69,6 +70,7 @@ def _blosc(config: Mapping[str, Any]) -> BytesBytesCodec:
             "blocksize": config.get("blocksize", 0),
         }
     )
+    return replace(codec, typesize_in_metadata="typesize" in config)
 
 
 COMPRESSIONS: Mapping[str, tuple[tuple[str, ...], Builder]] = {

@@ -38,6 +38,11 @@ class Store(ABC):
     """A mapping from keys to bytes (STORE-API-001)."""
 
     writable: bool = True
+    listable: bool = True
+    """False for a store that cannot enumerate its keys, such as HTTP (STORE-REMOTE-001)."""
+    concurrency: int = 1
+    """How many reads a caller may usefully run at once: 1 for local I/O, more for a network store whose
+    latency concurrent requests hide (STORE-REMOTE-003)."""
 
     @abstractmethod
     def get(self, key: str) -> bytes | None:
@@ -52,6 +57,10 @@ class Store(ABC):
         """
         value = self.get(key)
         return None if value is None else slice_range(value, start, length)
+
+    def contains(self, key: str) -> bool:
+        """Whether ``key`` has a value."""
+        return self.get(key) is not None
 
     @abstractmethod
     def set(self, key: str, value: bytes) -> None:

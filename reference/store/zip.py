@@ -6,7 +6,7 @@ import os
 import threading
 import zipfile
 from collections.abc import Iterator
-from typing import Literal
+from typing import IO, Literal
 
 from zn5.reference.errors import StoreError
 from zn5.reference.store.base import Store, check_key
@@ -18,10 +18,15 @@ class ZipStore(Store):
     One lock serialises access to the archive, which is not safe to use from several threads at once.
     """
 
-    def __init__(self, path: str | os.PathLike[str], mode: Literal["r", "w"] = "r") -> None:
-        self.path = os.fspath(path)
+    def __init__(self, path: str | os.PathLike[str] | IO[bytes], mode: Literal["r", "w"] = "r") -> None:
+        """``path`` is a file name or an open binary file (such as a remote zip that fsspec opened, whose
+        members are then read by byte range)."""
+        if isinstance(path, str | os.PathLike):
+            self.path = os.fspath(path)
+        else:
+            self.path = str(getattr(path, "path", "<zip file>"))
         self.writable = mode == "w"
-        self.archive = zipfile.ZipFile(self.path, mode)
+        self.archive = zipfile.ZipFile(path, mode)
         self.lock = threading.Lock()
 
     def __reduce__(self) -> tuple[type[ZipStore], tuple[str, Literal["r"]]]:

@@ -2,7 +2,8 @@
 
 The adapter (zarr-python 3, no zn5 import) runs as its own process through ``zn5 run --adapter``, as a
 reader of the guide would run it. It must get to the end of the corpus with no adapter error, crash or
-time-out and pass at least as many cases as the guide says; with the guide's expectations file the run
+time-out, except on the cases the guide's expectations file skips because zarr-python itself hangs or
+crashes on them, and pass at least as many cases as the guide says; with the guide's expectations file the run
 must pass (every failure is listed, no entry is stale).
 """
 
@@ -13,6 +14,7 @@ import importlib.util
 import json
 import subprocess
 import sys
+import tomllib
 from collections import Counter
 from pathlib import Path
 from types import ModuleType
@@ -24,7 +26,7 @@ pytestmark = pytest.mark.interop
 
 ROOT = Path(__file__).resolve().parents[2]
 ZN5 = Path(sys.executable).with_name("zn5")
-GUIDE_PASSES = 178
+GUIDE_PASSES = 194
 """The passes the guide states for its adapter (docs/run-the-suite.md, "The example adapter")."""
 BROKEN = ("adapter-error", "crash", "timeout")
 FAILING = (*BROKEN, "fail", "missed-reject", "wrong-reject", "xpass")
@@ -67,11 +69,17 @@ def test_the_example_adapter_imports_no_zn5(examples: Path) -> None:
     assert imported and imported <= {*sys.stdlib_module_names, "numpy", "zarr"}, imported
 
 
+def skipped_by_the_guide(examples: Path) -> set[str]:
+    """The case ids the guide's expectations file skips (exact ids: its skip entries have no wildcards)."""
+    entries = tomllib.loads((examples / "expectations.toml").read_text(encoding="utf-8"))["expect"]
+    return {entry["match"] for entry in entries if entry["outcome"] == "skip"}
+
+
 def test_the_example_adapter_runs_the_whole_corpus(examples: Path, tmp_path: Path) -> None:
     _, report = run(examples, tmp_path)
     outcomes = Counter(case["outcome"] for case in report["cases"])
-    broken = [f"{case['id']}: {case['outcome']}" for case in report["cases"] if case["outcome"] in BROKEN]
-    assert not broken, broken
+    broken = {case["id"]: case["outcome"] for case in report["cases"] if case["outcome"] in BROKEN}
+    assert set(broken) <= skipped_by_the_guide(examples), broken
     assert report["summary"]["total"] == len(report["cases"]) > 500
     assert outcomes["pass"] >= GUIDE_PASSES, outcomes
     assert report["implementation"]["name"] == "zarr-python"

@@ -28,7 +28,9 @@ VALUES = {
 
 @pytest.mark.parametrize("zarr_format", [2, 3])
 @pytest.mark.parametrize("dtype", sorted(VALUES))
-def test_the_reference_reads_zarr_python_3s_numpy_types(dtype: str, zarr_format: Literal[2, 3], tmp_path: Path) -> None:
+def test_the_reference_reads_zarr_python_3s_numpy_types(
+    dtype: str, zarr_format: Literal[2, 3], tmp_path: Path
+) -> None:
     values, v3_name, default_fill = VALUES[dtype]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -69,7 +69,9 @@ class Written:
 Writer = Callable[[Path], Written]
 
 
-def zarr_python(zarr_format: Literal[2, 3], kind: str, *, shards: bool = False, missing: bool = True) -> Writer:
+def zarr_python(
+    zarr_format: Literal[2, 3], kind: str, *, shards: bool = False, missing: bool = True
+) -> Writer:
     """zarr-python 3 writes a string or bytes array; the fill value is its default unless missing."""
 
     def write(root: Path) -> Written:

@@ -1,0 +1,245 @@
+"""Real servers for remote-store tests, as pytest fixtures: moto's S3 server and a static HTTP server.
+
+Load them with ``pytest_plugins = ["zn5.reference.testing.servers"]``; the S3 fixtures need moto
+(``pip install 'zn5[test]'``).
+
+Both run in this process on a free localhost port, in threads; nothing is mocked on the client side.
+The HTTP server answers byte-range requests (``Range: bytes=a-b`` and ``bytes=-n``), never lists a
+directory (404, as a static host or a bucket website without an index does), and can be told to answer
+chosen keys with a status (403, 500), to delay every answer, and to count bytes and requests in flight.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.server
+import re
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+RANGE = re.compile(r"bytes=(\d*)-(\d*)$")
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@dataclass
+class ServerLog:
+    """What the HTTP server saw: body bytes sent, requests, and the most requests it served at once."""
+
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    body_bytes: int = 0
+    requests: list[tuple[str, str, str]] = field(default_factory=list)
+    in_flight: int = 0
+    max_in_flight: int = 0
+
+    def reset(self) -> None:
+        with self.lock:
+            self.body_bytes = 0
+            self.requests.clear()
+            self.max_in_flight = 0
+
+
+@dataclass
+class StaticServer:
+    """A running static HTTP server over ``root``."""
+
+    root: Path
+    url: str
+    log: ServerLog
+    statuses: dict[str, int] = field(default_factory=dict)
+    """Key → the status every request for it gets (403, 500, ...)."""
+    delay: float = 0.0
+    """Seconds each answer waits before it is sent."""
+
+
+def _handler(server: StaticServer) -> type[http.server.BaseHTTPRequestHandler]:
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: Any) -> None:
+            """Quiet."""
+
+        def do_HEAD(self) -> None:
+            self._answer(head=True)
+
+        def do_GET(self) -> None:
+            self._answer(head=False)
+
+        def _answer(self, *, head: bool) -> None:
+            log = server.log
+            with log.lock:
+                log.in_flight += 1
+                log.max_in_flight = max(log.max_in_flight, log.in_flight)
+                log.requests.append((self.command, self.path, self.headers.get("Range", "")))
+            try:
+                if server.delay:
+                    time.sleep(server.delay)
+                self._send(head)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client gave up (a time-out test)
+            finally:
+                with log.lock:
+                    log.in_flight -= 1
+
+        def _send(self, head: bool) -> None:
+            key = self.path.split("?", 1)[0].lstrip("/")
+            if key in server.statuses:
+                self._status(server.statuses[key])
+                return
+            target = server.root / key
+            if not key or ".." in key.split("/") or not target.is_file():
+                self._status(404)
+                return
+            data = target.read_bytes()
+            status, body, extra = 200, data, {}
+            wanted = self.headers.get("Range")
+            if wanted:
+                match = RANGE.match(wanted.strip())
+                if match is None:
+                    self._status(416)
+                    return
+                first, last = match.groups()
+                if first:
+                    begin, end = int(first), min(len(data), int(last) + 1 if last else len(data))
+                else:
+                    begin, end = max(0, len(data) - int(last)), len(data)
+                if begin >= len(data):
+                    self._status(416)
+                    return
+                status, body = 206, data[begin:end]
+                extra = {"Content-Range": f"bytes {begin}-{end - 1}/{len(data)}"}
+            self.send_response(status)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Accept-Ranges", "bytes")
+            for name, value in extra.items():
+                self.send_header(name, value)
+            self.end_headers()
+            if not head:
+                self.wfile.write(body)
+                with server.log.lock:
+                    server.log.body_bytes += len(body)
+
+        def _status(self, status: int) -> None:
+            self.send_response(status)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+    return Handler
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    request_queue_size = 128  # many concurrent clients connect at once
+
+
+@contextlib.contextmanager
+def static_server(root: Path) -> Iterator[StaticServer]:
+    """A static HTTP server over ``root`` on a free port, in a thread, while the block runs."""
+    port = free_port()
+    server = StaticServer(root, f"http://127.0.0.1:{port}", ServerLog())
+    httpd = _Server(("127.0.0.1", port), _handler(server))
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+@pytest.fixture
+def http_store_server(tmp_path: Path) -> Iterator[StaticServer]:
+    """A static HTTP server over a fresh directory (``server.root``); it never lists directories."""
+    root = tmp_path / "served"
+    root.mkdir()
+    with static_server(root) as server:
+        yield server
+
+
+@dataclass
+class S3Server:
+    """A running moto S3 server and the storage options that reach it."""
+
+    endpoint: str
+
+    def options(self) -> dict[str, Any]:
+        """``storage_options`` for s3fs: moto takes any credentials."""
+        return {"key": "testing", "secret": "testing", "client_kwargs": {"endpoint_url": self.endpoint}}
+
+
+@contextlib.contextmanager
+def moto_server() -> Iterator[S3Server]:
+    """moto in server mode on a free port (a real S3 API over HTTP, not a patched client)."""
+    from moto.server import ThreadedMotoServer
+
+    port = free_port()
+    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    moto.start()
+    try:
+        yield S3Server(f"http://127.0.0.1:{port}")
+    finally:
+        moto.stop()
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator[S3Server]:
+    """One moto S3 server for the whole test session."""
+    with moto_server() as server:
+        yield server
+
+
+@pytest.fixture
+def s3_bucket(s3_server: S3Server, request: pytest.FixtureRequest) -> str:
+    """A new empty bucket on the moto server; its ``s3://`` URL."""
+    import s3fs
+
+    name = re.sub(r"[^a-z0-9]+", "-", request.node.name.lower()).strip("-")[:50] + f"-{free_port()}"
+    fs = s3fs.S3FileSystem(**s3_server.options(), skip_instance_cache=True)
+    fs.mkdir(name)
+    return f"s3://{name}"
+
+
+@dataclass
+class GcsServer:
+    """A running GCS emulator (gcp-storage-emulator) and the storage options that reach it."""
+
+    endpoint: str
+
+    def options(self) -> dict[str, Any]:
+        """``storage_options`` for gcsfs: anonymous, at the emulator."""
+        return {"endpoint_url": self.endpoint, "project": "test", "token": "anon"}
+
+
+@pytest.fixture(scope="session")
+def gcs_server() -> Iterator[GcsServer]:
+    """gcp-storage-emulator's GCS JSON API in memory on a free port, in a thread.
+
+    gcsfs's experimental zonal-bucket support asks a gRPC control API the emulator lacks (a minute's
+    time-out per bucket); GCSFS_EXPERIMENTAL_ZB_HNS_SUPPORT=false, read when gcsfs is first imported,
+    keeps the plain JSON-API file system.
+    """
+    import os
+
+    os.environ.setdefault("GCSFS_EXPERIMENTAL_ZB_HNS_SUPPORT", "false")
+    from gcp_storage_emulator.server import create_server
+
+    port = free_port()
+    server = create_server("127.0.0.1", port, in_memory=True)
+    server.start()
+    try:
+        yield GcsServer(f"http://127.0.0.1:{port}")
+    finally:
+        server.stop()
