@@ -37,7 +37,9 @@ from zn5.reference.codecs.blosc import Blosc
 from zn5.reference.codecs.gzip import Gzip
 from zn5.reference.errors import Problem
 from zn5.reference.store.memory import MemoryStore
+from zn5.reference.store.remote import RemoteStore
 from zn5.reference.store.zip import ZipStore
+from zn5.reference.testing.servers import S3Server
 
 FORMATS = ("zarr2", "zarr3", "n5")
 SHAPE, CHUNKS = (40, 30), (4, 3)
@@ -140,6 +142,27 @@ def test_a_zip_store_is_validated_on_worker_processes(
     assert json.loads(found.out) == expected
     assert found.err == ""
     assert len(expected["problems"]) >= 8
+
+
+@pytest.mark.req("CONF-VALIDATE-001")
+@pytest.mark.req("STORE-REMOTE-002")
+def test_an_s3_store_is_validated_on_worker_processes(
+    s3_server: S3Server, s3_bucket: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The workers open the S3 store themselves (a remote store pickles as its URL and options)."""
+    store, _ = broken_store("zarr2")
+    url = f"{s3_bucket}/broken.zarr"
+    remote = RemoteStore(url, storage_options=s3_server.options(), writable=True)
+    for key, value in store.values.items():
+        remote.set(key, value)
+    arguments = ["validate", url, "--chunks", "--json", "--storage-option", "key=testing"]
+    arguments += ["--storage-option", "secret=testing"]
+    arguments += ["--storage-option", f"client_kwargs.endpoint_url={s3_server.endpoint}"]
+    assert main(arguments) == 1
+    expected = json.loads(capsys.readouterr().out)
+    assert main([*arguments, "--dask", "local:1"]) == 1
+    assert json.loads(capsys.readouterr().out) == expected
+    assert expected["listing"] == "listed" and len(expected["problems"]) >= 8
 
 
 def test_a_zip_store_read_pickles_as_its_path(tmp_path: Path) -> None:
