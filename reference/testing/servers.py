@@ -6,7 +6,8 @@ Load them with ``pytest_plugins = ["zn5.reference.testing.servers"]``; the S3 fi
 Both run in this process on a free localhost port, in threads; nothing is mocked on the client side.
 The HTTP server answers byte-range requests (``Range: bytes=a-b`` and ``bytes=-n``), never lists a
 directory (404, as a static host or a bucket website without an index does), and can be told to answer
-chosen keys with a status (403, 500), to delay every answer, and to count bytes and requests in flight.
+chosen keys with a status (403, 500), to delay every answer, to cut answers short, and to count bytes
+and requests in flight.
 """
 
 from __future__ import annotations
@@ -63,6 +64,8 @@ class StaticServer:
     """Key → the status every request for it gets (403, 500, ...)."""
     delay: float = 0.0
     """Seconds each answer waits before it is sent."""
+    truncated: set[str] = field(default_factory=set)
+    """Keys whose answers declare their whole length but send half of it, then drop the connection."""
 
 
 def _handler(server: StaticServer) -> type[http.server.BaseHTTPRequestHandler]:
@@ -127,10 +130,14 @@ def _handler(server: StaticServer) -> type[http.server.BaseHTTPRequestHandler]:
             for name, value in extra.items():
                 self.send_header(name, value)
             self.end_headers()
-            if not head:
-                self.wfile.write(body)
-                with server.log.lock:
-                    server.log.body_bytes += len(body)
+            if head:
+                return
+            if key in server.truncated:
+                body = body[: len(body) // 2]
+                self.close_connection = True
+            self.wfile.write(body)
+            with server.log.lock:
+                server.log.body_bytes += len(body)
 
         def _status(self, status: int) -> None:
             self.send_response(status)

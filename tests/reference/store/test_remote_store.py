@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import time
 import zipfile
 from pathlib import Path
@@ -49,6 +50,34 @@ def test_an_array_round_trips_through_s3(s3_server: S3Server, s3_bucket: str) ->
     assert sorted(store.list_prefix("")) == sorted(
         ["zarr.json", *(f"c/{i}/{j}" for i in range(3) for j in range(3))]
     )
+
+
+def _write_rows(url: str, options: dict[str, Any], rows: range) -> None:
+    """One writer process: the chunk rows ``rows`` (whole chunks, disjoint from the other writers')."""
+    array = zn5.open_array(url, "r+", storage_options=options)
+    for row in rows:
+        array[row * 4 : (row + 1) * 4, :] = _parallel_values()[row * 4 : (row + 1) * 4, :]
+
+
+def _parallel_values() -> np.ndarray[Any, np.dtype[np.int32]]:
+    return np.arange(32 * 30, dtype="int32").reshape(32, 30) * 7
+
+
+@pytest.mark.req("STORE-REMOTE-001")
+@pytest.mark.parametrize("format_name", ["zarr2", "zarr3", "n5"])
+def test_processes_writing_disjoint_chunks_to_s3_give_the_exact_array(
+    s3_server: S3Server, s3_bucket: str, format_name: str
+) -> None:
+    """Four processes write two rows of chunks each into one S3 store, as a parallel writer would."""
+    url = f"{s3_bucket}/parallel-{format_name}"
+    options = s3_server.options()
+    zn5.create_array(
+        url, format=format_name, shape=(32, 30), dtype="int32", chunks=(4, 6), storage_options=options
+    )
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(4) as pool:
+        pool.starmap(_write_rows, [(url, options, range(k * 2, k * 2 + 2)) for k in range(4)])
+    np.testing.assert_array_equal(zn5.open_array(url, storage_options=options)[:], _parallel_values())
 
 
 @pytest.mark.req("STORE-REMOTE-004")
@@ -193,6 +222,27 @@ def test_a_read_that_hangs_times_out(http_store_server: StaticServer) -> None:
         store.get("slow")
     assert raised.value.requirement == "STORE-REMOTE-004" and "TimeoutError" in str(raised.value)
     assert time.monotonic() - started < 1.0 * 2  # each try stopped at its time-out, not the server's delay
+
+
+@pytest.mark.req("STORE-REMOTE-005")
+@pytest.mark.parametrize("ranged", [False, True])
+def test_a_cut_short_answer_is_tried_again_then_an_error(
+    http_store_server: StaticServer, ranged: bool
+) -> None:
+    """A server that drops the connection half-way through a value (or a range of it) gives an error
+    naming the key after the bounded retries, never short bytes."""
+    (http_store_server.root / "big").write_bytes(bytes(range(256)) * 64)
+    http_store_server.truncated.add("big")
+    store = RemoteStore(http_store_server.url, retries=2)
+    started = time.monotonic()
+    with pytest.raises(StoreError) as raised:
+        store.get_range("big", 100, 8000) if ranged else store.get("big")
+    assert raised.value.key == "big" and raised.value.requirement == "STORE-REMOTE-004"
+    tries = [path for _m, path, _r in http_store_server.log.requests if path == "/big"]
+    assert 1 < len(tries) <= 3  # the first request and at most two more
+    assert time.monotonic() - started < 30
+    http_store_server.truncated.clear()
+    assert store.get_range("big", 100, 8) == (bytes(range(256)) * 64)[100:108]
 
 
 @pytest.mark.req("STORE-REMOTE-001")
