@@ -8,7 +8,12 @@ Measured:
 - whole objects: 64 objects of 64 KiB, all requested at once (fsspec ``cat``, obstore ``get_async``);
 - ranges: 64 ranges of 8 KiB of one 512 KiB object, one request each (fsspec ``cat_ranges``, obstore
   ``get_range_async``; obstore's ``get_ranges`` would merge these adjacent ranges into one request);
-- latency hiding: zn5 reading 16 chunks from an HTTP server that waits 0.3 s before each answer.
+- latency hiding: zn5 reading 16 chunks from an HTTP server that waits 0.3 s before each answer;
+- ``zn5 validate --chunks`` on one Zarr v2 store of 1 600 gzip chunks with root ``.zmetadata``: from
+  local disk, from the S3 server (listed) and from the HTTP server (listed through ``.zmetadata``), in
+  chunks per second and as a ratio to local disk;
+- one inner chunk of a shard read over HTTP: body bytes fetched against the shard's size and against
+  the inner chunk plus its index (the index is read whole, then the chunk by range).
 
 Ratios are fsspec time / obstore time (above 1: obstore is faster). The best of five runs counts.
 """
@@ -16,6 +21,7 @@ Ratios are fsspec time / obstore time (above 1: obstore is faster). The best of 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import tempfile
 import time
@@ -26,6 +32,13 @@ from typing import Any
 import numpy as np
 
 import zn5.reference as zn5
+from zn5.conformance.validate import Validation
+from zn5.reference.codecs.bytes import BytesCodec
+from zn5.reference.codecs.gzip import Gzip
+from zn5.reference.codecs.sharding import Sharding
+from zn5.reference.store.base import Store
+from zn5.reference.store.local import LocalStore
+from zn5.reference.store.remote import RemoteStore
 from zn5.reference.testing.servers import S3Server, moto_server, static_server
 
 OBJECTS = 64
@@ -34,12 +47,13 @@ RANGES = 64
 RANGE_SIZE = 8 * 1024
 REPEATS = 5
 BUCKET = "bench"
+VALIDATE_SHAPE, VALIDATE_CHUNKS = (200, 200), (5, 5)  # 1 600 chunks
 
 
-def best(function: Callable[[], Any]) -> float:
-    """The shortest of REPEATS runs, in seconds."""
+def best(function: Callable[[], Any], repeats: int = REPEATS) -> float:
+    """The shortest of ``repeats`` runs, in seconds."""
     times = []
-    for _ in range(REPEATS):
+    for _ in range(repeats):
         started = time.perf_counter()
         function()
         times.append(time.perf_counter() - started)
@@ -131,6 +145,65 @@ def latency(root: Path) -> tuple[float, int]:
         return time.perf_counter() - started, server.log.max_in_flight
 
 
+def consolidated_store(root: Path) -> Path:
+    """A Zarr v2 group with one float32 array of 1 600 gzip chunks, and the root's ``.zmetadata``."""
+    zn5.create_group(root, format="zarr2")
+    array = zn5.create_array(
+        root,
+        path="a",
+        format="zarr2",
+        shape=VALIDATE_SHAPE,
+        dtype="<f4",
+        chunks=VALIDATE_CHUNKS,
+        compressor=Gzip(1),
+    )
+    array[...] = np.random.default_rng(2).standard_normal(VALIDATE_SHAPE).astype("<f4")
+    documents = {name: json.loads((root / name).read_text()) for name in (".zgroup", "a/.zarray")}
+    (root / ".zmetadata").write_text(json.dumps({"metadata": documents, "zarr_consolidated_format": 1}))
+    return root
+
+
+def chunks_per_second(store: Store) -> float:
+    """The best of three ``zn5 validate --chunks`` runs on ``store``, in decoded chunks per second."""
+
+    def run() -> None:
+        validation = Validation(store, chunks=True)
+        problems = list(validation.problems())
+        assert not problems and validation.counts.decoded == 1600, problems[:3]
+
+    return 1600 / best(run, 3)
+
+
+def validate_rates(root: Path, s3_server: S3Server) -> dict[str, float]:
+    """Chunks per second of ``zn5 validate --chunks`` on one store from disk, S3 and HTTP."""
+    local = consolidated_store(root / "v.zarr")
+    s3_url = f"s3://{BUCKET}/v.zarr"
+    s3_store = RemoteStore(s3_url, storage_options=s3_server.options(), writable=True)
+    for path in local.rglob("*"):
+        if path.is_file():
+            s3_store.set(path.relative_to(local).as_posix(), path.read_bytes())
+    rates = {"local": chunks_per_second(LocalStore(local)), "s3": chunks_per_second(s3_store)}
+    with static_server(root) as server:
+        rates["http"] = chunks_per_second(RemoteStore(f"{server.url}/v.zarr"))
+    return rates
+
+
+def inner_chunk_read(root: Path) -> tuple[int, int, int]:
+    """Bytes fetched to read one inner chunk of a remote shard, the shard's size, and the inner chunk's
+    size plus its index entry (16 bytes)."""
+    sharding = Sharding(chunk_shape=(16, 16), codecs=(BytesCodec("little"),))
+    array = zn5.create_array(
+        root, format="zarr3", shape=(256, 256), dtype="<u4", chunks=(256, 256), codecs=(sharding,)
+    )
+    array[...] = np.arange(256 * 256, dtype="<u4").reshape(256, 256)
+    shard = (root / "c" / "0" / "0").stat().st_size
+    with static_server(root) as server:
+        remote = zn5.open_array(server.url)
+        server.log.reset()
+        remote[16:32, 16:32]
+        return server.log.body_bytes, shard, 16 * 16 * 4 + 16
+
+
 def report(name: str, fsspec_times: tuple[float, float], obstore_times: tuple[float, float]) -> None:
     for label, mine, theirs in zip(("whole", "ranges"), fsspec_times, obstore_times, strict=True):
         print(
@@ -146,8 +219,20 @@ def main() -> None:
         (root / "http").mkdir()
         (root / "slow").mkdir()
         report("http", *http(root / "http"))
+        (root / "validate").mkdir()
         with moto_server() as server:
             report("s3", *s3(server))
+            rates = validate_rates(root / "validate", server)
+        for name, rate in rates.items():
+            print(
+                f"validate --chunks {name:5} {rate:8.0f} chunks/s  "
+                f"ratio local/{name} {rates['local'] / rate:5.2f}"
+            )
+        fetched, shard, needed = inner_chunk_read(root / "shard")
+        print(
+            f"one inner chunk of a {shard}-byte shard over HTTP: {fetched} bytes fetched "
+            f"({fetched / shard:.3f} of the shard, {fetched / needed:.2f}x the chunk and its index entry)"
+        )
         seconds, in_flight = latency(root / "slow")
         print(
             f"latency: 16 chunks at 0.3 s each read in {seconds:.2f} s (serially {16 * 0.3:.1f} s); "
