@@ -165,13 +165,17 @@ class Array:
         data = self.store.get(spec.key)
         return spec.fill_array() if data is None else self.pipeline.decode(data, spec)
 
-    def stored_chunk_problems(self, coords: tuple[int, ...]) -> list[Problem]:
+    def stored_chunk_problems(self, coords: tuple[int, ...], *, decode: bool = False) -> list[Problem]:
         """Where the stored bytes of the chunk at ``coords`` contradict the metadata (a blosc header, an
-        N5 block mode): a writer's fault that reading, led by the bytes, never sees."""
+        N5 block mode): a writer's fault that reading, led by the bytes, never sees. With ``decode``
+        the same bytes are decoded first, which raises what reading the chunk would: one store
+        request instead of two."""
         spec = self.chunk_spec(coords)
         data = self.store.get(spec.key)
         if data is None:
             return []
+        if decode:
+            self.pipeline.decode(data, spec)
         return [
             Problem(spec.key, "", stored.message, stored.requirement, stored.level)
             for stored in self.pipeline.stored_problems(data, spec)
