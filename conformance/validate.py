@@ -81,6 +81,8 @@ lists every document below its group. Defined here until the spec defines it."""
 NODE_NOT_FOUND: Final = "CORE-NODE-004"
 SEVERAL_FORMATS: Final = "CORE-NODE-005"
 N5_VERSION: Final = "N5-META-001"
+N5_ROOT_READ: Final = "N5-ROOT-001"
+"""Readers open a container whose root records no N5 version: the rule that lets them read it."""
 
 CONSOLIDATED_KEY: Final = ".zmetadata"
 DOCUMENT_FORMATS: Final[Mapping[str, str]] = {
@@ -553,6 +555,7 @@ class Validation:
                 "the root does not record the N5 version (tensorstore)",
                 N5_VERSION,
                 "deviation",
+                N5_ROOT_READ,
             )
 
     def _check_ancestors(self) -> Iterator[Problem]:
@@ -566,6 +569,7 @@ class Validation:
                 "the root has no attributes.json recording the N5 version (tensorstore)",
                 N5_VERSION,
                 "deviation",
+                N5_ROOT_READ,
             )
         for path in sorted(self._nodes, key=_parts):
             if path in self._skipped:

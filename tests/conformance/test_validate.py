@@ -318,6 +318,8 @@ def test_broken_store_reports_the_broken_requirement(case: Case) -> None:
         map(format_line, problems)
     )
     assert wanted[0].location == case.location
+    if case.level == "deviation":
+        assert wanted[0].allowed_by, "a deviation names the statement that lets readers read it"
     if case.level != "error":
         assert [p for p in problems if p.level == "error"] == []
     assert len(problems) == len(set(problems)), "a problem is reported twice"
