@@ -3,7 +3,7 @@
 ``reference/`` is imported as ``zn5.reference`` and ``conformance/`` as ``zn5.conformance``; two folders
 of data travel as packages too, so that ``importlib.resources`` finds them in a wheel as in a checkout:
 ``schemas/`` as ``zn5.schemas`` and the sample stores ``examples/stores/`` as ``zn5.samples``
-(zn5.conformance.resources). pyproject.toml cannot compute the package list under a renamed root, so it
+(zn5.conformance.suite.resources). pyproject.toml cannot compute the package list under a renamed root, so it
 is computed here.
 """
 

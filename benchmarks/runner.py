@@ -39,21 +39,15 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
+from zn5.conformance.adapters.connect import adapter_connector
 from zn5.conformance.adapters.reference import ReferenceAdapter
-from zn5.conformance.protocol import RunReply
-from zn5.conformance.run import adapter_connector
-from zn5.conformance.runner import (
-    CORPUS_DIR,
-    Connection,
-    Corpus,
-    InProcessConnection,
-    Runner,
-    RunOptions,
-    SubprocessConnection,
-    copy_case,
-    default_scratch,
-    score,
-)
+from zn5.conformance.execution.connection import Connection, InProcessConnection, SubprocessConnection
+from zn5.conformance.execution.protocol import RunReply
+from zn5.conformance.execution.runner import Runner, RunOptions
+from zn5.conformance.execution.scoring import score
+from zn5.conformance.execution.scratch import copy_case, default_scratch
+from zn5.conformance.suite.case import Corpus
+from zn5.conformance.suite.resources import CORPUS
 from zn5.reference.formats.deviations import LenientReadWarning
 
 ADAPTER_COMMAND = (sys.executable, "-m", "zn5.conformance.adapters.reference")
@@ -75,7 +69,7 @@ def run_direct(corpus: Corpus) -> float:
             folder = scratch / f"{seq:05d}"
             copy_case(case, folder / "input")
             (folder / "output").mkdir(parents=True)
-            reply = adapter.run_case(dict(case.document), folder / "input", folder / "output")
+            reply = adapter.run_case(case.to_json(), folder / "input", folder / "output")
             answer = RunReply.from_json({"seq": seq, **reply}, seq)
             outcome = score(case, answer, folder / "output", capabilities).outcome
             if outcome != "pass":
@@ -119,7 +113,7 @@ def run_direct_timed(corpus: Corpus) -> tuple[float, float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--runs", type=int, default=3, help="rounds; the medians are shown (3)")
-    parser.add_argument("--corpus", type=Path, default=CORPUS_DIR)
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument(
         "--impl",
         metavar="NAME",

@@ -27,20 +27,14 @@ from pathlib import Path
 from typing import Any
 
 from zn5.conformance.adapters import registered
-from zn5.conformance.canonical import decode_values, read_array_document
+from zn5.conformance.adapters.connect import REFERENCE, adapter_connector
+from zn5.conformance.execution.connection import Connection
+from zn5.conformance.execution.runner import AdapterStartError, Runner, RunOptions, RunResult
 from zn5.conformance.generate import write_corpus
-from zn5.conformance.generate.case import Case as NewCase
-from zn5.conformance.generate.case import dump_json
-from zn5.conformance.run import REFERENCE, adapter_connector
-from zn5.conformance.runner import (
-    CORPUS_DIR,
-    AdapterStartError,
-    Connection,
-    Corpus,
-    Runner,
-    RunOptions,
-    RunResult,
-)
+from zn5.conformance.generate.case import CaseDraft, dump_json
+from zn5.conformance.suite.canonical import decode_values, read_array_document
+from zn5.conformance.suite.case import Case, Corpus
+from zn5.conformance.suite.resources import CORPUS
 from zn5.reference.store.memory import MemoryStore
 
 BUILD_DIR = Path("build") / "interop"
@@ -93,26 +87,25 @@ def _store_of(folder: Path) -> MemoryStore:
     )
 
 
-def _input_array(case_folder: Path, document: Mapping[str, Any]) -> tuple[Any, str]:
-    array_document, raw = read_array_document(case_folder / document["input"]["array"])
+def _input_array(case: Case) -> tuple[Any, str]:
+    array_document, raw = read_array_document(case.folder / case.input["array"])
     return decode_values(array_document, raw), str(array_document["data_type"])
 
 
-def derived_case(writer: str, corpus: Corpus, case_id: str, store: Path) -> NewCase:
+def derived_case(writer: str, corpus: Corpus, case_id: str, store: Path) -> CaseDraft:
     """The read case of a store ``writer`` wrote for the write case ``case_id``."""
     case = next(case for case in corpus.cases if case.id == case_id)
-    document = case.document
-    target = document["operation"]["target"]
-    values, data_type = _input_array(case.folder, document)
-    requires = sorted({token if token != "op:write" else "op:read" for token in document["requires"]})
+    target = case.operation["target"]
+    values, data_type = _input_array(case)
+    requires = sorted({token if token != "op:write" else "op:read" for token in case.requires})
     format_name, _, name = case_id.split("/")
-    return NewCase(
+    return CaseDraft(
         id=f"{format_name}/{AREA}/{slug(writer)}--{name}",
         kind="read",
-        requirements=list(document["requirements"]),
+        requirements=list(case.requirements),
         description=f"the store {writer} wrote for {case_id} reads as the values it was given",
         requires=requires,
-        level=document["level"],
+        level=case.level,
         tags=[AREA],
         store=_store_of(store),
         node=target["node"],
@@ -234,7 +227,7 @@ def capture_gold(
             **library,
             "adapter": writer,
             "format": case.format,
-            "node": case.document["input"]["node"],
+            "node": case.input["node"],
             "source_case": source,
             "requirements": list(case.requirements),
             "requires": sorted(case.requires),
@@ -321,7 +314,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--impl", metavar="NAME", nargs="+", action="extend", help="adapters (default: all registered)"
     )
-    parser.add_argument("--corpus", type=Path, default=CORPUS_DIR, metavar="DIR", help="the corpus folder")
+    parser.add_argument("--corpus", type=Path, default=CORPUS, metavar="DIR", help="the corpus folder")
     parser.add_argument(
         "--output", type=Path, default=REPORT_PATH, metavar="FILE", help=f"the matrix ({REPORT_PATH})"
     )

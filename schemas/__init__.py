@@ -1,1 +1,4 @@
-"""``zn5.schemas``: the project's JSON Schemas, installed as package data (see zn5.conformance.resources)."""
+"""``zn5.schemas``: the project's JSON Schemas, installed as package data.
+
+See zn5.conformance.suite.resources.
+"""

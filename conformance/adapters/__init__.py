@@ -30,30 +30,17 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, BinaryIO, ClassVar, Protocol
+from typing import Any, BinaryIO, ClassVar
 
 import numpy as np
 
-from zn5.conformance.canonical import decode_values, read_array_document, write_array
-from zn5.conformance.protocol import PROTOCOL_VERSION, encode, gaps_json
-from zn5.conformance.resources import ADAPTERS
+from zn5.conformance.execution.connection import Adapter
+from zn5.conformance.execution.protocol import PROTOCOL_VERSION, encode, gaps_json
+from zn5.conformance.suite.canonical import decode_values, read_array_document, write_array
+from zn5.conformance.suite.resources import ADAPTERS, zn5_version
 from zn5.reference.model.dtype import VARIABLE_KINDS, DataType, element
 
 ADAPTERS_DIR = ADAPTERS
-
-
-def zn5_version() -> str:
-    """The installed zn5 version (runner, reference and its adapter share it)."""
-    try:
-        return metadata.version("zn5")
-    except metadata.PackageNotFoundError:
-        return "0+unknown"
-
-
-class Adapter(Protocol):
-    """Anything that answers protocol messages: a hello reply, a run reply, or None for stop."""
-
-    def handle(self, message: dict[str, Any]) -> dict[str, Any] | None: ...
 
 
 @dataclass(frozen=True)

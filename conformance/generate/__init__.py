@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from zn5.conformance.generate import capabilities
-from zn5.conformance.generate.case import Case, dump_json, write_case
+from zn5.conformance.generate.case import CaseDraft, dump_json, write_case
 
 VERSION = "0.2.0"
 """Corpus version: MAJOR.MINOR of the spec it tests, then its own patch number (DECISIONS.md section 3)."""
 
-Family = Callable[[], Iterator[Case]]
+Family = Callable[[], Iterator[CaseDraft]]
 
 
 def families() -> list[Family]:
@@ -67,7 +67,7 @@ def build(destination: Path) -> dict[str, Any]:
     return write_corpus(destination, (case for family in families() for case in family()), VERSION)
 
 
-def write_corpus(destination: Path, cases: Iterable[Case], version: str) -> dict[str, Any]:
+def write_corpus(destination: Path, cases: Iterable[CaseDraft], version: str) -> dict[str, Any]:
     """Write ``cases`` as a corpus at ``destination`` (replacing it): case folders, VERSION, manifest
     and the capability vocabulary; return the manifest."""
     shutil.rmtree(destination, ignore_errors=True)

@@ -1,4 +1,7 @@
-"""One corpus case as the generators describe it, and how it becomes a folder of files (DESIGN.md section 5).
+"""A case as a generator drafts it, and how the draft becomes a case folder (DESIGN.md section 5).
+
+A :class:`CaseDraft` holds stores and NumPy arrays; :func:`write_case` turns it into the files of a case
+folder and its ``case.json``, which :class:`zn5.conformance.suite.case.Case` reads.
 
 A generator builds stores with the reference implementation (in memory) and states the expected result
 from its own NumPy data, never by reading back through the reference (DECISIONS.md section 6).
@@ -10,22 +13,21 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 
-from zn5.conformance.canonical import write_array
 from zn5.conformance.generate.common import dtype_name_token
+from zn5.conformance.suite.canonical import write_array
+from zn5.conformance.suite.case import CASE_FILE, Kind, Level
 from zn5.reference.store.memory import MemoryStore
 
-Kind = Literal["read", "metadata", "reject", "write", "equivalence"]
-Level = Literal["MUST", "MUST NOT", "SHOULD", "SHOULD NOT", "MAY"]
 Selection = list[int | list[int]] | None
 
 
 @dataclass
-class Case:
-    """Everything one case folder holds."""
+class CaseDraft:
+    """Everything one case folder will hold, before it is written."""
 
     id: str
     kind: Kind
@@ -63,7 +65,7 @@ def _write_store(store: MemoryStore, folder: Path) -> None:
 
 def _files_digest(folder: Path) -> hashlib._Hash:
     digest = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.name != "case.json"):
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.name != CASE_FILE):
         digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
         digest.update(path.read_bytes())
     return digest
@@ -100,7 +102,7 @@ def node_tokens(node: dict[str, Any]) -> list[str]:
     ]
 
 
-def write_case(case: Case, cases_dir: Path) -> dict[str, Any]:
+def write_case(case: CaseDraft, cases_dir: Path) -> dict[str, Any]:
     """Write a case's folder under ``cases_dir``; return its case.json document."""
     folder = cases_dir / case.id
     folder.mkdir(parents=True)
@@ -144,5 +146,5 @@ def write_case(case: Case, cases_dir: Path) -> dict[str, Any]:
     digest = _files_digest(folder)
     digest.update(dump_json(document).encode())
     document["uid"] = digest.hexdigest()[:16]
-    (folder / "case.json").write_text(dump_json(document), encoding="utf-8")
+    (folder / CASE_FILE).write_text(dump_json(document), encoding="utf-8")
     return document

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from zn5.conformance.generate.case import Case
+from zn5.conformance.generate.case import CaseDraft
 from zn5.conformance.generate.common import FORMAT_READ_REQUIREMENTS, build_array, read_tokens, sample_values
 from zn5.reference.api import open_array
 from zn5.reference.codecs.base import Codec
@@ -116,12 +116,14 @@ N5: list[tuple[str, dict[str, Any], list[str]]] = [
 ]
 
 
-def _case(format_name: str, slug: str, options: dict[str, Any], requirements: list[str], seed: int) -> Case:
+def _case(
+    format_name: str, slug: str, options: dict[str, Any], requirements: list[str], seed: int
+) -> CaseDraft:
     values = sample_values("int32", SHAPE, seed) // 1024  # smaller values: the compressors have work to do
     store = build_array(format_name, values, CHUNKS, **options)
     codecs: tuple[Codec, ...] = open_array(store, path="array").model.codecs
     chain = " → ".join(codec.name for codec in codecs)
-    return Case(
+    return CaseDraft(
         id=f"{format_name}/codec/{slug}",
         kind="read",
         requirements=[*FORMAT_READ_REQUIREMENTS[format_name], "CORE-CODEC-002", *requirements],
@@ -141,7 +143,7 @@ def _gzip_members(raw: bytes) -> bytes:
     return gzip.compress(raw[:half], mtime=0) + gzip.compress(raw[half:], mtime=0)
 
 
-def _multi_member_case(format_name: str, seed: int) -> Case:
+def _multi_member_case(format_name: str, seed: int) -> CaseDraft:
     """Every chunk holds two gzip members; the chunks are built from the values here, not by the reference."""
     shape, chunks = (8, 6), (4, 3)
     values = sample_values("int32", shape, seed) // 1024
@@ -157,7 +159,7 @@ def _multi_member_case(format_name: str, seed: int) -> Case:
             else:
                 store.values[f"array/{i}.{j}"] = _gzip_members(block.astype("<i4").tobytes())
     codecs = open_array(store, path="array").model.codecs
-    return Case(
+    return CaseDraft(
         id=f"{format_name}/codec/gzip-multi-member",
         kind="read",
         requirements=[*FORMAT_READ_REQUIREMENTS[format_name], "CODEC-GZIP-002"],
@@ -171,13 +173,13 @@ def _multi_member_case(format_name: str, seed: int) -> Case:
     )
 
 
-def _empty_filters_case(seed: int) -> Case:
+def _empty_filters_case(seed: int) -> CaseDraft:
     values = sample_values("int32", SHAPE, seed) // 1024
     store = build_array("zarr2", values, CHUNKS, compressor=Zlib(1))
     document = json.loads(store.values["array/.zarray"])
     document["filters"] = []
     store.values["array/.zarray"] = (json.dumps(document, indent=2, sort_keys=True) + "\n").encode()
-    return Case(
+    return CaseDraft(
         id="zarr2/codec/filters-empty-list",
         kind="read",
         requirements=[*FORMAT_READ_REQUIREMENTS["zarr2"], "ZARR2-META-006"],
@@ -249,7 +251,7 @@ N5_BLOSC: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
 ]
 
 
-def _zarr2_blosc_case(row: tuple[str, str, dict[str, Any], dict[str, Any], dict[str, Any]]) -> Case:
+def _zarr2_blosc_case(row: tuple[str, str, dict[str, Any], dict[str, Any], dict[str, Any]]) -> CaseDraft:
     slug, dtype, compressor, serialiser, blosc = row
     zarray = {
         "zarr_format": 2,
@@ -262,7 +264,7 @@ def _zarr2_blosc_case(row: tuple[str, str, dict[str, Any], dict[str, Any], dict[
         "filters": None,
     }
     codecs = [{"name": "bytes", "configuration": serialiser}, {"name": "blosc", "configuration": blosc}]
-    return Case(
+    return CaseDraft(
         id=f"zarr2/codec/{slug}",
         kind="metadata",
         requirements=["CODEC-BLOSC-002", "ZARR2-DTYPE-005"],
@@ -279,13 +281,13 @@ def _zarr2_blosc_case(row: tuple[str, str, dict[str, Any], dict[str, Any], dict[
     )
 
 
-def _n5_blosc_case(row: tuple[str, dict[str, Any], dict[str, Any]]) -> Case:
+def _n5_blosc_case(row: tuple[str, dict[str, Any], dict[str, Any]]) -> CaseDraft:
     slug, compression, blosc = row
     attributes = {"dimensions": [6, 4], "blockSize": [4, 3], "dataType": "uint16", "compression": compression}
     codecs = [
         {"name": "n5.block", "configuration": {"compression": [{"name": "blosc", "configuration": blosc}]}}
     ]
-    return Case(
+    return CaseDraft(
         id=f"n5/codec/{slug}",
         kind="metadata",
         requirements=["CODEC-BLOSC-005", "N5-CODEC-003"],
@@ -304,7 +306,7 @@ def _n5_blosc_case(row: tuple[str, dict[str, Any], dict[str, Any]]) -> Case:
     )
 
 
-def cases() -> Iterator[Case]:
+def cases() -> Iterator[CaseDraft]:
     """One read case per codec configuration of each format, then the cases of single codec rules."""
     seed = 1000
     for format_name, table in (("zarr2", ZARR2), ("zarr3", ZARR3), ("n5", N5)):
@@ -333,7 +335,7 @@ the core codec's, the name and the configuration numcodecs', with only the membe
 blosc receives bytes, so its type size is 1."""
 
 
-def _numcodecs_compressor_case(slug: str, compressor: Codec, configuration: dict[str, Any]) -> Case:
+def _numcodecs_compressor_case(slug: str, compressor: Codec, configuration: dict[str, Any]) -> CaseDraft:
     case_id = f"zarr3/codec/{slug}"
     seed = int.from_bytes(hashlib.sha256(case_id.encode()).digest()[:4], "big")
     values = sample_values("int16", SHAPE, seed) // 64
@@ -341,7 +343,7 @@ def _numcodecs_compressor_case(slug: str, compressor: Codec, configuration: dict
     document = json.loads(store.values["array/zarr.json"])
     document["codecs"][1] = {"name": f"numcodecs.{compressor.v2_ids[0]}", "configuration": configuration}
     store.values["array/zarr.json"] = _document_bytes(document)
-    return Case(
+    return CaseDraft(
         id=case_id,
         kind="read",
         requirements=[*FORMAT_READ_REQUIREMENTS["zarr3"], "ZARR3-CODEC-002"],

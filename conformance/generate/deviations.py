@@ -19,7 +19,7 @@ from typing import Any
 import numcodecs
 import numpy as np
 
-from zn5.conformance.generate.case import Case
+from zn5.conformance.generate.case import CaseDraft
 from zn5.conformance.generate.common import (
     FORMAT_READ_REQUIREMENTS,
     build_array,
@@ -150,13 +150,13 @@ def _store(deviation: Deviation, values: np.ndarray[Any, Any]) -> MemoryStore:
     return store
 
 
-def consolidated_metadata_null() -> Case:
+def consolidated_metadata_null() -> CaseDraft:
     """The root group of zarr-python 3.0.0 to 3.1.3, ``"consolidated_metadata": null`` in its document,
     opens as the group it is (CORE-DEVIATION-010)."""
     case_id = "zarr3/deviation/group-consolidated-metadata-null"
     store = build_array("zarr3", sample_values("int32", (6, 5), id_seed(case_id)), (4, 4), write=WRITTEN)
     store.values["zarr.json"] = member("consolidated_metadata", None)(store.values["zarr.json"])
-    return Case(
+    return CaseDraft(
         id=case_id,
         kind="metadata",
         level="MAY",
@@ -172,7 +172,7 @@ def consolidated_metadata_null() -> Case:
     )
 
 
-def cases() -> Iterator[Case]:
+def cases() -> Iterator[CaseDraft]:
     """A read case for every known deviation of an array, and a metadata case for the group's."""
     yield consolidated_metadata_null()
     for deviation in DEVIATIONS:
@@ -184,7 +184,7 @@ def cases() -> Iterator[Case]:
         with warnings.catch_warnings():  # the deviation's own warning: the codecs it reads are the tokens
             warnings.simplefilter("ignore", LenientReadWarning)
             codecs = open_array(store, path="array").model.codecs
-        yield Case(
+        yield CaseDraft(
             id=case_id,
             kind="read",
             level="MAY",

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from zn5.conformance.generate.case import Case
+from zn5.conformance.generate.case import CaseDraft
 from zn5.conformance.generate.common import (
     FORMAT_READ_REQUIREMENTS,
     N5_TYPES,
@@ -26,14 +26,14 @@ ZARR_EXTRA_TYPES = ("S5", "U3", "V3", "M8[ns]", "m8[s]")
 V3_EXTRA_TYPES = ("V3", "M8[ns]", "m8[s]", "U3", "S5")
 
 
-def _case(format_name: str, dtype: str, endian: str, seed: int) -> Case:
+def _case(format_name: str, dtype: str, endian: str, seed: int) -> CaseDraft:
     values = sample_values(dtype, SHAPE, seed)
     store = build_array(format_name, values, CHUNKS, endian=endian if format_name != "n5" else None)
     codecs = open_array(store, path="array").model.codecs
     name = type_slug(values.dtype)
     ordered = DataType.of(values.dtype).has_byte_order and format_name != "n5"
     slug = f"{name}-{endian}" if ordered else name
-    return Case(
+    return CaseDraft(
         id=f"{format_name}/dtype/{slug}",
         kind="read",
         requirements=[
@@ -69,7 +69,7 @@ def type_slug(dtype: np.dtype[Any]) -> str:
     return dtype.name
 
 
-def cases() -> Iterator[Case]:
+def cases() -> Iterator[CaseDraft]:
     """One read case per data type and byte order."""
     seed = 0
     for format_name, types in (
@@ -88,7 +88,7 @@ def cases() -> Iterator[Case]:
                     yield _case(format_name, dtype, endian, seed)
 
 
-def _n5_case(dtype: str, seed: int) -> Case:
+def _n5_case(dtype: str, seed: int) -> CaseDraft:
     case = _case("n5", dtype, "big", seed)
     case.description = (
         f"{dtype} elements, big-endian in N5 blocks, in a 5x7 dataset of 2x3 blocks read exactly"

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from zn5.conformance.generate.case import Case
+from zn5.conformance.generate.case import CaseDraft
 from zn5.conformance.generate.common import (
     FORMAT_READ_REQUIREMENTS,
     build_array,
@@ -117,10 +117,10 @@ def _rewritten(store: MemoryStore, key: str, change: Callable[[dict[str, Any]], 
 
 def _read_case(
     case_id: str, values: np.ndarray[Any, Any], store: MemoryStore, requirements: list[str], description: str
-) -> Case:
+) -> CaseDraft:
     """A read case of the array at ``array`` in ``store``, tagged by the second part of its ID."""
     format_name, tag = case_id.split("/")[:2]
-    return Case(
+    return CaseDraft(
         id=case_id,
         kind="read",
         requirements=[*FORMAT_READ_REQUIREMENTS[format_name], *requirements],
@@ -134,7 +134,7 @@ def _read_case(
     )
 
 
-def _dtype_with_byte_order(dtype: str, spelled: str) -> Case:
+def _dtype_with_byte_order(dtype: str, spelled: str) -> CaseDraft:
     """A one-byte Zarr v2 type written with a byte order, as netCDF-C writes ``"<i1"`` (ZARR2-DTYPE-002)."""
     case_id = f"zarr2/dtype/{dtype}-spelled-{'little' if spelled[0] == '<' else 'big'}"
     values = sample_values(dtype, (5, 6), id_seed(case_id))
@@ -148,7 +148,7 @@ def _dtype_with_byte_order(dtype: str, spelled: str) -> Case:
     return _read_case(case_id, values, store, ["ZARR2-DTYPE-002"], description)
 
 
-def _bytes_without_configuration() -> Case:
+def _bytes_without_configuration() -> CaseDraft:
     """A Zarr v3 uint8 array whose ``bytes`` codec has no configuration: one-byte types need no endian
     (CODEC-BYTES-002)."""
     case_id = "zarr3/codec/uint8-bytes-without-configuration"
@@ -162,7 +162,7 @@ def _bytes_without_configuration() -> Case:
     return _read_case(case_id, values, store, ["CODEC-BYTES-002"], description)
 
 
-def _transpose_then_sharding() -> Case:
+def _transpose_then_sharding() -> CaseDraft:
     """The read side of ``uint16-transpose-then-sharding``."""
     case_id = "zarr3/sharding/transpose-then-sharding"
     values = sample_values("uint16", (8, 12), id_seed(case_id))
@@ -174,7 +174,7 @@ def _transpose_then_sharding() -> Case:
     return _read_case(case_id, values, store, ["CODEC-TRANSPOSE-001", "CODEC-SHARDING-001"], description)
 
 
-def cases() -> Iterator[Case]:
+def cases() -> Iterator[CaseDraft]:
     """The field's faults: write cases, then read cases."""
     for row in WRITES:
         yield write_row_case(row, id_seed(f"{row[0]}/write/{row[1]}"))

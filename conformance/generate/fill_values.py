@@ -9,9 +9,9 @@ from typing import Any
 
 import numpy as np
 
-from zn5.conformance.canonical import describe_node
-from zn5.conformance.generate.case import Case
+from zn5.conformance.generate.case import CaseDraft
 from zn5.conformance.generate.common import build_array, read_tokens, sample_values
+from zn5.conformance.suite.canonical import describe_node
 from zn5.reference.api import open_array
 from zn5.reference.formats.zarr3 import NODE_KEY
 from zn5.reference.store.memory import MemoryStore
@@ -62,7 +62,7 @@ def _element(dtype: np.dtype[Any], value: Any) -> np.ndarray[Any, Any]:
     return np.array([value], dtype=dtype)
 
 
-def fill_case(format_name: str, row: tuple[str, str, Any, Any, str], seed: int) -> Case:
+def fill_case(format_name: str, row: tuple[str, str, Any, Any, str], seed: int) -> CaseDraft:
     slug, dtype_spec, spelled, value, number = row
     values = sample_values(dtype_spec, SHAPE, seed)
     element = _element(values.dtype, value)
@@ -74,7 +74,7 @@ def fill_case(format_name: str, row: tuple[str, str, Any, Any, str], seed: int) 
     codecs = open_array(store, path="array").model.codecs
     dialect = "ZARR2" if format_name == "zarr2" else "ZARR3"
     spelled_text = json.dumps(spelled, ensure_ascii=False)
-    return Case(
+    return CaseDraft(
         id=f"{format_name}/fill-value/{slug}",
         kind="read",
         requirements=[
@@ -101,11 +101,11 @@ def _spell_fill_value(store: MemoryStore, format_name: str, spelled: Any) -> Non
     store.values[key] = (json.dumps(document, indent=2, sort_keys=True) + "\n").encode()
 
 
-def _null_fill_case(seed: int) -> Case:
+def _null_fill_case(seed: int) -> CaseDraft:
     values = sample_values("int32", SHAPE, seed)
     store = build_array("zarr2", values, CHUNKS, write=WRITTEN, fill_value=None)
     model = open_array(store, path="array").model
-    return Case(
+    return CaseDraft(
         id="zarr2/fill-value/null-metadata",
         kind="metadata",
         requirements=["ZARR2-FILL-001", "CORE-FILL-003"],
@@ -119,10 +119,10 @@ def _null_fill_case(seed: int) -> Case:
     )
 
 
-def _null_fill_read_case(seed: int) -> Case:
+def _null_fill_read_case(seed: int) -> CaseDraft:
     values = sample_values("int32", SHAPE, seed)
     store = build_array("zarr2", values, CHUNKS, write=WRITTEN, fill_value=None)
-    return Case(
+    return CaseDraft(
         id="zarr2/fill-value/null-written-chunks",
         kind="read",
         requirements=["ZARR2-FILL-001", "CORE-FILL-003"],
@@ -137,7 +137,7 @@ def _null_fill_read_case(seed: int) -> Case:
     )
 
 
-def cases() -> Iterator[Case]:
+def cases() -> Iterator[CaseDraft]:
     """Fill value cases for Zarr v2 and v3."""
     seed = 4000
     for format_name, rows in (("zarr2", FILLS), ("zarr3", [*FILLS, *V3_ONLY])):

@@ -15,7 +15,7 @@ import numcodecs
 import numcodecs.abc
 import numpy as np
 
-from zn5.conformance.generate.case import Case
+from zn5.conformance.generate.case import CaseDraft
 from zn5.conformance.generate.codecs import _document_bytes, _expected_node
 from zn5.conformance.generate.common import FORMAT_READ_REQUIREMENTS, build_array, read_tokens
 from zn5.conformance.generate.rejects import Reject, flip_last_byte, reject_cases, set_member
@@ -175,7 +175,7 @@ def _options(format_name: str, row: Row) -> dict[str, Any]:
     return {**chain, "endian": "big" if orders[-1] == ">" else "little"} if orders else chain
 
 
-def _read_case(format_name: str, row: Row, seed: int) -> Case:
+def _read_case(format_name: str, row: Row, seed: int) -> CaseDraft:
     values = row.values(seed)
     store = build_array(format_name, values, CHUNKS, **_options(format_name, row))
     codecs = open_array(store, path="array").model.codecs
@@ -184,7 +184,7 @@ def _read_case(format_name: str, row: Row, seed: int) -> Case:
     requirements = (
         row.requirements if format_name == "zarr2" else [r for r in row.requirements if "ZARR2" not in r]
     )
-    return Case(
+    return CaseDraft(
         id=f"{format_name}/filter/{row.slug}",
         kind="read",
         requirements=[*FORMAT_READ_REQUIREMENTS[format_name], "CODEC-FILTER-001", *requirements],
@@ -198,7 +198,9 @@ def _read_case(format_name: str, row: Row, seed: int) -> Case:
     )
 
 
-def _blosc_typesize_case(slug: str, filters: list[dict[str, Any]], expected: list[dict[str, Any]]) -> Case:
+def _blosc_typesize_case(
+    slug: str, filters: list[dict[str, Any]], expected: list[dict[str, Any]]
+) -> CaseDraft:
     """A Zarr v2 blosc after ``filters``: its type size is the item size they leave (CODEC-BLOSC-006)."""
     zarray = {
         "zarr_format": 2,
@@ -211,7 +213,7 @@ def _blosc_typesize_case(slug: str, filters: list[dict[str, Any]], expected: lis
         "filters": filters,
     }
     blosc = expected[-1]["configuration"]
-    return Case(
+    return CaseDraft(
         id=f"zarr2/filter/{slug}",
         kind="metadata",
         requirements=["CODEC-BLOSC-006", "CODEC-BLOSC-002", "ZARR2-CODEC-004"],
@@ -429,7 +431,7 @@ WRITES: list[WriteRow] = [
 ]
 
 
-def cases() -> Iterator[Case]:
+def cases() -> Iterator[CaseDraft]:
     """A read case per filter row and format, then the blosc type-size cases of Zarr v2, then rejects."""
     seed = 1300
     for format_name in ("zarr2", "zarr3"):

@@ -18,10 +18,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Final
 
-from zn5.conformance.canonical import decode_values, read_array_document
-from zn5.conformance.generate.case import Case
-from zn5.conformance.resources import GOLD
-from zn5.conformance.validate import Validation
+from zn5.conformance.generate.case import CaseDraft
+from zn5.conformance.suite.canonical import decode_values, read_array_document
+from zn5.conformance.suite.resources import GOLD
+from zn5.conformance.validation.validate import Validation
 from zn5.reference.store.memory import MemoryStore
 
 GOLD_DIR: Final = GOLD
@@ -49,13 +49,13 @@ def reader_requirements(store: MemoryStore, format_name: str) -> list[str]:
     )
 
 
-def gold_case(folder: Path) -> Case:
+def gold_case(folder: Path) -> CaseDraft:
     """The read case of one captured gold store."""
     gold = json.loads((folder / "gold.json").read_text(encoding="utf-8"))
     document, raw = read_array_document(folder / "expected" / "array.json")
     library = folder.parent.name
     store = _store(folder / "store")
-    return Case(
+    return CaseDraft(
         id=f"{gold['format']}/gold/{library}--{folder.name.split('--', 1)[1]}",
         kind="read",
         requirements=[*gold["requirements"], *reader_requirements(store, gold["format"])],
@@ -70,7 +70,7 @@ def gold_case(folder: Path) -> Case:
     )
 
 
-def cases() -> Iterator[Case]:
+def cases() -> Iterator[CaseDraft]:
     """Every gold store under conformance/gold/, in a fixed order."""
     for path in sorted(GOLD_DIR.glob("*/*/gold.json")):
         yield gold_case(path.parent)

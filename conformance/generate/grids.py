@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from zn5.conformance.generate.case import Case, Selection
+from zn5.conformance.generate.case import CaseDraft, Selection
 from zn5.conformance.generate.common import (
     FORMAT_READ_REQUIREMENTS,
     FORMATS,
@@ -101,12 +101,12 @@ GRIDS: list[tuple[str, tuple[int, ...], tuple[int, ...], Selection, str, list[st
 ]
 
 
-def _grid_case(format_name: str, row: Any, seed: int) -> Case:
+def _grid_case(format_name: str, row: Any, seed: int) -> CaseDraft:
     slug, shape, chunks, selection, what, requirements, extra = row
     values = sample_values("uint16", shape, seed)
     store = build_array(format_name, values, chunks, compressor=Gzip(1))
     codecs = open_array(store, path="array").model.codecs
-    return Case(
+    return CaseDraft(
         id=f"{format_name}/grid/{slug}",
         kind="read",
         requirements=[*FORMAT_READ_REQUIREMENTS[format_name], *requirements],
@@ -127,7 +127,7 @@ def _numpy_selection(selection: Selection) -> Any:
     return tuple(item if isinstance(item, int) else slice(*item) for item in selection)
 
 
-def _missing_chunks_case(format_name: str, selection: Selection, seed: int) -> Case:
+def _missing_chunks_case(format_name: str, selection: Selection, seed: int) -> CaseDraft:
     shape, chunks = (10, 8), (3, 3)
     values = sample_values("int16", shape, seed)
     fill = 0 if format_name == "n5" else -7
@@ -139,7 +139,7 @@ def _missing_chunks_case(format_name: str, selection: Selection, seed: int) -> C
     codecs = open_array(store, path="array").model.codecs
     requirements = ["CORE-CHUNK-001", *(["N5-FILL-001"] if format_name == "n5" else [])]
     part = "a selection over" if selection else "an array with"
-    return Case(
+    return CaseDraft(
         id=f"{format_name}/grid/missing-chunks{'-selection' if selection else ''}",
         kind="read",
         requirements=[*FORMAT_READ_REQUIREMENTS[format_name], *requirements],
@@ -154,12 +154,12 @@ def _missing_chunks_case(format_name: str, selection: Selection, seed: int) -> C
     )
 
 
-def _zero_dimensional_case(format_name: str, seed: int) -> Case:
+def _zero_dimensional_case(format_name: str, seed: int) -> CaseDraft:
     values = sample_values("float64", (), seed) + 0.5
     store = build_array(format_name, values, ())
     codecs = open_array(store, path="array").model.codecs
     keys = ["CORE-KEY-003", "ZARR2-KEY-001"] if format_name == "zarr2" else ["CORE-KEY-002", "ZARR3-META-003"]
-    return Case(
+    return CaseDraft(
         id=f"{format_name}/grid/zero-dimensional",
         kind="read",
         requirements=[*FORMAT_READ_REQUIREMENTS[format_name], "CORE-GRID-002", "CORE-GRID-006", *keys],
@@ -177,7 +177,7 @@ CHUNK_KEY = {"zarr2": "array/{}.{}", "zarr3": "array/c/{}/{}", "n5": "array/{}/{
 CORRUPT = b"\x00 not a chunk"
 
 
-def _corrupt_chunks_case(format_name: str, empty: bool, seed: int) -> Case:
+def _corrupt_chunks_case(format_name: str, empty: bool, seed: int) -> CaseDraft:
     """Every chunk the selection does not meet holds bytes no codec decodes (CORE-ARRAY-003)."""
     shape, chunks = (9, 9), (4, 4)
     selection: Selection = [[4, 4, 1], [0, 9, 1]] if empty else [[1, 3, 1], [5, 7, 1]]
@@ -196,7 +196,7 @@ def _corrupt_chunks_case(format_name: str, empty: bool, seed: int) -> Case:
         else "a selection inside one chunk reads only that chunk, though every other is corrupt"
     )
     slug = "empty-selection-reads-no-chunk" if empty else "selection-reads-only-its-chunks"
-    return Case(
+    return CaseDraft(
         id=f"{format_name}/grid/{slug}",
         kind="read",
         requirements=[*FORMAT_READ_REQUIREMENTS[format_name], "CORE-ARRAY-003", "CORE-ARRAY-002"],
@@ -211,7 +211,7 @@ def _corrupt_chunks_case(format_name: str, empty: bool, seed: int) -> Case:
     )
 
 
-def cases() -> Iterator[Case]:
+def cases() -> Iterator[CaseDraft]:
     """Grid, selection and missing-chunk cases for each format."""
     seed = 2000
     for format_name in FORMATS:

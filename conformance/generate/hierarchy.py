@@ -7,9 +7,9 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from zn5.conformance.canonical import describe_node
-from zn5.conformance.generate.case import Case
+from zn5.conformance.generate.case import CaseDraft
 from zn5.conformance.generate.common import FORMATS, build_array, read_tokens, sample_values
+from zn5.conformance.suite.canonical import describe_node
 from zn5.reference.api import create_array, create_group, open_array
 from zn5.reference.codecs.blosc import Blosc
 from zn5.reference.codecs.gzip import Gzip
@@ -66,10 +66,10 @@ ARRAYS: list[tuple[str, str, dict[str, Any], str, list[str]]] = [
 
 def _array_case(
     format_name: str, slug: str, options: dict[str, Any], what: str, requirements: list[str], seed: int
-) -> Case:
+) -> CaseDraft:
     store = MemoryStore()
     array = create_array(store, format=format_name, path="array", shape=(6, 4), chunks=(4, 3), **options)
-    return Case(
+    return CaseDraft(
         id=f"{format_name}/metadata/{slug}",
         kind="metadata",
         requirements=requirements,
@@ -83,7 +83,7 @@ def _array_case(
     )
 
 
-def _group_case(format_name: str, seed: int) -> Case:
+def _group_case(format_name: str, seed: int) -> CaseDraft:
     store = MemoryStore()
     create_group(store, format=format_name)
     group = create_group(store, format=format_name, path="a/b", attributes={"title": "nested", "n": [1, 2]})
@@ -92,7 +92,7 @@ def _group_case(format_name: str, seed: int) -> Case:
         "zarr3": ["ZARR3-META-004"],
         "n5": ["N5-META-005", "N5-META-006"],
     }[format_name]
-    return Case(
+    return CaseDraft(
         id=f"{format_name}/metadata/group-attributes",
         kind="metadata",
         requirements=["CORE-NODE-003", "CORE-ATTR-001", *requirement],
@@ -106,13 +106,13 @@ def _group_case(format_name: str, seed: int) -> Case:
     )
 
 
-def _opened_by_path(format_name: str, seed: int) -> Case:
+def _opened_by_path(format_name: str, seed: int) -> CaseDraft:
     values = sample_values("int8", (4, 5), seed)
     store = build_array(format_name, values, (2, 2), path="x/y/array")
     for key in [key for key in store.values if key.count("/") < 3 and not key.startswith("x/y/array")]:
         del store.values[key]
     codecs = open_array(store, path="x/y/array").model.codecs
-    return Case(
+    return CaseDraft(
         id=f"{format_name}/hierarchy/no-ancestor-metadata",
         kind="read",
         requirements=["CORE-NODE-004"],
@@ -139,7 +139,7 @@ ATTRIBUTES: dict[str, Any] = {
 """Attributes with every kind of JSON value, which a reader presents member by member (CORE-ATTR-001)."""
 
 
-def _attributes_case(format_name: str, seed: int) -> Case:
+def _attributes_case(format_name: str, seed: int) -> CaseDraft:
     store = MemoryStore()
     array = create_array(
         store,
@@ -151,7 +151,7 @@ def _attributes_case(format_name: str, seed: int) -> Case:
         attributes=ATTRIBUTES,
     )
     expected = describe_node(array.model) | {"attributes": ATTRIBUTES}
-    return Case(
+    return CaseDraft(
         id=f"{format_name}/metadata/array-attributes",
         kind="metadata",
         requirements=["CORE-ATTR-001", *(["ZARR2-META-011"] if format_name == "zarr2" else [])],
@@ -165,11 +165,11 @@ def _attributes_case(format_name: str, seed: int) -> Case:
     )
 
 
-def _n5_implicit_group(seed: int) -> Case:
+def _n5_implicit_group(seed: int) -> CaseDraft:
     values = sample_values("uint8", (3, 4), seed)
     store = build_array("n5", values, (2, 2), path="a/array")
     del store.values["a/attributes.json"]
-    return Case(
+    return CaseDraft(
         id="n5/metadata/implicit-group",
         kind="metadata",
         requirements=["N5-META-006"],
@@ -194,11 +194,11 @@ def _with_consolidated_metadata(store: MemoryStore) -> None:
     store.values["zarr.json"] = (json.dumps(root, indent=2, sort_keys=True) + "\n").encode()
 
 
-def _consolidated_cases(seed: int) -> Iterator[Case]:
+def _consolidated_cases(seed: int) -> Iterator[CaseDraft]:
     values = sample_values("int16", (5, 4), seed)
     store = build_array("zarr3", values, (2, 3))
     _with_consolidated_metadata(store)
-    yield Case(
+    yield CaseDraft(
         id="zarr3/metadata/group-consolidated-metadata",
         kind="metadata",
         requirements=["ZARR3-META-008", "ZARR3-META-004"],
@@ -210,7 +210,7 @@ def _consolidated_cases(seed: int) -> Iterator[Case]:
         expected_node={"node_type": "group", "attributes": {}},
         origin={"generator": GENERATOR, "seed": seed},
     )
-    yield Case(
+    yield CaseDraft(
         id="zarr3/hierarchy/stale-consolidated-metadata",
         kind="read",
         requirements=["ZARR3-META-008", "ZARR3-META-002"],
@@ -224,10 +224,10 @@ def _consolidated_cases(seed: int) -> Iterator[Case]:
     )
 
 
-def _path_with_slashes(format_name: str, seed: int) -> Case:
+def _path_with_slashes(format_name: str, seed: int) -> CaseDraft:
     values = sample_values("int8", (4, 5), seed)
     store = build_array(format_name, values, (2, 2), path="group/array")
-    return Case(
+    return CaseDraft(
         id=f"{format_name}/hierarchy/path-with-slashes",
         kind="read",
         requirements=["CORE-NODE-001"],
@@ -241,7 +241,7 @@ def _path_with_slashes(format_name: str, seed: int) -> Case:
     )
 
 
-def cases() -> Iterator[Case]:
+def cases() -> Iterator[CaseDraft]:
     """Metadata and hierarchy cases for every format."""
     for seed, (format_name, slug, options, what, requirements) in enumerate(ARRAYS, start=7000):
         yield _array_case(format_name, slug, options, what, requirements, seed)

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from zn5.conformance.generate.case import Case
+from zn5.conformance.generate.case import CaseDraft
 from zn5.conformance.generate.common import FORMAT_READ_REQUIREMENTS, build_array, read_tokens, sample_values
 from zn5.reference.api import open_array
 
@@ -72,7 +72,7 @@ def _stray_chunk(format_name: str) -> bytes:
     return np.full(4, STRAY_VALUE, "<i2").tobytes()
 
 
-def _stray_keys_case(format_name: str, seed: int) -> Case:
+def _stray_keys_case(format_name: str, seed: int) -> CaseDraft:
     values = sample_values("int16", (4, 4), seed)
     values[values == STRAY_VALUE] = STRAY_VALUE + 1
     store = build_array(format_name, values, (2, 2))
@@ -82,7 +82,7 @@ def _stray_keys_case(format_name: str, seed: int) -> Case:
     expected = values.copy()
     expected[2:, 2:] = 0
     codecs = open_array(store, path="array").model.codecs
-    return Case(
+    return CaseDraft(
         id=f"{format_name}/key/stray-keys",
         kind="read",
         requirements=[*FORMAT_READ_REQUIREMENTS[format_name], "CORE-KEY-004", "CORE-CHUNK-001"],
@@ -96,13 +96,13 @@ def _stray_keys_case(format_name: str, seed: int) -> Case:
     )
 
 
-def cases() -> Iterator[Case]:
+def cases() -> Iterator[CaseDraft]:
     """One read case per key encoding, on a 3-d array so that the order of the parts matters."""
     for seed, (format_name, slug, options, example, requirements, token) in enumerate(KEYS, start=3000):
         values = sample_values("uint8", (5, 7, 3), seed)
         store = build_array(format_name, values, (3, 3, 3), **options)
         codecs = open_array(store, path="array").model.codecs
-        yield Case(
+        yield CaseDraft(
             id=f"{format_name}/key/{slug}",
             kind="read",
             requirements=[*FORMAT_READ_REQUIREMENTS[format_name], "CORE-KEY-001", *requirements],
@@ -119,7 +119,7 @@ def cases() -> Iterator[Case]:
     yield _nested_keys_without_separator_case()
 
 
-def _nested_keys_without_separator_case() -> Case:
+def _nested_keys_without_separator_case() -> CaseDraft:
     """A Zarr v2 array written with ``"/"`` keys whose ``.zarray`` does not say so, as stores were before
     ``dimension_separator`` existed: its chunks are at ``"."`` keys, so it reads as fill (ZARR2-META-013)."""
     seed = 3200
@@ -129,7 +129,7 @@ def _nested_keys_without_separator_case() -> Case:
     del document["dimension_separator"]
     store.values["array/.zarray"] = (json.dumps(document, indent=2, sort_keys=True) + "\n").encode()
     codecs = open_array(store, path="array").model.codecs
-    return Case(
+    return CaseDraft(
         id="zarr2/key/nested-keys-without-separator",
         kind="read",
         requirements=[*FORMAT_READ_REQUIREMENTS["zarr2"], "ZARR2-META-007", "ZARR2-META-013"],

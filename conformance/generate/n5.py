@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from zn5.conformance.generate.case import Case
+from zn5.conformance.generate.case import CaseDraft
 from zn5.conformance.generate.common import FORMAT_READ_REQUIREMENTS, build_array, read_tokens, sample_values
 from zn5.reference.codecs.gzip import Gzip
 from zn5.reference.codecs.n5_block import N5Block
@@ -49,10 +49,10 @@ def _case(
     seed: int,
     node: str = "array",
     area: str | None = None,
-) -> Case:
+) -> CaseDraft:
     if area is None:
         area = "block" if "block" in requirements[0] or slug.startswith("edge") else "dataset"
-    return Case(
+    return CaseDraft(
         id=f"n5/{area}/{slug}",
         kind="read",
         requirements=[*FORMAT_READ_REQUIREMENTS["n5"], *requirements],
@@ -66,7 +66,7 @@ def _case(
     )
 
 
-def _padded_edge_blocks(seed: int) -> Case:
+def _padded_edge_blocks(seed: int) -> CaseDraft:
     values = _values()
     store = build_array("n5", values, BLOCK)
     padded = np.zeros(BLOCK, dtype="uint16")
@@ -87,7 +87,7 @@ def _padded_edge_blocks(seed: int) -> Case:
     )
 
 
-def _mixed_edge_blocks(seed: int) -> Case:
+def _mixed_edge_blocks(seed: int) -> CaseDraft:
     values = _values()
     store = build_array("n5", values, BLOCK)
     block = np.zeros(BLOCK, dtype="uint16")
@@ -104,7 +104,7 @@ def _mixed_edge_blocks(seed: int) -> Case:
     )
 
 
-def _small_interior_block(seed: int) -> Case:
+def _small_interior_block(seed: int) -> CaseDraft:
     values = _values()
     store = build_array("n5", values, BLOCK)
     store.values["array/0/0/0"] = _block_bytes(values[:2, :1, :2], (2, 1, 2))
@@ -123,7 +123,7 @@ def _small_interior_block(seed: int) -> Case:
     )
 
 
-def _varlength_block(seed: int) -> Case:
+def _varlength_block(seed: int) -> CaseDraft:
     values = _values()
     store = build_array("n5", values, BLOCK)
     store.values["array/0/0/0"] = _block_bytes(values[:4, :2, :2], BLOCK, mode=1)
@@ -138,7 +138,7 @@ def _varlength_block(seed: int) -> Case:
     )
 
 
-def _axis_order(seed: int) -> Case:
+def _axis_order(seed: int) -> CaseDraft:
     values = sample_values("uint16", (6, 4, 3), seed)
     store = build_array("n5", values, (4, 3, 2), compressor=Gzip(1))
     return _case(
@@ -152,7 +152,7 @@ def _axis_order(seed: int) -> Case:
     )
 
 
-def _no_root_attributes(seed: int) -> Case:
+def _no_root_attributes(seed: int) -> CaseDraft:
     values = _values()
     store = build_array("n5", values, BLOCK, path="group/array")
     del store.values["attributes.json"]
@@ -178,7 +178,7 @@ def _edit_attributes(
     store.values[key] = (json.dumps(document, indent=2, sort_keys=True) + "\n").encode()
 
 
-def _root_versions(seed: int) -> Iterator[Case]:
+def _root_versions(seed: int) -> Iterator[CaseDraft]:
     for version in ("2.0.0", "1.0.0"):
         values = _values()
         store = build_array("n5", values, BLOCK)
@@ -194,7 +194,7 @@ def _root_versions(seed: int) -> Iterator[Case]:
         )
 
 
-def _gzip_defaults(seed: int) -> Case:
+def _gzip_defaults(seed: int) -> CaseDraft:
     values = _values()
     store = build_array("n5", values, BLOCK, compressor=Gzip(6))
     _edit_attributes(store, "array/attributes.json", {"compression": {"type": "gzip"}})
@@ -209,7 +209,7 @@ def _gzip_defaults(seed: int) -> Case:
     )
 
 
-def _user_attributes(seed: int) -> Case:
+def _user_attributes(seed: int) -> CaseDraft:
     values = _values()
     store = build_array("n5", values, BLOCK, attributes={"resolution": [4, 4, 40], "units": "nm"})
     return _case(
@@ -223,7 +223,7 @@ def _user_attributes(seed: int) -> Case:
     )
 
 
-def cases() -> Iterator[Case]:
+def cases() -> Iterator[CaseDraft]:
     """The N5 read cases."""
     yield _padded_edge_blocks(5001)
     yield _mixed_edge_blocks(5002)

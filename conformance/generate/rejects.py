@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from zn5.conformance.generate.case import Case
+from zn5.conformance.generate.case import CaseDraft
 from zn5.conformance.generate.common import FORMAT_READ_REQUIREMENTS, build_array, read_tokens, sample_values
 from zn5.reference.api import open_array
 from zn5.reference.codecs.base import Codec
@@ -982,18 +982,18 @@ def _base(reject: Reject, seed: int) -> tuple[MemoryStore, Any, tuple[Codec, ...
     return store, values, open_array(store, path="array").model.codecs
 
 
-def cases() -> Iterator[Case]:
+def cases() -> Iterator[CaseDraft]:
     """A reject case and its valid twin for every fault."""
     yield from reject_cases(REJECTS, 8000)
 
 
-def reject_cases(rejects: list[Reject], first_seed: int) -> Iterator[Case]:
+def reject_cases(rejects: list[Reject], first_seed: int) -> Iterator[CaseDraft]:
     """A reject case and its valid twin for each of ``rejects``, seeded from ``first_seed`` on."""
     for seed, reject in enumerate(rejects, start=first_seed):
         store, values, codecs = _base(reject, seed)
         twin_id = f"{reject.format}/twin/{reject.slug}"
         tokens = read_tokens(reject.format, values.dtype, codecs)
-        yield Case(
+        yield CaseDraft(
             id=twin_id,
             kind="read",
             requirements=[*FORMAT_READ_REQUIREMENTS[reject.format], reject.requirement],
@@ -1007,7 +1007,7 @@ def reject_cases(rejects: list[Reject], first_seed: int) -> Iterator[Case]:
         )
         broken, _, _ = _base(reject, seed)
         reject.fault(broken)
-        yield Case(
+        yield CaseDraft(
             id=f"{reject.format}/reject/{reject.slug}",
             kind="reject",
             requirements=[reject.requirement, *reject.also],

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from zn5.conformance.generate.case import Case, Selection
+from zn5.conformance.generate.case import CaseDraft, Selection
 from zn5.conformance.generate.common import FORMAT_READ_REQUIREMENTS, build_array, read_tokens, sample_values
 from zn5.reference.codecs.base import Codec
 from zn5.reference.codecs.bytes import BytesCodec
@@ -117,7 +117,7 @@ SHARDS: list[tuple[str, tuple[int, ...], tuple[int, ...], Codec, Selection, str,
 ]
 
 
-def cases() -> Iterator[Case]:
+def cases() -> Iterator[CaseDraft]:
     """The Zarr v3 sharding cases."""
     for seed, (slug, shape, shard, codec, selection, what, requirements, written) in enumerate(
         SHARDS, start=6000
@@ -129,7 +129,7 @@ def cases() -> Iterator[Case]:
         if selection is not None:
             expected = expected[tuple(slice(*item) for item in selection if isinstance(item, list))]
         extra = ["feature:nested-sharding"] if slug == "nested" else []
-        yield Case(
+        yield CaseDraft(
             id=f"zarr3/sharding/{slug}",
             kind="read",
             requirements=[*FORMAT_READ_REQUIREMENTS["zarr3"], *requirements],

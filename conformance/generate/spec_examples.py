@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from zn5.conformance.generate.case import Case
+from zn5.conformance.generate.case import CaseDraft
 from zn5.reference.store.memory import MemoryStore
 
 SPEC_DIR: Final = Path(__file__).resolve().parents[2] / "spec"
@@ -71,13 +71,13 @@ def _document(example: Path) -> tuple[str, str, str]:
     raise SpecExampleError(f"{example}: a case example must be an array or dataset document")
 
 
-def example_case(marked: Marked) -> Case:
+def example_case(marked: Marked) -> CaseDraft:
     """The metadata case of one marked example."""
     format_name, key, name = _document(marked.example)
     core = marked.example.with_name(f"{name}.core.json")
     if not core.is_file():
         raise SpecExampleError(f"{marked.example}: the marked example has no {core.name} beside it")
-    return Case(
+    return CaseDraft(
         id=f"{format_name}/spec-example/{name}",
         kind="metadata",
         requirements=marked.requirements,
@@ -91,7 +91,7 @@ def example_case(marked: Marked) -> Case:
     )
 
 
-def cases() -> Iterator[Case]:
+def cases() -> Iterator[CaseDraft]:
     """A metadata case for every marked example of the spec."""
     for marked in marked_examples():
         yield example_case(marked)

@@ -11,7 +11,7 @@ import numcodecs
 import numpy as np
 
 from zn5.conformance.generate import deviations
-from zn5.conformance.generate.case import Case
+from zn5.conformance.generate.case import CaseDraft
 from zn5.conformance.generate.common import FORMAT_READ_REQUIREMENTS, build_array, read_tokens, sample_values
 from zn5.conformance.generate.fill_values import fill_case
 from zn5.conformance.generate.rejects import (
@@ -113,13 +113,13 @@ WRITES: list[WriteRow] = [
 ]
 
 
-def _read_case(format_name: str, kind: str, seed: int, **options: Any) -> Case:
+def _read_case(format_name: str, kind: str, seed: int, **options: Any) -> CaseDraft:
     """Every element of a 5x7 array in 2x3 chunks (edge chunks on both axes) read exactly."""
     values = sample_values(TYPES[kind], SHAPE, seed)
     store = build_array(format_name, values, CHUNKS, **options)
     codecs = open_array(store, path="array").model.codecs
     compressed = "compressor" in options
-    return Case(
+    return CaseDraft(
         id=f"{format_name}/vlen/{kind}-edge-chunks{'-gzip' if compressed else ''}",
         kind="read",
         requirements=[
@@ -142,7 +142,7 @@ def _read_case(format_name: str, kind: str, seed: int, **options: Any) -> Case:
     )
 
 
-def _sharded_case(seed: int) -> Case:
+def _sharded_case(seed: int) -> CaseDraft:
     """Strings inside shards, with an edge shard and inner chunks never written (CODEC-SHARDING-003)."""
     values = sample_values("T", (7, 6), seed)
     written = (slice(0, 7), slice(0, 2))
@@ -157,7 +157,7 @@ def _sharded_case(seed: int) -> Case:
     expected = np.full(values.shape, "–", dtype=values.dtype)
     expected[written] = values[written]
     codecs = open_array(store, path="array").model.codecs
-    return Case(
+    return CaseDraft(
         id="zarr3/sharding/vlen-string",
         kind="read",
         requirements=["ZARR3-VLEN-001", "CORE-VLEN-003", "CODEC-SHARDING-001", "CODEC-SHARDING-003"],
@@ -171,7 +171,7 @@ def _sharded_case(seed: int) -> Case:
     )
 
 
-def _variable_length_bytes_case(seed: int) -> Case:
+def _variable_length_bytes_case(seed: int) -> CaseDraft:
     """zarr-python 3's name for the ``bytes`` type (ZARR3-VLEN-001)."""
     case = _read_case("zarr3", "bytes", seed)
     assert case.store is not None
@@ -181,12 +181,12 @@ def _variable_length_bytes_case(seed: int) -> Case:
     return case
 
 
-def _equivalence_case(seed: int) -> Case:
+def _equivalence_case(seed: int) -> CaseDraft:
     """One string array as a Zarr v2 object array and a Zarr v3 string array: the same chunk bytes, only
     the metadata differs (ZARR3-VLEN-001)."""
     values = sample_values("T", (5, 4), seed)
     stores = {name: build_array(name, values, (2, 3), compressor=Gzip(1)) for name in ("zarr2", "zarr3")}
-    return Case(
+    return CaseDraft(
         id="cross/equivalence/string",
         kind="equivalence",
         requirements=["ZARR2-VLEN-001", "ZARR3-VLEN-001", "CODEC-VLEN-001"],
@@ -385,7 +385,7 @@ def _vlen_rejects() -> list[Reject]:
     return found
 
 
-def cases() -> Iterator[Case]:
+def cases() -> Iterator[CaseDraft]:
     """Read, fill value, reject and write cases of the variable-length types."""
     seed = 9500
     for format_name in ("zarr2", "zarr3"):

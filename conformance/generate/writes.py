@@ -7,10 +7,10 @@ import math
 from collections.abc import Iterator
 from typing import Any
 
-from zn5.conformance.canonical import describe_node
-from zn5.conformance.generate.case import Case
+from zn5.conformance.generate.case import CaseDraft
 from zn5.conformance.generate.common import FORMATS, build_array, codec_tokens, dtype_token, sample_values
 from zn5.conformance.generate.hierarchy import ATTRIBUTES
+from zn5.conformance.suite.canonical import describe_node
 from zn5.reference.api import create_array, open_array
 from zn5.reference.codecs.blosc import Blosc
 from zn5.reference.codecs.bytes import BytesCodec
@@ -149,13 +149,13 @@ WRITES: list[WriteRow] = [
 ]
 
 
-def write_row_case(row: WriteRow, seed: int) -> Case:
+def write_row_case(row: WriteRow, seed: int) -> CaseDraft:
     format_name, slug, dtype, shape, chunks, options, what, requirements = row
     values = sample_values(dtype, shape, seed)
     target = create_array(
         MemoryStore(), format=format_name, path="array", shape=shape, dtype=dtype, chunks=chunks, **options
     )
-    return Case(
+    return CaseDraft(
         id=f"{format_name}/write/{slug}",
         kind="write",
         requirements=requirements,
@@ -173,7 +173,7 @@ def write_row_case(row: WriteRow, seed: int) -> Case:
     )
 
 
-def _sharded_fill_case(seed: int) -> Case:
+def _sharded_fill_case(seed: int) -> CaseDraft:
     """Some inner chunks, and one whole shard, hold only the fill value: a writer may leave them out, and
     then marks them absent in the index (CODEC-SHARDING-006)."""
     values = sample_values("int32", (8, 8), seed)
@@ -189,7 +189,7 @@ def _sharded_fill_case(seed: int) -> Case:
         chunks=(4, 4),
         codecs=[Sharding((2, 2), (BytesCodec("little"),))],
     )
-    return Case(
+    return CaseDraft(
         id="zarr3/write/int32-sharded-fill-inner-chunks",
         kind="write",
         requirements=["CODEC-SHARDING-006", "CODEC-SHARDING-003"],
@@ -202,7 +202,7 @@ def _sharded_fill_case(seed: int) -> Case:
     )
 
 
-def _equivalence_case(seed: int) -> Case:
+def _equivalence_case(seed: int) -> CaseDraft:
     values = sample_values("uint16", (5, 3, 2), seed)
     stores = {
         name: build_array(name, values, (2, 2, 4)[::-1] if name == "n5" else (2, 2, 4)) for name in FORMATS
@@ -212,7 +212,7 @@ def _equivalence_case(seed: int) -> Case:
         for name, store in stores.items()
         for token in codec_tokens(open_array(store, path="array").model.codecs)
     } - {"codec:n5.block"}
-    return Case(
+    return CaseDraft(
         id="cross/equivalence/uint16-3d",
         kind="equivalence",
         requirements=["N5-AXIS-001", "CORE-ARRAY-001"],
@@ -226,13 +226,13 @@ def _equivalence_case(seed: int) -> Case:
     )
 
 
-def write_cases(rows: list[WriteRow], first_seed: int) -> Iterator[Case]:
+def write_cases(rows: list[WriteRow], first_seed: int) -> Iterator[CaseDraft]:
     """A write case for each of ``rows``, seeded from ``first_seed`` on."""
     for seed, row in enumerate(rows, start=first_seed):
         yield write_row_case(row, seed)
 
 
-def cases() -> Iterator[Case]:
+def cases() -> Iterator[CaseDraft]:
     """The write cases and the equivalence case."""
     yield from write_cases(WRITES, 9000)
     yield _sharded_fill_case(9050)

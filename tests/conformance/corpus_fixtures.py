@@ -17,8 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from zn5.conformance.canonical import describe_node, write_array
-from zn5.conformance.runner import corpus_digest
+from zn5.conformance.suite.canonical import describe_node, write_array
+from zn5.conformance.suite.case import corpus_digest
 from zn5.reference import create_array
 from zn5.reference.codecs.gzip import Gzip
 from zn5.reference.store.memory import MemoryStore

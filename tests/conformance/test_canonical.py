@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from zn5.conformance.adapters import fill_element, fill_json
-from zn5.conformance.canonical import decode_values, difference, read_array_document, write_array
+from zn5.conformance.suite.canonical import decode_values, difference, read_array_document, write_array
 
 
 def _bytes_array(items: list[bytes]) -> np.ndarray[Any, Any]:

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from zn5.conformance.protocol import validator
-from zn5.conformance.runner import Corpus
+from zn5.conformance.execution.protocol import validator
+from zn5.conformance.suite.case import Corpus
 
 REPORTS = Path(__file__).resolve().parents[2] / "conformance" / "reports"
 RUN_REPORTS = sorted(path for path in REPORTS.glob("*.json") if path.name != "interop.json")

@@ -22,16 +22,18 @@ import pytest
 
 from zn5.conformance.adapters import array_result, rejected, selection_key
 from zn5.conformance.adapters.reference import ReferenceAdapter
-from zn5.conformance.expectations import Entry, Expectations
+from zn5.conformance.execution.connection import InProcessConnection
+from zn5.conformance.execution.expectations import Entry, Expectations
+from zn5.conformance.execution.runner import Runner, RunOptions, RunResult
 from zn5.conformance.generate import VERSION
-from zn5.conformance.report import (
+from zn5.conformance.report.run import (
     VERDICT_LEGEND,
     build_report,
     print_summary,
     profile_summaries,
     render_markdown,
 )
-from zn5.conformance.runner import Corpus, InProcessConnection, Profile, Runner, RunOptions, RunResult
+from zn5.conformance.suite.case import Corpus, Profile
 from zn5.reference import open_array
 
 from .corpus_fixtures import PROFILES
@@ -275,7 +277,7 @@ REQUIRED = {
 def test_a_formats_reader_and_writer_profiles_cover_all_its_must_cases(format_name: str) -> None:
     reader, writer = (profile(name) for name in READER_WRITER[format_name])
     for case in committed().cases:
-        if case.format != format_name or case.document["level"] not in MUSTS:
+        if case.format != format_name or case.level not in MUSTS:
             continue
         if case.kind in ("read", "reject"):
             assert reader.covers(case), case.id
@@ -303,8 +305,8 @@ def test_every_required_capability_has_must_cases_in_the_reader_profile(format_n
     tested = {
         token
         for case in committed().cases
-        if reader.covers(case) and case.document["level"] in MUSTS
-        for token in case.document["requires"]
+        if reader.covers(case) and case.level in MUSTS
+        for token in case.requires
     }
     assert REQUIRED[format_name] - tested == set()
 
@@ -325,12 +327,11 @@ def test_a_written_store_the_reference_cannot_read_breaks_the_writer_claim(tiny_
 def test_n5_cases_expect_the_declared_axis_order() -> None:
     checked = 0
     for case in committed().cases:
-        document = case.document
-        if case.format != "n5" or case.kind != "read" or document["operation"]["selection"] is not None:
+        if case.format != "n5" or case.kind != "read" or case.operation["selection"] is not None:
             continue
-        node = document["input"]["node"].strip("/")
-        attributes = case.folder / document["input"]["store"] / node / "attributes.json"
-        expected = json.loads((case.folder / document["expect"]["array"]).read_text(encoding="utf-8"))
+        node = case.input["node"].strip("/")
+        attributes = case.folder / case.input["store"] / node / "attributes.json"
+        expected = json.loads((case.folder / case.expect["array"]).read_text(encoding="utf-8"))
         assert expected["shape"] == json.loads(attributes.read_text(encoding="utf-8"))["dimensions"], case.id
         checked += 1
     assert checked > 50
@@ -357,12 +358,10 @@ def test_the_sharding_profile_tests_both_index_locations() -> None:
     sharding = profile("zarr3-sharding")
     locations = set()
     for case in committed().cases:
-        if not sharding.covers(case) or case.kind != "read" or case.document["level"] not in MUSTS:
+        if not sharding.covers(case) or case.kind != "read" or case.level not in MUSTS:
             continue
-        store = case.folder / case.document["input"]["store"]
-        document = json.loads(
-            (store / case.document["input"]["node"] / "zarr.json").read_text(encoding="utf-8")
-        )
+        store = case.folder / case.input["store"]
+        document = json.loads((store / case.input["node"] / "zarr.json").read_text(encoding="utf-8"))
         for codec in document["codecs"]:
             if codec["name"] == "sharding_indexed":
                 locations.add(codec["configuration"].get("index_location", "end"))

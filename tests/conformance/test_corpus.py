@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from zn5.conformance.corpus_tools import REPOSITORY, _spec_problems, lint
+from zn5.conformance.cli.corpus import REPOSITORY, _spec_problems, lint
 from zn5.conformance.generate import build
 from zn5.conformance.generate.gold import READER_SIDE
-from zn5.conformance.requirements import Level, Requirement, load_requirements
-from zn5.conformance.resources import CORPUS
+from zn5.conformance.suite.requirements import Level, Requirement, load_requirements
+from zn5.conformance.suite.resources import CORPUS
 
 MAX_BYTES = 30 * 2**20
 SPEC = REPOSITORY / "spec"

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from zn5.conformance.adapters.connect import REFERENCE, adapter_connector
+from zn5.conformance.execution.connection import SubprocessConnection
 from zn5.conformance.interop import Participant, independent, run_interop
-from zn5.conformance.run import REFERENCE, adapter_connector
-from zn5.conformance.runner import Corpus, SubprocessConnection
+from zn5.conformance.suite.case import Corpus
 
 from .conftest import Fake
 

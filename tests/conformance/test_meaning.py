@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from zn5.conformance.meaning import EQUIVALENCES, meaning
-from zn5.conformance.runner import json_differences
+from zn5.conformance.execution.meaning import EQUIVALENCES, meaning
+from zn5.conformance.execution.scoring import json_differences
 
 Description = dict[str, Any]
 

@@ -15,7 +15,7 @@ TEST_FILE = """
 from pathlib import Path
 
 from zn5.conformance.adapters.reference import ReferenceAdapter
-from zn5.conformance.pytest_plugin import conformance_tests
+from zn5.conformance.execution.pytest_plugin import conformance_tests
 
 
 class Limited(ReferenceAdapter):

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import yaml
 
-from zn5.conformance import rfc
+from zn5.conformance.rfc import check as rfc
 
 REPO = Path(__file__).resolve().parents[2]
 TODAY = dt.date(2026, 11, 25)

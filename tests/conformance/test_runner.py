@@ -13,19 +13,11 @@ import pytest
 
 from zn5.conformance.adapters import array_result
 from zn5.conformance.adapters.reference import ReferenceAdapter
-from zn5.conformance.expectations import Entry, Expectations
-from zn5.conformance.runner import (
-    AdapterStartError,
-    Connection,
-    Corpus,
-    CorpusError,
-    InProcessConnection,
-    Runner,
-    RunOptions,
-    RunResult,
-    SubprocessConnection,
-    json_differences,
-)
+from zn5.conformance.execution.connection import Connection, InProcessConnection, SubprocessConnection
+from zn5.conformance.execution.expectations import Entry, Expectations
+from zn5.conformance.execution.runner import AdapterStartError, Runner, RunOptions, RunResult
+from zn5.conformance.execution.scoring import json_differences
+from zn5.conformance.suite.case import Corpus, CorpusError
 
 from .conftest import Fake
 from .corpus_fixtures import build_corpus, tree_hash

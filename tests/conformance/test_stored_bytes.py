@@ -18,9 +18,10 @@ import numpy as np
 import pytest
 
 from zn5.conformance.adapters.reference import create_arguments
-from zn5.conformance.canonical import decode_values, read_array_document
-from zn5.conformance.runner import Case, Corpus, verify_write
-from zn5.conformance.validate import Validation
+from zn5.conformance.execution.scoring import verify_write
+from zn5.conformance.suite.canonical import decode_values, read_array_document
+from zn5.conformance.suite.case import Case, Corpus
+from zn5.conformance.validation.validate import Validation
 from zn5.reference import create_array
 from zn5.reference.codecs.base import BytesBytesCodec
 from zn5.reference.codecs.gzip import Gzip
@@ -37,8 +38,8 @@ def _case(case_id: str) -> Case:
 
 def _write(case: Case, output: Path) -> Path:
     """The store the reference writes for ``case``, under ``output``."""
-    target = case.document["operation"]["target"]
-    document, raw = read_array_document(case.folder / case.document["input"]["array"])
+    target = case.operation["target"]
+    document, raw = read_array_document(case.folder / case.input["array"])
     store = output / STORE
     arguments = create_arguments(target["metadata"], target["format"])
     create_array(store, path=target["node"], **arguments)[...] = decode_values(document, raw)

@@ -20,8 +20,8 @@ from jsonschema import Draft202012Validator
 
 import zn5.reference as zn5
 from zn5.conformance.cli import main
-from zn5.conformance.resources import sample_stores
-from zn5.conformance.validate import (
+from zn5.conformance.suite.resources import sample_stores
+from zn5.conformance.validation.validate import (
     MISSING_GROUP_DOCUMENT,
     SCHEMA_ROOT,
     STALE_CONSOLIDATED,

@@ -29,10 +29,10 @@ import pytest
 from distributed import Client, LocalCluster
 
 import zn5.reference as zn5
-from zn5.conformance import scale
 from zn5.conformance.cli import main
-from zn5.conformance.scale import DaskChecker
-from zn5.conformance.validate import Validation
+from zn5.conformance.validation import scale
+from zn5.conformance.validation.scale import DaskChecker
+from zn5.conformance.validation.validate import Validation
 from zn5.reference.codecs.blosc import Blosc
 from zn5.reference.codecs.gzip import Gzip
 from zn5.reference.errors import Problem

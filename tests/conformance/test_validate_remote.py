@@ -12,7 +12,7 @@ from jsonschema import Draft202012Validator
 
 import zn5.reference as zn5
 from zn5.conformance.cli import main
-from zn5.conformance.resources import SCHEMAS
+from zn5.conformance.suite.resources import SCHEMAS
 from zn5.reference.testing.servers import S3Server, StaticServer
 
 REPORT_SCHEMA = json.loads((SCHEMAS / "project" / "validate-report.schema.json").read_text())

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import zn5.reference as zn5
-from zn5.conformance.canonical import describe_node
+from zn5.conformance.suite.canonical import describe_node
 from zn5.reference.codecs.base import Codec
 from zn5.reference.store.memory import MemoryStore
 from zn5.reference.testing.strategies import COMPRESSORS, N5_TYPES, ZARR_TYPES, shapes_and_chunks, values

@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from zn5.conformance.requirements import Requirement, load_requirements
+from zn5.conformance.suite.requirements import Requirement, load_requirements
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / "build" / "site"

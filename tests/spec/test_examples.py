@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 
-from zn5.conformance.canonical import describe_node
+from zn5.conformance.execution.protocol import validator
 from zn5.conformance.generate import spec_examples
-from zn5.conformance.protocol import validator
+from zn5.conformance.suite.canonical import describe_node
 from zn5.reference import open as open_node
 from zn5.reference.formats import dialect
 from zn5.reference.formats.dialect import Node

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-protocol = pytest.importorskip("zn5.conformance.protocol")
+protocol = pytest.importorskip("zn5.conformance.execution.protocol")
 
 
 @pytest.mark.req("PROTO-005")

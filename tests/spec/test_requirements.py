@@ -1,6 +1,6 @@
 """The requirements of spec/: they parse, every ID the project mentions is defined once, levels agree.
 
-The markup and its parser are documented in spec/conventions.md and conformance/requirements.py.
+The markup and its parser are documented in spec/conventions.md and conformance/suite/requirements.py.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from zn5.conformance.requirements import ID_RE, Requirement, RequirementMarkupError, load_requirements
-from zn5.conformance.rfc import Layout, load_rfcs
+from zn5.conformance.rfc.check import Layout, load_rfcs
+from zn5.conformance.suite.requirements import ID_RE, Requirement, RequirementMarkupError, load_requirements
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "spec"

@@ -28,8 +28,8 @@ from typing import Any, Final
 from mkdocs.exceptions import PluginError
 from tables import cell, table
 
-from zn5.conformance.report import lacking, profile_verdict, verdict_reason
-from zn5.conformance.requirements import RequirementMarkupError, load_requirements
+from zn5.conformance.report.run import lacking, profile_verdict, verdict_reason
+from zn5.conformance.suite.requirements import RequirementMarkupError, load_requirements
 
 REPORTS: Final = Path("conformance/reports")
 INTEROP_REPORT: Final = "interop.json"

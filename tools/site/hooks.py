@@ -29,8 +29,8 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from tables import cell, listing, table
 
-from zn5.conformance import rfc
-from zn5.conformance.requirements import (
+from zn5.conformance.rfc import check as rfc
+from zn5.conformance.suite.requirements import (
     LEVELS,
     Requirement,
     RequirementMarkupError,

@@ -17,9 +17,9 @@ from typing import Any
 
 import numpy as np
 
-from zn5.conformance.adapters import BaseAdapter, Reply, fill_element, rejected, zn5_version
-from zn5.conformance.canonical import describe_node, numpy_dtype
-from zn5.conformance.resources import CORPUS
+from zn5.conformance.adapters import BaseAdapter, Reply, fill_element, rejected
+from zn5.conformance.suite.canonical import describe_node, numpy_dtype
+from zn5.conformance.suite.resources import CORPUS, zn5_version
 from zn5.reference import ZN5Error, create_array, create_group, open, open_array
 from zn5.reference.codecs.base import Codec
 from zn5.reference.codecs.registry import BY_NAME, from_name

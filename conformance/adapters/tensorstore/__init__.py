@@ -41,7 +41,7 @@ from zn5.conformance.adapters import (
     fill_json,
     v3_codec,
 )
-from zn5.conformance.canonical import numpy_dtype
+from zn5.conformance.suite.canonical import numpy_dtype
 from zn5.reference.model.dtype import DataType
 
 DRIVERS = {"zarr2": "zarr", "zarr3": "zarr3", "n5": "n5"}

@@ -39,7 +39,7 @@ from zn5.conformance.adapters import (
     fill_element,
     fill_json,
 )
-from zn5.conformance.canonical import numpy_dtype
+from zn5.conformance.suite.canonical import numpy_dtype
 from zn5.reference.model.dtype import DataType
 
 SUFFIXES = {"zarr2": ".zarr", "zarr3": ".zarr", "n5": ".n5"}

@@ -2,7 +2,7 @@
 
 It runs in its own virtual environment (``.venv`` beside this file, made by ``ci.sh`` from
 ``requirements.txt``), where zn5 is not installed, so it is self-contained: the protocol loop, the
-canonical array files (conformance/canonical.py, schemas/project/array.schema.json) and the canonical
+canonical array files (conformance/suite/canonical.py, schemas/project/array.schema.json) and the canonical
 node description (schemas/project/node.schema.json) are written here with the standard library and NumPy.
 
 What it converts, and nothing else: zarr 2 shows an N5 dataset reversed, as a C-order array whose shape

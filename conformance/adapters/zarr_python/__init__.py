@@ -40,7 +40,7 @@ from zn5.conformance.adapters import (
     rejected,
     v3_codec,
 )
-from zn5.conformance.canonical import numpy_dtype
+from zn5.conformance.suite.canonical import numpy_dtype
 from zn5.reference.model.dtype import DataType
 
 ZarrFormat = Literal[2, 3]

@@ -16,7 +16,6 @@ from typing import Any
 
 import numpy as np
 
-from zn5.conformance.adapters import zn5_version
 from zn5.conformance.adapters.kits.python.zn5_adapter_kit import (
     Adapter,
     RefusedError,
@@ -26,7 +25,8 @@ from zn5.conformance.adapters.kits.python.zn5_adapter_kit import (
     serve,
 )
 from zn5.conformance.adapters.reference import VOCABULARY, create_arguments
-from zn5.conformance.canonical import decode_values, describe_node, encode_values
+from zn5.conformance.suite.canonical import decode_values, describe_node, encode_values
+from zn5.conformance.suite.resources import zn5_version
 from zn5.reference import Array, ZN5Error, create_array, create_group, open
 
 FORMAT_GAPS = {"zarr2": ("codec:gzip",)}

@@ -22,8 +22,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from zn5.conformance.adapters.kits.python import zn5_adapter_kit as kit
-from zn5.conformance.canonical import numpy_dtype
-from zn5.conformance.runner import CORPUS_DIR, Corpus
+from zn5.conformance.suite.canonical import numpy_dtype
+from zn5.conformance.suite.case import Corpus
+from zn5.conformance.suite.resources import CORPUS
 from zn5.reference.model.dtype import VARIABLE_KINDS
 
 from .reference_on_python_kit import FORMAT_GAPS
@@ -60,7 +61,7 @@ def test_the_kit_imports_the_standard_library_only() -> None:
 
 
 def test_every_case_passes_through_the_kit_but_the_format_gaps(report: dict[str, Any]) -> None:
-    corpus = Corpus.load(CORPUS_DIR)
+    corpus = Corpus.load(CORPUS)
     outcomes = {case["id"]: case["outcome"] for case in report["cases"]}
     expected = {case.id: "unsupported" if gapped(case) else "pass" for case in corpus.cases}
     assert outcomes == expected
@@ -173,7 +174,7 @@ def test_hello_and_stop() -> None:
 
 CORPUS_TYPES = {
     json.loads(path.read_text(encoding="utf-8"))["data_type"]
-    for path in CORPUS_DIR.glob("cases/*/*/*/*/array.json")
+    for path in CORPUS.glob("cases/*/*/*/*/array.json")
 }
 DATA_TYPES = sorted(name for name in CORPUS_TYPES if numpy_dtype(name).kind not in VARIABLE_KINDS)
 """Every fixed-size data type of the corpus's arrays."""

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from zn5.conformance.resources import sample_stores
+from zn5.conformance.suite.resources import sample_stores
 from zn5.reference import Array, Group, ZN5Error, open
 
 

@@ -26,7 +26,7 @@ from typing import Any, Final
 
 import numpy as np
 
-from zn5.conformance.canonical import numpy_dtype
+from zn5.conformance.suite.canonical import numpy_dtype
 from zn5.reference.codecs.base import ChunkSpec, Codec
 from zn5.reference.codecs.blosc import Blosc
 from zn5.reference.codecs.bytes import BytesCodec

@@ -29,7 +29,14 @@ from typing import IO, TYPE_CHECKING, Final, Never
 
 from tqdm import tqdm
 
-from zn5.conformance.chunk_check import Checker, ChunkCheck, ChunkWork, Work, check_batch, check_serially
+from zn5.conformance.validation.chunks import (
+    Checker,
+    ChunkCheck,
+    ChunkWork,
+    Work,
+    check_batch,
+    check_serially,
+)
 from zn5.reference.array import Array
 
 if TYPE_CHECKING:

@@ -13,15 +13,15 @@ import argparse
 import re
 import shlex
 import sys
-import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from zn5.conformance.adapters import registered
-from zn5.conformance.adapters.reference import ReferenceAdapter
-from zn5.conformance.expectations import Expectations, ExpectationsError
-from zn5.conformance.report import (
+from zn5.conformance.adapters.connect import REFERENCE, adapter_connector
+from zn5.conformance.execution.connection import Connection, SubprocessConnection
+from zn5.conformance.execution.expectations import Expectations, ExpectationsError
+from zn5.conformance.execution.runner import AdapterStartError, Runner, RunOptions
+from zn5.conformance.report.run import (
     ReportError,
     build_report,
     diff_reports,
@@ -30,21 +30,10 @@ from zn5.conformance.report import (
     render_diff,
     write_reports,
 )
-from zn5.conformance.runner import (
-    CORPUS_DIR,
-    AdapterStartError,
-    Connection,
-    Corpus,
-    CorpusError,
-    InProcessConnection,
-    Runner,
-    RunOptions,
-    SubprocessConnection,
-)
-from zn5.reference.formats.deviations import LenientReadWarning
+from zn5.conformance.suite.case import Corpus, CorpusError
+from zn5.conformance.suite.resources import CORPUS
 
 REPORTS_DIR = Path("build") / "reports"
-REFERENCE = "reference"
 
 
 def _error(message: str) -> int:
@@ -65,23 +54,6 @@ def _connector(arguments: argparse.Namespace, corpus: Corpus) -> tuple[Callable[
         except KeyError as error:
             return str(error.args[0])
     return adapter_connector(REFERENCE, corpus, in_process=True), REFERENCE
-
-
-def adapter_connector(name: str, corpus: Corpus, *, in_process: bool = False) -> Callable[[], Connection]:
-    """How to start the registered adapter ``name``; KeyError says which adapters exist.
-
-    ``in_process`` runs the reference inside this process (the default of ``zn5 run``), through the same
-    protocol messages a subprocess adapter gets.
-    """
-    if name == REFERENCE and in_process:
-        vocabulary = corpus.root / "capabilities.json"
-        warnings.simplefilter("ignore", LenientReadWarning)
-        return lambda: InProcessConnection(ReferenceAdapter(vocabulary), "in process: zn5.reference")
-    adapters = registered()
-    registration = adapters.get(name)
-    if registration is None:
-        raise KeyError(f"no adapter named {name!r}; registered: {', '.join(sorted(adapters)) or 'none'}")
-    return lambda: SubprocessConnection(registration.command, registration.cwd)
 
 
 def _folder_name(name: str) -> str:
@@ -164,7 +136,7 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--jobs", type=_positive(int), default=1, help="adapter processes in parallel")
     parser.add_argument("--expectations", type=Path, metavar="FILE", help="the implementer's expectations")
-    parser.add_argument("--corpus", type=Path, default=CORPUS_DIR, metavar="DIR", help="the corpus folder")
+    parser.add_argument("--corpus", type=Path, default=CORPUS, metavar="DIR", help="the corpus folder")
     parser.add_argument(
         "--report-dir", type=Path, metavar="DIR", help="where reports go (default: build/reports/<impl>/)"
     )

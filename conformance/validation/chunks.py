@@ -2,7 +2,7 @@
 
 :func:`check_chunk` is a plain function of an array and a chunk position: it decodes the chunk and
 compares its headers with the metadata, and returns only the problems it found. The serial walk calls it
-key by key; ``zn5.conformance.scale`` calls it through :func:`check_batch` on dask workers. Both give the
+key by key; ``validation.scale`` calls it through :func:`check_batch` on dask workers. Both give the
 same problems in the same order (CONF-VALIDATE-001).
 
 The walk hands a checker a stream of work items in listing order, one per key: a :class:`ChunkWork` for

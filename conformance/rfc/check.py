@@ -43,8 +43,8 @@ from typing import Any, Final
 import yaml
 from jsonschema import Draft202012Validator, ValidationError
 
-from zn5.conformance.requirements import Requirement, RequirementMarkupError, load_requirements
-from zn5.conformance.resources import PROJECT_SCHEMAS
+from zn5.conformance.suite.requirements import Requirement, RequirementMarkupError, load_requirements
+from zn5.conformance.suite.resources import PROJECT_SCHEMAS
 
 SCHEMA_PATH: Final = Path("schemas/project/rfc-front-matter.schema.json")
 TEMPLATE_NAME: Final = "0000-template.md"
@@ -974,7 +974,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run ``zn5 rfc`` on its own (``python -m zn5.conformance.rfc check``)."""
+    """Run ``zn5 rfc`` on its own (``python -m zn5.conformance.rfc.check check``)."""
     parser = argparse.ArgumentParser(prog="zn5 rfc", description=(__doc__ or "").splitlines()[0])
     add_commands(parser)
     arguments = parser.parse_args(argv)

@@ -7,16 +7,15 @@ collects them. A sub-command's handler returns the process exit code.
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Callable, Sequence
 from importlib import import_module
 
 SUBCOMMAND_MODULES = (
-    "zn5.conformance.inspect",
-    "zn5.conformance.corpus_tools",
-    "zn5.conformance.rfc",
-    "zn5.conformance.run",
-    "zn5.conformance.validate",
+    "zn5.conformance.cli.inspect",
+    "zn5.conformance.cli.corpus",
+    "zn5.conformance.rfc.check",
+    "zn5.conformance.cli.run",
+    "zn5.conformance.validation.validate",
     "zn5.conformance.interop",
 )
 
@@ -37,7 +36,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = build_parser().parse_args(argv)
     handler: Handler = arguments.handler
     return handler(arguments)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -5,7 +5,7 @@ An implementation that has an adapter (an object with ``handle(message)``, for e
 pytest test per corpus case from :func:`conformance_tests`::
 
     # tests/test_zn5_conformance.py in the implementation's repository
-    from zn5.conformance.pytest_plugin import conformance_tests
+    from zn5.conformance.execution.pytest_plugin import conformance_tests
     from mylib.testing import MyZn5Adapter
 
     test_zn5 = conformance_tests(MyZn5Adapter(), expectations="tests/zn5-expectations.toml")
@@ -37,18 +37,16 @@ from pathlib import Path
 
 import pytest
 
-from zn5.conformance.adapters import Adapter
-from zn5.conformance.expectations import Expectations
-from zn5.conformance.runner import (
-    CORPUS_DIR,
+from zn5.conformance.execution.connection import (
+    Adapter,
     Connection,
-    Corpus,
     InProcessConnection,
-    Runner,
-    RunOptions,
-    RunResult,
     SubprocessConnection,
 )
+from zn5.conformance.execution.expectations import Expectations
+from zn5.conformance.execution.runner import Runner, RunOptions, RunResult
+from zn5.conformance.suite.case import Corpus
+from zn5.conformance.suite.resources import CORPUS
 
 EXPECTATIONS_ID = "expectations"
 
@@ -104,7 +102,7 @@ def corpus_run(
     adapter: Adapter | Sequence[str],
     *,
     expectations: str | Path | None = None,
-    corpus: str | Path = CORPUS_DIR,
+    corpus: str | Path = CORPUS,
     select: Sequence[str] = (),
     timeout: float = 10.0,
 ) -> CorpusRun:
@@ -117,7 +115,7 @@ def conformance_tests(
     adapter: Adapter | Sequence[str],
     *,
     expectations: str | Path | None = None,
-    corpus: str | Path = CORPUS_DIR,
+    corpus: str | Path = CORPUS,
     select: Sequence[str] = (),
     timeout: float = 10.0,
 ) -> Callable[[str], None]:
@@ -139,7 +137,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption("--zn5-expectations", metavar="FILE", help="the adapter's expected failures (TOML)")
     group.addoption(
-        "--zn5-corpus", metavar="DIR", default=CORPUS_DIR, help="the corpus (default: the bundled one)"
+        "--zn5-corpus", metavar="DIR", default=CORPUS, help="the corpus (default: the bundled one)"
     )
     group.addoption(
         "--zn5-select", metavar="GLOB", action="append", default=[], help="only the cases whose id matches"

@@ -11,8 +11,8 @@ that readers accept, reported as the violation it is; DECISIONS.md section 4).
 The store is read in two streaming passes over its key listing: the first keeps only the metadata
 document keys, the second checks (and with ``--chunks`` decodes) one key at a time. Neither the list of
 chunk keys nor more than one chunk is ever held in memory. The chunks go to a checker
-(``zn5.conformance.chunk_check``): serially in this process, or with ``--dask`` in batches on a dask
-cluster (``zn5.conformance.scale``), whose report is the serial one (CONF-VALIDATE-001). On a terminal,
+(``validation.chunks``): serially in this process, or with ``--dask`` in batches on a dask
+cluster (``validation.scale``), whose report is the serial one (CONF-VALIDATE-001). On a terminal,
 and not with ``--json``, a progress bar on stderr follows the second pass.
 
 Text output is one line per problem, ``key: location: level: message [ID]``, then a summary line;
@@ -38,10 +38,10 @@ from jsonschema import Draft202012Validator, ValidationError
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from zn5.conformance import listing
-from zn5.conformance.chunk_check import Checker, ChunkCheck, ChunkWork, Progress, Work, check_serially
-from zn5.conformance.resources import SCHEMAS
-from zn5.conformance.scale import ScaleError, TerminalProgress, check_cluster_spec, checker_for
+from zn5.conformance.suite.resources import SCHEMAS
+from zn5.conformance.validation import listing
+from zn5.conformance.validation.chunks import Checker, ChunkCheck, ChunkWork, Progress, Work, check_serially
+from zn5.conformance.validation.scale import ScaleError, TerminalProgress, check_cluster_spec, checker_for
 from zn5.reference.api import as_store
 from zn5.reference.array import Array
 from zn5.reference.errors import Problem, ZN5Error
@@ -399,7 +399,7 @@ class Validation:
         checker: Checker = check_serially,
         progress: Progress | None = None,
     ) -> None:
-        """``checker`` decodes the chunks (:func:`check_serially`, or ``zn5.conformance.scale``'s dask
+        """``checker`` decodes the chunks (:func:`check_serially`, or ``validation.scale``'s dask
         checker: the same report, CONF-VALIDATE-001); ``progress`` is told how far pass 2 has come."""
         if format_name is not None and format_name not in DIALECTS:
             raise ValueError(f"unknown format {format_name!r}; expected one of {sorted(DIALECTS)}")

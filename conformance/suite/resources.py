@@ -10,6 +10,7 @@ checkout lies.
 
 from __future__ import annotations
 
+from importlib import metadata
 from importlib.resources import files
 from pathlib import Path
 from typing import Final
@@ -41,3 +42,11 @@ def sample_stores() -> list[Path]:
     """The sample stores that ship with zn5: one array in Zarr v2, Zarr v3 and N5, in name order."""
     folder = package_folder("zn5.samples")
     return sorted(path for path in folder.iterdir() if path.is_dir() and path.suffix in SAMPLE_SUFFIXES)
+
+
+def zn5_version() -> str:
+    """The installed zn5 version (runner, reference and its adapter share it)."""
+    try:
+        return metadata.version("zn5")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"

@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal
 
-from zn5.conformance.resources import PROJECT_SCHEMAS
+from zn5.conformance.suite.resources import PROJECT_SCHEMAS
 
 if TYPE_CHECKING:  # jsonschema is imported on first validation: adapters that only encode start faster
     from jsonschema import Draft202012Validator

@@ -27,11 +27,11 @@ from referencing import Registry, Resource
 
 from zn5.conformance.generate import build
 from zn5.conformance.generate.case import dump_json, node_tokens
-from zn5.conformance.requirements import Requirement, load_requirements
-from zn5.conformance.resources import CORPUS, PROJECT_SCHEMAS
-from zn5.conformance.runner import Case, Corpus, CorpusError
+from zn5.conformance.suite.case import Case, Corpus, CorpusError
+from zn5.conformance.suite.requirements import Requirement, load_requirements
+from zn5.conformance.suite.resources import CORPUS, PROJECT_SCHEMAS
 
-REPOSITORY = Path(__file__).resolve().parent.parent
+REPOSITORY = Path(__file__).resolve().parents[2]
 """The checkout this module lies in: its ``spec/`` is what the spec checks read (an installed package has
 no spec folder, and ``zn5 corpus check`` then says it skipped them)."""
 CHANGE_LIST_FORMAT = 1

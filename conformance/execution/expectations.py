@@ -32,7 +32,7 @@ from typing import Any, Literal
 
 import yaml
 
-from zn5.conformance.protocol import validator
+from zn5.conformance.execution.protocol import validator
 
 ExpectedOutcome = Literal["xfail", "skip"]
 

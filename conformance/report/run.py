@@ -20,9 +20,11 @@ from pathlib import Path
 from typing import Any, Final
 from xml.etree import ElementTree
 
-from zn5.conformance.adapters import zn5_version
-from zn5.conformance.protocol import PROTOCOL_VERSION, gaps_json, schema_problem
-from zn5.conformance.runner import OUTCOMES, Case, Profile, RunResult
+from zn5.conformance.execution.protocol import PROTOCOL_VERSION, gaps_json, schema_problem
+from zn5.conformance.execution.runner import RunResult
+from zn5.conformance.execution.scoring import OUTCOMES
+from zn5.conformance.suite.case import Case, Profile
+from zn5.conformance.suite.resources import zn5_version
 
 REPORT_FORMAT = 1
 REPORT_FILES = {"json": "report.json", "markdown": "report.md", "junit": "junit.xml"}
