@@ -13,7 +13,7 @@ from importlib import import_module
 SUBCOMMAND_MODULES = (
     "zn5.conformance.cli.inspect",
     "zn5.conformance.cli.corpus",
-    "zn5.conformance.rfc.check",
+    "zn5.conformance.cli.rfc",
     "zn5.conformance.cli.run",
     "zn5.conformance.validation.validate",
     "zn5.conformance.interop",

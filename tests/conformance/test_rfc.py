@@ -15,7 +15,10 @@ from typing import Any
 import pytest
 import yaml
 
-from zn5.conformance.rfc import check as rfc
+from zn5.conformance.cli import rfc as rfc_command
+from zn5.conformance.report import trace
+from zn5.conformance.rfc import checks, documents, history
+from zn5.conformance.rfc import index as rfc_index
 
 REPO = Path(__file__).resolve().parents[2]
 TODAY = dt.date(2026, 11, 25)
@@ -70,23 +73,23 @@ def write_rfc(folder: Path, name: str, front_matter: Mapping[str, Any], body: st
     return path
 
 
-def make_repo(root: Path) -> rfc.Layout:
+def make_repo(root: Path) -> documents.Layout:
     """A minimal repository under ``root``: the real schema and template, an empty spec folder."""
     (root / "schemas" / "project").mkdir(parents=True)
-    shutil.copy(REPO / rfc.SCHEMA_PATH, root / rfc.SCHEMA_PATH)
+    shutil.copy(REPO / documents.SCHEMA_PATH, root / documents.SCHEMA_PATH)
     (root / "rfcs").mkdir()
-    shutil.copy(REPO / "rfcs" / rfc.TEMPLATE_NAME, root / "rfcs" / rfc.TEMPLATE_NAME)
+    shutil.copy(REPO / "rfcs" / documents.TEMPLATE_NAME, root / "rfcs" / documents.TEMPLATE_NAME)
     (root / "spec").mkdir()
     (root / "governance" / "decisions").mkdir(parents=True)
     (root / "governance" / "decisions" / "0001-adopt-governance.md").write_text("# Decision\n")
-    return rfc.Layout.at(root)
+    return documents.Layout.at(root)
 
 
-def schema_problems(front_matter: Mapping[str, Any]) -> list[rfc.Problem]:
+def schema_problems(front_matter: Mapping[str, Any]) -> list[documents.Problem]:
     """The schema problems of one front matter."""
-    layout = rfc.Layout.at(REPO)
-    document = rfc.Rfc(REPO / "rfcs" / "0012-example.md", dict(front_matter), BODY)
-    return rfc.check_schema(document, rfc.load_validator(layout.schema), layout)
+    layout = documents.Layout.at(REPO)
+    document = documents.Rfc(REPO / "rfcs" / "0012-example.md", dict(front_matter), BODY)
+    return checks.check_schema(document, documents.load_validator(layout.schema), layout)
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -206,16 +209,16 @@ def test_invalid_front_matter_names_the_field(front_matter: dict[str, Any], fiel
 
 
 def test_schema_has_the_stable_id_and_dialect() -> None:
-    schema = json.loads((REPO / rfc.SCHEMA_PATH).read_text(encoding="utf-8"))
+    schema = json.loads((REPO / documents.SCHEMA_PATH).read_text(encoding="utf-8"))
     assert schema["$id"] == "https://zn5.dev/schemas/project/rfc-front-matter.schema.json"
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    assert schema["properties"]["status"]["enum"] == list(rfc.STATUSES)
+    assert schema["properties"]["status"]["enum"] == list(documents.STATUSES)
 
 
 def test_missing_field_message_names_status_and_track() -> None:
     problems = schema_problems(_drop_markers(front(status="Review", **{**REVIEWED, "shepherd": DROP})))
     assert problems == [
-        rfc.Problem(
+        documents.Problem(
             "rfcs/0012-example.md",
             "shepherd",
             "is required here but missing (status 'Review', track 'standards')",
@@ -228,7 +231,7 @@ def test_missing_field_message_names_status_and_track() -> None:
 
 
 def test_unquoted_dates_stay_strings() -> None:
-    front_matter, body = rfc.parse_front_matter("---\ncreated: 2026-11-25\nnumber: 7\n---\n# Title\n")
+    front_matter, body = documents.parse_front_matter("---\ncreated: 2026-11-25\nnumber: 7\n---\n# Title\n")
     assert front_matter == {"created": "2026-11-25", "number": 7}
     assert body == "# Title\n"
 
@@ -243,15 +246,15 @@ def test_unquoted_dates_stay_strings() -> None:
     ids=["no-front-matter", "unclosed-front-matter", "list-instead-of-mapping"],
 )
 def test_malformed_front_matter_is_reported(text: str, message: str) -> None:
-    with pytest.raises(rfc.FrontMatterError) as raised:
-        rfc.parse_front_matter(text)
+    with pytest.raises(documents.FrontMatterError) as raised:
+        documents.parse_front_matter(text)
     assert str(raised.value) == message
 
 
 def test_invalid_yaml_is_reported_as_a_problem(tmp_path: Path) -> None:
     layout = make_repo(tmp_path)
     (layout.rfcs / "0001-broken.md").write_text("---\nnumber: [1\n---\n", encoding="utf-8")
-    problems = rfc.check_repository(layout, history=False, today=TODAY)
+    problems = checks.check_repository(layout, history=False, today=TODAY)
     assert [(problem.file, problem.field) for problem in problems] == [
         ("rfcs/0001-broken.md", "(front matter)")
     ]
@@ -262,11 +265,13 @@ def test_invalid_yaml_is_reported_as_a_problem(tmp_path: Path) -> None:
 # Checks of one RFC
 
 
-def one_rfc_problems(tmp_path: Path, front_matter: Mapping[str, Any], body: str = BODY) -> list[rfc.Problem]:
+def one_rfc_problems(
+    tmp_path: Path, front_matter: Mapping[str, Any], body: str = BODY
+) -> list[documents.Problem]:
     """Every problem that ``check_repository`` finds in a repository holding one RFC, without history."""
     layout = make_repo(tmp_path)
     write_rfc(layout.rfcs, "0012-example.md", front_matter, body)
-    return rfc.check_repository(layout, history=False, today=TODAY)
+    return checks.check_repository(layout, history=False, today=TODAY)
 
 
 DATE_FAULTS: dict[str, tuple[dict[str, Any], list[tuple[str, str]]]] = {
@@ -327,7 +332,7 @@ def test_last_call_minimum_per_track(tmp_path: Path, track: str, days: int, ok: 
 def test_requirement_not_mentioned_in_text(tmp_path: Path) -> None:
     problems = one_rfc_problems(tmp_path, front(requirements=["CORE-EXAMPLE-001", "CORE-EXAMPLE-002"]))
     assert problems == [
-        rfc.Problem(
+        documents.Problem(
             "rfcs/0012-example.md",
             "requirements",
             "CORE-EXAMPLE-002 is listed but the text never mentions it",
@@ -346,7 +351,7 @@ def test_mention_must_be_the_whole_id(tmp_path: Path) -> None:
 def test_missing_decision_record(tmp_path: Path) -> None:
     decision = "governance/decisions/0002-missing.md"
     problems = one_rfc_problems(tmp_path, front(status="Accepted", **{**DECIDED, "decision": decision}))
-    assert problems == [rfc.Problem("rfcs/0012-example.md", "decision", f"{decision} does not exist")]
+    assert problems == [documents.Problem("rfcs/0012-example.md", "decision", f"{decision} does not exist")]
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -355,7 +360,9 @@ def test_missing_decision_record(tmp_path: Path) -> None:
 
 def test_number_differs_from_file_name(tmp_path: Path) -> None:
     problems = one_rfc_problems(tmp_path, front(number=13))
-    assert problems == [rfc.Problem("rfcs/0012-example.md", "number", "is 13, but the file name says 12")]
+    assert problems == [
+        documents.Problem("rfcs/0012-example.md", "number", "is 13, but the file name says 12")
+    ]
 
 
 @pytest.mark.parametrize(
@@ -366,7 +373,7 @@ def test_number_differs_from_file_name(tmp_path: Path) -> None:
 def test_malformed_file_name(tmp_path: Path, name: str) -> None:
     layout = make_repo(tmp_path)
     write_rfc(layout.rfcs, name, front())
-    problems = rfc.check_repository(layout, history=False, today=TODAY)
+    problems = checks.check_repository(layout, history=False, today=TODAY)
     assert [(problem.file, problem.field) for problem in problems] == [(f"rfcs/{name}", "(file name)")]
 
 
@@ -374,23 +381,23 @@ def test_duplicate_numbers(tmp_path: Path) -> None:
     layout = make_repo(tmp_path)
     write_rfc(layout.rfcs, "0012-example.md", front())
     write_rfc(layout.rfcs, "0012-other.md", front(title="Another example"))
-    problems = rfc.check_repository(layout, history=False, today=TODAY)
+    problems = checks.check_repository(layout, history=False, today=TODAY)
     assert problems == [
-        rfc.Problem("rfcs/0012-other.md", "number", "12 is also used by rfcs/0012-example.md")
+        documents.Problem("rfcs/0012-other.md", "number", "12 is also used by rfcs/0012-example.md")
     ]
 
 
 def test_readme_and_template_are_not_rfcs(tmp_path: Path) -> None:
     layout = make_repo(tmp_path)
     (layout.rfcs / "README.md").write_text("# RFCs\n", encoding="utf-8")
-    assert rfc.rfc_files(layout.rfcs) == []
-    assert rfc.check_repository(layout, history=False, today=TODAY) == []
+    assert documents.rfc_files(layout.rfcs) == []
+    assert checks.check_repository(layout, history=False, today=TODAY) == []
 
 
 def test_broken_template_is_reported(tmp_path: Path) -> None:
     layout = make_repo(tmp_path)
-    write_rfc(layout.rfcs, rfc.TEMPLATE_NAME, front(number=0, status="Sketch"))
-    problems = rfc.check_repository(layout, history=False, today=TODAY)
+    write_rfc(layout.rfcs, documents.TEMPLATE_NAME, front(number=0, status="Sketch"))
+    problems = checks.check_repository(layout, history=False, today=TODAY)
     assert [(problem.file, problem.field) for problem in problems] == [("rfcs/0000-template.md", "status")]
 
 
@@ -404,16 +411,16 @@ def test_references(tmp_path: Path) -> None:
     write_rfc(layout.rfcs, "0010-old.md", front(number=10, title="The old design", **final))
     write_rfc(layout.rfcs, "0011-new.md", front(number=11, title="The new design", supersedes=[10], **final))
     write_rfc(layout.rfcs, "0012-example.md", front(requires=[12, 99], superseded_by=10))
-    problems = rfc.check_references(rfc.load_rfcs(layout)[0], layout)
+    problems = checks.check_references(documents.load_rfcs(layout)[0], layout)
     assert sorted(problems) == [
-        rfc.Problem(
+        documents.Problem(
             "rfcs/0011-new.md",
             "supersedes",
             "RFC 10 must be Superseded, with superseded_by 11, once this RFC is Final",
         ),
-        rfc.Problem("rfcs/0012-example.md", "requires", "RFC 99 does not exist"),
-        rfc.Problem("rfcs/0012-example.md", "requires", "an RFC cannot refer to itself"),
-        rfc.Problem("rfcs/0012-example.md", "superseded_by", "RFC 10 does not list 12 in supersedes"),
+        documents.Problem("rfcs/0012-example.md", "requires", "RFC 99 does not exist"),
+        documents.Problem("rfcs/0012-example.md", "requires", "an RFC cannot refer to itself"),
+        documents.Problem("rfcs/0012-example.md", "superseded_by", "RFC 10 does not list 12 in supersedes"),
     ]
 
 
@@ -427,7 +434,7 @@ def git(root: Path, *arguments: str) -> None:
     subprocess.run(command, cwd=root, check=True, capture_output=True)
 
 
-def commit_versions(root: Path, versions: list[tuple[str, Mapping[str, Any]]]) -> rfc.Layout:
+def commit_versions(root: Path, versions: list[tuple[str, Mapping[str, Any]]]) -> documents.Layout:
     """A git repository whose RFC went through ``versions`` (file name, front matter), one commit each."""
     layout = make_repo(root)
     git(root, "init", "-q")
@@ -442,11 +449,13 @@ def commit_versions(root: Path, versions: list[tuple[str, Mapping[str, Any]]]) -
     return layout
 
 
-def history_problems(layout: rfc.Layout) -> list[rfc.Problem]:
+def history_problems(layout: documents.Layout) -> list[documents.Problem]:
     """The history problems of the one RFC in ``layout``."""
-    rfcs, problems = rfc.load_rfcs(layout)
+    rfcs, problems = documents.load_rfcs(layout)
     assert problems == []
-    return [problem for document in rfcs for problem in rfc.check_history(document, layout, dt.date.today())]
+    return [
+        problem for document in rfcs for problem in history.check_history(document, layout, dt.date.today())
+    ]
 
 
 LAST_CALL_DONE = {"last_call": {"opened": "2026-02-01", "closes": "2026-02-15"}}
@@ -509,8 +518,8 @@ def test_shallow_clone_does_not_require_a_draft_start(tmp_path: Path) -> None:
     )
     clone = tmp_path / "clone"
     git(tmp_path, "clone", "-q", "--depth", "1", f"file://{origin}", str(clone))
-    layout = rfc.Layout.at(clone)
-    assert rfc.is_shallow(clone)
+    layout = documents.Layout.at(clone)
+    assert history.is_shallow(clone)
     assert history_problems(layout) == []
 
 
@@ -565,36 +574,36 @@ def test_untracked_rfc_must_start_as_draft(tmp_path: Path) -> None:
     ],
 )
 def test_transition_guards(before: dict[str, Any], after: dict[str, Any], message: str) -> None:
-    old = rfc.Version("B", dt.date(2026, 11, 25), before)
-    new = rfc.Version("W", dt.date(2026, 11, 25), after)
-    assert rfc.transition_problem(old, new) == message
+    old = history.Version("B", dt.date(2026, 11, 25), before)
+    new = history.Version("W", dt.date(2026, 11, 25), after)
+    assert history.transition_problem(old, new) == message
 
 
 @pytest.mark.parametrize(
-    ("old", "new"), [(old, new) for old, targets in rfc.TRANSITIONS.items() for new in targets]
+    ("old", "new"), [(old, new) for old, targets in documents.TRANSITIONS.items() for new in targets]
 )
 def test_every_legal_edge_passes_without_guards(old: str, new: str) -> None:
     fields = {"requirements": [] if new == "Final" and old == "Accepted" else ["CORE-EXAMPLE-001"]}
-    before = rfc.Version("B", TODAY, front(status=old, **fields))
-    after = rfc.Version("A", TODAY, front(status=new, **fields))
-    assert rfc.transition_problem(before, after) is None
+    before = history.Version("B", TODAY, front(status=old, **fields))
+    after = history.Version("A", TODAY, front(status=new, **fields))
+    assert history.transition_problem(before, after) is None
 
 
 def test_outside_git_history_is_skipped(tmp_path: Path) -> None:
     layout = make_repo(tmp_path)
     write_rfc(layout.rfcs, "0012-example.md", front(status="Accepted", **DECIDED))
-    document = rfc.load_rfcs(layout)[0][0]
-    if rfc.git_toplevel(tmp_path) is not None:
+    document = documents.load_rfcs(layout)[0][0]
+    if history.git_toplevel(tmp_path) is not None:
         pytest.skip("the temporary directory lies inside a git work tree")
-    assert rfc.status_history(document, TODAY) is None
-    assert rfc.check_history(document, layout, TODAY) == []
+    assert history.status_history(document, TODAY) is None
+    assert history.check_history(document, layout, TODAY) == []
 
 
 # --------------------------------------------------------------------------------------------------------
 # Evidence for Candidate and Final
 
 
-def evidence_repo(root: Path, *, project_test: bool = False) -> rfc.Layout:
+def evidence_repo(root: Path, *, project_test: bool = False) -> documents.Layout:
     """A repository whose spec defines CORE-EXAMPLE-001 and whose reports exist."""
     layout = make_repo(root)
     marker = "; project test" if project_test else ""
@@ -612,11 +621,31 @@ def write_report(path: Path, outcome: str, requirements: Sequence[str] = ("CORE-
     path.write_text(json.dumps({"cases": [case]}), encoding="utf-8")
 
 
-def add_case(layout: rfc.Layout, case: Mapping[str, Any]) -> None:
-    """Add a corpus case naming requirements."""
-    folder = layout.corpus_cases / "zarr3" / "core" / "example"
+def write_case(folder: Path, requirements: Sequence[str]) -> None:
+    """A complete case.json (schemas/project/case.schema.json) in ``folder`` naming ``requirements``."""
     folder.mkdir(parents=True)
+    case = {
+        "id": "zarr3/core/example",
+        "uid": "0" * 16,
+        "kind": "read",
+        "format": "zarr3",
+        "requirements": list(requirements),
+        "level": "MUST",
+        "requires": ["format:zarr3", "op:read"],
+        "tags": [],
+        "status": "stable",
+        "origin": {"generator": "tests"},
+        "description": "an example case for the evidence checks",
+        "input": {"store": "store", "node": ""},
+        "operation": {"op": "read", "selection": None},
+        "expect": {"outcome": "ok", "array": "expected/array.json"},
+    }
     (folder / "case.json").write_text(json.dumps(case), encoding="utf-8")
+
+
+def add_case(layout: documents.Layout, requirements: Sequence[str] = ("CORE-EXAMPLE-001",)) -> None:
+    """Add a corpus case naming ``requirements``."""
+    write_case(layout.corpus_cases / "zarr3" / "core" / "example", requirements)
 
 
 def implementation(name: str, codebase: str, language: str = "Python") -> dict[str, str]:
@@ -630,12 +659,12 @@ def implementation(name: str, codebase: str, language: str = "Python") -> dict[s
     }
 
 
-def evidence_problems(layout: rfc.Layout, front_matter: Mapping[str, Any]) -> list[tuple[str, str]]:
+def evidence_problems(layout: documents.Layout, front_matter: Mapping[str, Any]) -> list[tuple[str, str]]:
     """(field, message) of every problem the full check finds for one RFC."""
     write_rfc(layout.rfcs, "0012-example.md", front_matter)
     return [
         (problem.field, problem.message)
-        for problem in rfc.check_repository(layout, history=False, today=TODAY)
+        for problem in checks.check_repository(layout, history=False, today=TODAY)
     ]
 
 
@@ -644,15 +673,7 @@ REFERENCE_ONLY = [implementation("reference", "zn5-reference")]
 
 def test_candidate_with_spec_case_and_reference_passes(tmp_path: Path) -> None:
     layout = evidence_repo(tmp_path)
-    add_case(layout, {"id": "x", "requirements": ["CORE-EXAMPLE-001"]})
-    assert (
-        evidence_problems(layout, front(status="Candidate", implementations=REFERENCE_ONLY, **DECIDED)) == []
-    )
-
-
-def test_candidate_case_may_name_requirements_under_spec(tmp_path: Path) -> None:
-    layout = evidence_repo(tmp_path)
-    add_case(layout, {"id": "x", "spec": {"requirements": ["CORE-EXAMPLE-001"]}})
+    add_case(layout)
     assert (
         evidence_problems(layout, front(status="Candidate", implementations=REFERENCE_ONLY, **DECIDED)) == []
     )
@@ -671,7 +692,7 @@ def test_candidate_without_spec_text_case_or_reference(tmp_path: Path) -> None:
     )
     body = "# Example\n\nCORE-EXAMPLE-002 is new.\n"
     write_rfc(layout.rfcs, "0012-example.md", front_matter, body)
-    problems = rfc.check_repository(layout, history=False, today=TODAY)
+    problems = checks.check_repository(layout, history=False, today=TODAY)
     found = [(problem.field, problem.message) for problem in problems]
     assert found == [
         ("implementations", "the reference implementation (codebase zn5-reference) needs an existing report"),
@@ -700,13 +721,13 @@ def test_project_test_requirement_needs_a_marked_test(tmp_path: Path) -> None:
 
 def test_removed_requirement_still_in_spec(tmp_path: Path) -> None:
     layout = evidence_repo(tmp_path)
-    add_case(layout, {"requirements": ["CORE-EXAMPLE-001"]})
+    add_case(layout)
     body = BODY + "\nCORE-EXAMPLE-001 replaces CORE-OLD-001.\n"
     front_matter = front(
         status="Candidate", implementations=REFERENCE_ONLY, removes=["CORE-EXAMPLE-001"], **DECIDED
     )
     write_rfc(layout.rfcs, "0012-example.md", front_matter, body)
-    problems = rfc.check_repository(layout, history=False, today=TODAY)
+    problems = checks.check_repository(layout, history=False, today=TODAY)
     assert [(problem.field, problem.message) for problem in problems] == [
         ("removes", "CORE-EXAMPLE-001 is still defined in spec/")
     ]
@@ -737,7 +758,7 @@ def test_final_needs_two_independent_implementations(
     tmp_path: Path, entries: list[dict[str, Any]], found: list[str]
 ) -> None:
     layout = evidence_repo(tmp_path)
-    add_case(layout, {"requirements": ["CORE-EXAMPLE-001"]})
+    add_case(layout)
     implementations = [*REFERENCE_ONLY, *(_drop_markers(entry) for entry in entries)]
     front_matter = front(status="Final", released_in="1.1.0", implementations=implementations, **DECIDED)
     problems = evidence_problems(layout, front_matter)
@@ -758,7 +779,7 @@ REPORT_FAULTS: dict[str, tuple[str, str]] = {
 @pytest.mark.parametrize(("fault", "message"), REPORT_FAULTS.values(), ids=REPORT_FAULTS.keys())
 def test_a_report_counts_only_when_it_passes_the_rfc_cases(tmp_path: Path, fault: str, message: str) -> None:
     layout = evidence_repo(tmp_path)
-    add_case(layout, {"requirements": ["CORE-EXAMPLE-001"]})
+    add_case(layout)
     target = tmp_path / "reports" / "zarrs.json"
     if fault in ("fail", "pass"):
         write_report(target, fault, ["CORE-EXAMPLE-001"] if fault == "fail" else ["CORE-EXAMPLE-002"])
@@ -772,27 +793,11 @@ def test_a_report_counts_only_when_it_passes_the_rfc_cases(tmp_path: Path, fault
     assert problems[0][1].startswith(f"reports/zarrs.json {message}")
 
 
-@pytest.mark.parametrize(
-    ("case", "expected"),
-    [
-        ({"requirements": ["A-001", 3]}, ["A-001"]),
-        ({"spec": {"requirements": ["B-002"]}}, ["B-002"]),
-        ({"requirements": ["A-001"], "spec": {"requirements": ["B-002"]}}, ["A-001", "B-002"]),
-        ({"requirements": "A-001"}, []),
-        (["A-001"], []),
-    ],
-    ids=["top-level", "under-spec", "both", "not-a-list", "not-an-object"],
-)
-def test_case_requirements(case: object, expected: list[str]) -> None:
-    assert rfc.case_requirements(case) == expected
-
-
 def test_unreadable_case_is_skipped(tmp_path: Path) -> None:
     (tmp_path / "a").mkdir()
     (tmp_path / "a" / "case.json").write_text("{not json", encoding="utf-8")
-    (tmp_path / "b").mkdir()
-    (tmp_path / "b" / "case.json").write_text('{"requirements": ["CORE-X-001"]}', encoding="utf-8")
-    assert rfc.corpus_cases_by_requirement(tmp_path) == {"CORE-X-001": [tmp_path / "b" / "case.json"]}
+    write_case(tmp_path / "b", ["CORE-X-001"])
+    assert trace.corpus_cases_by_requirement(tmp_path) == {"CORE-X-001": [tmp_path / "b" / "case.json"]}
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -800,12 +805,12 @@ def test_unreadable_case_is_skipped(tmp_path: Path) -> None:
 
 
 def test_real_rfcs_pass_check() -> None:
-    problems = rfc.check_repository(rfc.Layout.at(REPO))
+    problems = checks.check_repository(documents.Layout.at(REPO))
     assert [str(problem) for problem in problems] == []
 
 
 def test_real_rfcs_numbers_and_titles() -> None:
-    rfcs, problems = rfc.load_rfcs(rfc.Layout.at(REPO))
+    rfcs, problems = documents.load_rfcs(documents.Layout.at(REPO))
     assert problems == []
     numbers = [document.number for document in rfcs]
     assert numbers[:7] == [1, 2, 3, 4, 5, 6, 7]
@@ -817,20 +822,20 @@ def transitions_in_rfc_0001() -> dict[str, set[str]]:
     """The From → To pairs of the table under '### Transitions' in RFC 0001."""
     text = (REPO / "rfcs" / "0001-rfc-process.md").read_text(encoding="utf-8")
     section = text.split("### Transitions", 1)[1].split("\n### ", 1)[0]
-    table: dict[str, set[str]] = {status: set() for status in rfc.STATUSES}
+    table: dict[str, set[str]] = {status: set() for status in documents.STATUSES}
     for line in section.splitlines():
         cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        if len(cells) >= 2 and cells[0] in rfc.TRANSITIONS:
+        if len(cells) >= 2 and cells[0] in documents.TRANSITIONS:
             table[cells[0]].add(cells[1])
     return table
 
 
 def test_rfc_0001_transition_table_matches_the_checker() -> None:
-    assert transitions_in_rfc_0001() == {old: set(new) for old, new in rfc.TRANSITIONS.items()}
+    assert transitions_in_rfc_0001() == {old: set(new) for old, new in documents.TRANSITIONS.items()}
 
 
 def test_rfc_0001_documents_every_front_matter_field() -> None:
-    schema = json.loads((REPO / rfc.SCHEMA_PATH).read_text(encoding="utf-8"))
+    schema = json.loads((REPO / documents.SCHEMA_PATH).read_text(encoding="utf-8"))
     text = (REPO / "rfcs" / "0001-rfc-process.md").read_text(encoding="utf-8")
     section = text.split("\n## Front matter\n", 1)[1].split("\n## ", 1)[0]
     documented = set(re.findall(r"^\| `([a-z_]+)` \|", section, flags=re.MULTILINE))
@@ -849,8 +854,8 @@ def test_index_lists_the_front_matter(tmp_path: Path) -> None:
         front(superseded_by=13, status="Superseded", released_in="1.0.0", **DECIDED),
     )
     write_rfc(layout.rfcs, "0013-better.md", front(number=13, title="A | better example", supersedes=[12]))
-    rfcs, _ = rfc.load_rfcs(layout)
-    index = rfc.build_index(rfcs, layout)
+    rfcs, _ = documents.load_rfcs(layout)
+    index = rfc_index.build_index(rfcs, layout)
     assert index["rfcs"][0] == {
         "number": 12,
         "title": "A valid example",
@@ -865,7 +870,7 @@ def test_index_lists_the_front_matter(tmp_path: Path) -> None:
         "discussion": "https://example.org/discussions/12",
         "path": "rfcs/0012-example.md",
     }
-    page = rfc.render_markdown(index, tmp_path / "site" / "rfcs" / "index.md", layout)
+    page = rfc_index.render_markdown(index, tmp_path / "site" / "rfcs" / "index.md", layout)
     lines = page.splitlines()
     assert lines[0] == "# RFC index"
     assert (
@@ -882,7 +887,9 @@ def test_index_command_writes_json_and_markdown(tmp_path: Path) -> None:
     layout = make_repo(tmp_path)
     write_rfc(layout.rfcs, "0012-example.md", front())
     output, page = tmp_path / "index.json", tmp_path / "index.md"
-    code = rfc.main(["index", "--root", str(tmp_path), "--output", str(output), "--markdown", str(page)])
+    code = rfc_command.main(
+        ["index", "--root", str(tmp_path), "--output", str(output), "--markdown", str(page)]
+    )
     assert code == 0
     assert [entry["number"] for entry in json.loads(output.read_text(encoding="utf-8"))["rfcs"]] == [12]
     assert "| [RFC 0012](rfcs/0012-example.md) | A valid example | Draft |" in page.read_text(
@@ -895,26 +902,26 @@ def test_index_command_refuses_invalid_front_matter(
 ) -> None:
     layout = make_repo(tmp_path)
     write_rfc(layout.rfcs, "0012-example.md", front(status="Approved"))
-    assert rfc.main(["index", "--root", str(tmp_path)]) == 1
+    assert rfc_command.main(["index", "--root", str(tmp_path)]) == 1
     assert "rfcs/0012-example.md: status: 'Approved' is not one of" in capsys.readouterr().err
 
 
 def test_check_command_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     layout = make_repo(tmp_path)
     write_rfc(layout.rfcs, "0012-example.md", front(number=13))
-    assert rfc.main(["check", "--root", str(tmp_path), "--no-history"]) == 1
+    assert rfc_command.main(["check", "--root", str(tmp_path), "--no-history"]) == 1
     captured = capsys.readouterr()
     assert captured.out == "rfcs/0012-example.md: number: is 13, but the file name says 12\n"
     assert "1 problem(s)" in captured.err
     write_rfc(layout.rfcs, "0012-example.md", front())
-    assert rfc.main(["check", "--root", str(tmp_path), "--no-history"]) == 0
+    assert rfc_command.main(["check", "--root", str(tmp_path), "--no-history"]) == 0
 
 
 def test_register_adds_rfc_check_and_index() -> None:
     parser = argparse.ArgumentParser(prog="zn5")
     subparsers = parser.add_subparsers(dest="command", required=True)
-    rfc.register(subparsers)
+    rfc_command.register(subparsers)
     check = parser.parse_args(["rfc", "check", "--no-history"])
     index = parser.parse_args(["rfc", "index", "--output", "x.json"])
-    assert (check.handler, check.no_history) == (rfc.run_check, True)
-    assert (index.handler, index.output, index.markdown) == (rfc.run_index, "x.json", None)
+    assert (check.handler, check.no_history) == (rfc_command.run_check, True)
+    assert (index.handler, index.output, index.markdown) == (rfc_command.run_index, "x.json", None)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from zn5.conformance.rfc.check import Layout, load_rfcs
+from zn5.conformance.rfc.documents import Layout, load_rfcs
 from zn5.conformance.suite.requirements import ID_RE, Requirement, RequirementMarkupError, load_requirements
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -29,7 +29,9 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from tables import cell, listing, table
 
-from zn5.conformance.rfc import check as rfc
+from zn5.conformance.report import trace
+from zn5.conformance.rfc import checks, documents
+from zn5.conformance.rfc import index as rfc_listing
 from zn5.conformance.suite.requirements import (
     LEVELS,
     Requirement,
@@ -315,7 +317,7 @@ def rfc_id_mentions(path: Path) -> list[str]:
 def cases_by_requirement(root: Path) -> dict[str, list[str]]:
     """For each requirement ID, the ids of the corpus cases that cite it."""
     cases_dir = root / CASES
-    found = rfc.corpus_cases_by_requirement(cases_dir)
+    found = trace.corpus_cases_by_requirement(cases_dir)
     return {
         requirement: [path.parent.relative_to(cases_dir).as_posix() for path in paths]
         for requirement, paths in found.items()
@@ -339,7 +341,7 @@ def requirements_page(root: Path) -> str:
     except RequirementMarkupError as error:
         raise PluginError(f"the requirements index cannot be built: {error}") from error
     cases = cases_by_requirement(root)
-    tests = rfc.project_tests_by_requirement(root / "tests")
+    tests = trace.project_tests_by_requirement(root / "tests")
     code = code_mentions(root)
     levels = Counter(requirement.level for requirement in requirements.values())
     counts = ", ".join(f"{levels[level]} {level}" for level in LEVELS if levels[level])
@@ -443,14 +445,14 @@ def schemas_page(root: Path) -> str:
 
 def rfc_index(root: Path) -> tuple[dict[str, Any], str]:
     """The RFC index as ``zn5 rfc index`` builds it: its JSON and its Markdown page."""
-    layout = rfc.Layout.at(root)
-    rfcs, problems = rfc.load_rfcs(layout)
-    validator = rfc.load_validator(layout.schema)
+    layout = documents.Layout.at(root)
+    rfcs, problems = documents.load_rfcs(layout)
+    validator = documents.load_validator(layout.schema)
     for record in rfcs:
-        problems += rfc.check_schema(record, validator, layout)
+        problems += checks.check_schema(record, validator, layout)
     if problems:
         raise PluginError("the RFC index cannot be built:\n" + "\n".join(str(p) for p in sorted(problems)))
-    index = rfc.build_index(rfcs, layout)
-    markdown = rfc.render_markdown(index, root / RFC_INDEX_PAGE, layout)
+    index = rfc_listing.build_index(rfcs, layout)
+    markdown = rfc_listing.render_markdown(index, root / RFC_INDEX_PAGE, layout)
     markdown += "\nThe same index as JSON, for programs: [index.json](index.json).\n"
     return index, markdown
