@@ -31,9 +31,9 @@ from zn5.conformance.adapters.connect import REFERENCE, adapter_connector
 from zn5.conformance.execution.connection import Connection
 from zn5.conformance.execution.runner import AdapterStartError, Runner, RunOptions, RunResult
 from zn5.conformance.generate import write_corpus
-from zn5.conformance.generate.case import CaseDraft, dump_json
+from zn5.conformance.generate.case import CaseDraft
 from zn5.conformance.suite.canonical import decode_values, read_array_document
-from zn5.conformance.suite.case import Case, Corpus
+from zn5.conformance.suite.case import Case, Corpus, dump_json
 from zn5.conformance.suite.resources import CORPUS
 from zn5.reference.store.memory import MemoryStore
 

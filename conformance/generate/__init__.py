@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from zn5.conformance.generate import capabilities
-from zn5.conformance.generate.case import CaseDraft, dump_json, write_case
+from zn5.conformance.generate.case import CaseDraft, write_case
+from zn5.conformance.suite.case import dump_json
 
 VERSION = "0.2.0"
 """Corpus version: MAJOR.MINOR of the spec it tests, then its own patch number (DECISIONS.md section 3)."""

@@ -10,16 +10,15 @@ from its own NumPy data, never by reading back through the reference (DECISIONS.
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from zn5.conformance.generate.common import dtype_name_token
 from zn5.conformance.suite.canonical import write_array
-from zn5.conformance.suite.case import CASE_FILE, Kind, Level
+from zn5.conformance.suite.case import CASE_FILE, Kind, Level, dump_json
+from zn5.conformance.suite.tokens import node_tokens
 from zn5.reference.store.memory import MemoryStore
 
 Selection = list[int | list[int]] | None
@@ -69,37 +68,6 @@ def _files_digest(folder: Path) -> hashlib._Hash:
         digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
         digest.update(path.read_bytes())
     return digest
-
-
-def dump_json(document: Any) -> str:
-    """The corpus's JSON layout: sorted keys, two-space indent, final newline."""
-    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-
-
-def _codec_tokens(codecs: list[dict[str, Any]]) -> list[str]:
-    """``codec:`` tokens of a canonical codec chain, the chains nested in its configurations included."""
-    tokens = []
-    for codec in codecs:
-        tokens.append(f"codec:{codec['name']}")
-        configuration = codec.get("configuration") or {}
-        for member in ("codecs", "index_codecs", "compression"):
-            tokens.extend(_codec_tokens(configuration.get(member) or []))
-    return tokens
-
-
-def node_tokens(node: dict[str, Any]) -> list[str]:
-    """The capabilities needed to describe a canonical array node: its data type, its codecs, an
-    undefined fill value (``null``), and no or empty dimensions. A group needs none."""
-    if node.get("node_type") != "array":
-        return []
-    shape = node["shape"]
-    return [
-        dtype_name_token(str(node["data_type"])),
-        *_codec_tokens(node["codecs"]),
-        *(["feature:undefined-fill"] if node["fill_value"] is None else []),
-        *(["feature:zero-dimensional"] if not shape else []),
-        *(["feature:empty-axis"] if 0 in shape else []),
-    ]
 
 
 def write_case(case: CaseDraft, cases_dir: Path) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from zn5.conformance.suite.tokens import dtype_name_token
 from zn5.reference.api import create_array
 from zn5.reference.codecs.base import Codec
 from zn5.reference.model.dtype import DataType
@@ -107,11 +108,6 @@ def build_array(
 def dtype_token(dtype: Any) -> str:
     """The capability token of a data type."""
     return dtype_name_token(DataType.of(dtype).name)
-
-
-def dtype_name_token(name: str) -> str:
-    """The capability token of a canonical data type name: its family, without a length or unit."""
-    return "dtype:" + name.split("[")[0]
 
 
 def codec_tokens(codecs: Sequence[Codec]) -> list[str]:

@@ -32,6 +32,11 @@ def read_document(folder: Path) -> Any:
     return json.loads((folder / CASE_FILE).read_text(encoding="utf-8"))
 
 
+def dump_json(document: Any) -> str:
+    """The corpus's JSON layout: sorted keys, two-space indent, final newline."""
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
 @dataclass(frozen=True)
 class Case:
     """One case of the corpus: the members of its ``case.json`` and the folder that holds it.

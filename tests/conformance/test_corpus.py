@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from zn5.conformance.cli.corpus import REPOSITORY, _spec_problems, lint
+from zn5.conformance.cli.corpus import REPOSITORY
 from zn5.conformance.generate import build
 from zn5.conformance.generate.gold import READER_SIDE
+from zn5.conformance.suite.lint import spec_problems, lint
 from zn5.conformance.suite.requirements import Level, Requirement, load_requirements
 from zn5.conformance.suite.resources import CORPUS
 
@@ -94,12 +95,12 @@ def test_coverage_needs_a_case_per_must_and_a_reject_or_write_case_per_must_not(
         )
     }
     covered = {"DEMO-X-002": {"read", "metadata"}, "DEMO-X-003": {"reject"}, "DEMO-X-004": {"write"}}
-    problems = list(_spec_problems(covered, requirements))
+    problems = list(spec_problems(covered, requirements))
     assert problems == [
         "x.md:1: MUST DEMO-X-001 has no corpus case",
         "x.md:1: MUST NOT DEMO-X-002 has no reject or write case",
     ]
-    assert list(_spec_problems({"DEMO-Y-001": {"read"}}, {})) == [
+    assert list(spec_problems({"DEMO-Y-001": {"read"}}, {})) == [
         "requirement DEMO-Y-001 is cited by cases but not defined in the spec"
     ]
 

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from zn5.conformance.cli import main
-from zn5.conformance.cli.corpus import change_list_validator, corpus_changes
 from zn5.conformance.generate import VERSION
 from zn5.conformance.suite.case import CorpusError, corpus_digest
+from zn5.conformance.suite.changes import change_list_validator, corpus_changes
 from zn5.conformance.suite.resources import CORPUS, CORPUS_CHANGES
 
 from .corpus_fixtures import _dump, _files_digest, build_corpus
