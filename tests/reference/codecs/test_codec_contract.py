@@ -266,15 +266,18 @@ def sample_cases() -> list[Any]:
 
 
 def require(sample: Sample | None, codec: type[Codec]) -> Sample:
+    """The sample of a case; a registered codec without one fails here, never passes unseen."""
     assert sample is not None, f"{codec.name} is registered but has no entry in SAMPLES: add one"
     return sample
 
 
 def numpy_type(name: str) -> np.dtype[Any]:
+    """The core model's NumPy type for a sample's type name (``T``: ``string``, ``O``: ``bytes``)."""
     return DataType.of("string" if name == "T" else "bytes" if name == "O" else name).numpy_dtype
 
 
 def spec_of(dtype: np.dtype[Any], shape: tuple[int, ...]) -> ChunkSpec:
+    """A whole chunk of ``shape`` at key ``x/c/0`` whose fill is the zero element."""
     return ChunkSpec(shape, dtype, DataType(dtype).zeros_bytes(), shape, "x/c/0")
 
 
