@@ -7,10 +7,10 @@ It runs under Debian's own ``/usr/bin/python3`` with Debian's ``python3-netcdf4`
 
 What it converts, and nothing else: a node path to the netCDF group or variable of that path; a selection
 to netCDF4-python's indexing (integers, slices with steps); a canonical array description to the
-arguments of ``createVariable`` (netCDF types, ``chunksizes``, ``fill_value``, ``endian``, and the
-``compression``/``complevel``/``blosc_shuffle`` that netCDF4-python offers for the codecs NCZarr maps to
-Zarr v2 compressors: ``zlib``, ``bz2``, ``zstd``, ``blosc``); JSON attributes to netCDF attributes and
-back; the library's exceptions to error categories. Stores are written in pure Zarr mode without the
+arguments of ``createVariable`` (netCDF types, ``chunksizes``, ``fill_value`` (``False``, netCDF's
+no-fill, for an undefined fill), ``endian``, and the ``compression``/``complevel``/``blosc_shuffle`` that
+netCDF4-python offers for the codecs NCZarr maps to Zarr v2 compressors: ``zlib``, ``bz2``, ``zstd``,
+``blosc``); JSON attributes to netCDF attributes and back; the library's exceptions to error categories. Stores are written in pure Zarr mode without the
 xarray dimension names (``mode=zarr,noxarray,file``).
 
 What netCDF-C has no API for is not made up here: netCDF4-python 1.6.2 exposes neither a variable's chunk
@@ -140,7 +140,8 @@ def variable_arguments(metadata: Mapping[str, Any]) -> dict[str, Any]:
     fill = kit.fill_bytes(metadata)
     arguments: dict[str, Any] = {
         "endian": endian if dtype.itemsize > 1 else "native",
-        "fill_value": None if fill is None else np.frombuffer(fill, dtype=dtype, count=1)[0],
+        # fill_value=False is netCDF's NC_NOFILL, which NCZarr writes as "fill_value": null
+        "fill_value": False if fill is None else np.frombuffer(fill, dtype=dtype, count=1)[0],
         **compression(codecs[1:], dtype.itemsize),
     }
     if metadata["shape"]:
@@ -204,6 +205,7 @@ class NetcdfAdapter(kit.Adapter):
         "chunk-key:v2-dot",
         "chunk-key:v2-slash",
         "feature:zero-dimensional",
+        "feature:undefined-fill",
         "feature:known-deviations",
     )
     library_errors: ClassVar[tuple[type[BaseException], ...]] = (
