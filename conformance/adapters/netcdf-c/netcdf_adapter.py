@@ -10,8 +10,8 @@ to netCDF4-python's indexing (integers, slices with steps); a canonical array de
 arguments of ``createVariable`` (netCDF types, ``chunksizes``, ``fill_value`` (``False``, netCDF's
 no-fill, for an undefined fill), ``endian``, and the ``compression``/``complevel``/``blosc_shuffle`` that
 netCDF4-python offers for the codecs NCZarr maps to Zarr v2 compressors: ``zlib``, ``bz2``, ``zstd``,
-``blosc``); JSON attributes to netCDF attributes and back; the library's exceptions to error categories. Stores are written in pure Zarr mode without the
-xarray dimension names (``mode=zarr,noxarray,file``).
+``blosc``); JSON attributes to netCDF attributes and back; the library's exceptions to error categories.
+Stores are written in pure Zarr mode without the xarray dimension names (``mode=zarr,noxarray,file``).
 
 What netCDF-C has no API for is not made up here: netCDF4-python 1.6.2 exposes neither a variable's chunk
 key separator, nor its Zarr fill value (NCZarr shows no ``_FillValue`` attribute for it), nor its memory
