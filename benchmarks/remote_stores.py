@@ -39,7 +39,8 @@ from zn5.reference.codecs.sharding import Sharding
 from zn5.reference.store.base import Store
 from zn5.reference.store.local import LocalStore
 from zn5.reference.store.remote import RemoteStore
-from zn5.reference.testing.servers import S3Server, moto_server, static_server
+from zn5.reference.testing.servers import S3Server, moto_server
+from zn5.reference.testing.static_http import static_server
 
 OBJECTS = 64
 OBJECT_SIZE = 64 * 1024

@@ -185,6 +185,8 @@ class BaseAdapter:
     as ``format_gaps``, and the runner scores their cases unsupported (PROTO-004)."""
     library_errors: ClassVar[tuple[type[Exception], ...]] = (Exception,)
     """The exceptions that are the library refusing an input."""
+    _served: tuple[Path | None, str | None] = (None, None)
+    """The input folder of the case in hand and the URL its stores are served at (:meth:`store_url`)."""
 
     # --- who and what ---------------------------------------------------------------------------------
 
@@ -281,8 +283,24 @@ class BaseAdapter:
 
     # --- the glue -------------------------------------------------------------------------------------
 
-    def run_case(self, case: dict[str, Any], input: Path, output: Path) -> Reply:
-        """The reply (without seq) for one case, inside :meth:`session`; CannotRunError becomes skipped."""
+    def store_url(self, store: Path) -> str | None:
+        """The URL a run over HTTP serves the store of folder ``store`` at, or None in a run on files.
+
+        An adapter that declares ``store:http`` opens that URL with its library's HTTP store, for the
+        folder is then not on disk (PROTO-021, PROTO-022).
+        """
+        input, url = self._served
+        if url is None or input is None:
+            return None
+        return f"{url}/{store.relative_to(input).as_posix()}"
+
+    def run_case(
+        self, case: dict[str, Any], input: Path, output: Path, input_url: str | None = None
+    ) -> Reply:
+        """The reply (without seq) for one case, inside :meth:`session`; CannotRunError becomes skipped.
+
+        ``input_url`` is the run message's: where a run over HTTP serves the case's stores."""
+        self._served = (input, input_url)
         with self.session():
             try:
                 return self._run(case, input, output)
@@ -367,7 +385,12 @@ class BaseAdapter:
         if command == "run":
             seq = message["seq"]
             try:
-                reply = self.run_case(message["case"], Path(message["input"]), Path(message["output"]))
+                reply = self.run_case(
+                    message["case"],
+                    Path(message["input"]),
+                    Path(message["output"]),
+                    message.get("input_url"),
+                )
             except Exception as error:
                 reply = {
                     "status": "adapter-error",

@@ -13,6 +13,7 @@ too); its schema is ``schemas/project/expectations.schema.json``::
     outcome = "xfail"            # run it, expect it not to pass
     reason = "the crc32c checksum is not verified on read"
     issue = "not filed"          # or a link
+    store = "http"               # optional: only in runs with --store http (or "file")
 
 Entries are strict (DECISIONS.md section 6): one that matches no case of the corpus is stale, and so is
 an ``xfail`` entry whose every case the adapter declared unsupported or skipped; an ``xfail`` case that
@@ -25,7 +26,7 @@ import hashlib
 import json
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any, Literal
@@ -35,6 +36,8 @@ import yaml
 from zn5.conformance.execution.protocol import validator
 
 ExpectedOutcome = Literal["xfail", "skip"]
+StoreKind = Literal["file", "http"]
+"""Where a run's cases read their stores from: the file system, or a local HTTP server (PROTO-021)."""
 
 
 class ExpectationsError(ValueError):
@@ -49,6 +52,8 @@ class Entry:
     outcome: ExpectedOutcome
     reason: str
     issue: str
+    store: StoreKind | None = None
+    """The runs the entry applies to: only those with this ``--store``; None: every run."""
 
     def matches(self, case_id: str) -> bool:
         """Whether the glob matches a case id."""
@@ -56,7 +61,8 @@ class Entry:
 
     def to_json(self) -> dict[str, str]:
         """The entry as in the file."""
-        return {"match": self.match, "outcome": self.outcome, "reason": self.reason, "issue": self.issue}
+        document = {"match": self.match, "outcome": self.outcome, "reason": self.reason, "issue": self.issue}
+        return document | ({"store": self.store} if self.store is not None else {})
 
 
 @dataclass(frozen=True)
@@ -105,18 +111,28 @@ class Expectations:
             digest=digest,
         )
 
+    def for_store(self, store: StoreKind) -> Expectations:
+        """The expectations of a run with ``--store store``: the entries for every store and for it."""
+        entries = tuple(entry for entry in self.entries if entry.store in (None, store))
+        return replace(self, entries=entries)
+
     def lookup(self, case_id: str) -> Entry | None:
         """The first entry that matches a case id, if any."""
         return next((entry for entry in self.entries if entry.matches(case_id)), None)
 
-    def stale(self, case_ids: Iterable[str], did_not_run: Iterable[str] = ()) -> list[Entry]:
+    def stale(
+        self, case_ids: Iterable[str], did_not_run: Iterable[str] = (), out_of_scope: Iterable[str] = ()
+    ) -> list[Entry]:
         """The entries that match none of ``case_ids`` (the whole corpus, not a selection of it), and the
         ``xfail`` entries whose every match is in ``did_not_run`` (cases the adapter declared unsupported
-        or skipped): such an entry promises a failure the run never shows."""
-        ids, idle = list(case_ids), set(did_not_run)
+        or skipped): such an entry promises a failure the run never shows. An entry whose every match is
+        ``out_of_scope`` (cases the run's store does not run, such as writes over HTTP) is not judged."""
+        ids, idle, outside = list(case_ids), set(did_not_run), set(out_of_scope)
         stale = []
         for entry in self.entries:
             matched = [case_id for case_id in ids if entry.matches(case_id)]
+            if matched and all(case_id in outside for case_id in matched):
+                continue
             if not matched or (entry.outcome == "xfail" and all(case_id in idle for case_id in matched)):
                 stale.append(entry)
         return stale

@@ -128,15 +128,21 @@ def hello(corpus_version: str, corpus_digest: str) -> dict[str, Any]:
     }
 
 
-def run(seq: int, case: dict[str, Any], input: Path, output: Path) -> dict[str, Any]:
-    """The run message for a case; the case's expectation is withheld (PROTO-006)."""
-    return {
+def run(
+    seq: int, case: dict[str, Any], input: Path, output: Path, *, input_url: str | None = None
+) -> dict[str, Any]:
+    """The run message for a case; the case's expectation is withheld (PROTO-006). ``input_url`` is
+    where a ``--store http`` run serves the case's stores (PROTO-021)."""
+    message = {
         "cmd": "run",
         "seq": seq,
         "case": withhold_expectation(case),
         "input": str(input),
         "output": str(output),
     }
+    if input_url is not None:
+        message["input_url"] = input_url
+    return message
 
 
 def stop() -> dict[str, Any]:

@@ -9,6 +9,7 @@ never an exception of the runner. With ``--jobs N`` above 1 the cases run in N f
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -18,12 +19,19 @@ from typing import IO
 
 from zn5.conformance.execution import protocol
 from zn5.conformance.execution.connection import Connection, Failure
-from zn5.conformance.execution.expectations import Entry, Expectations
+from zn5.conformance.execution.expectations import Entry, Expectations, StoreKind
 from zn5.conformance.execution.protocol import HelloReply
-from zn5.conformance.execution.scoring import FAILS_RUN, CaseResult, apply_expectation, unsupported_reason
+from zn5.conformance.execution.scoring import (
+    FAILS_RUN,
+    CaseResult,
+    apply_expectation,
+    store_excludes,
+    unsupported_reason,
+)
 from zn5.conformance.execution.scratch import default_scratch, remove_tree
 from zn5.conformance.execution.workers import Budget, Progress, Task, Workers, workers_for
 from zn5.conformance.suite.case import Case, Corpus
+from zn5.reference.testing.static_http import static_server
 
 
 class AdapterStartError(RuntimeError):
@@ -44,6 +52,9 @@ class RunOptions:
     """Where to copy the store of each write case that passes, as ``collect/<case id>/`` (``zn5 interop``)."""
     progress: IO[str] | None = None
     progress_every: int = 0
+    store: StoreKind = "file"
+    """Where the cases' stores are read from: the scratch folders, or a local HTTP server that does not
+    list (``http``, PROTO-021), which runs only the cases that read a store."""
 
 
 @dataclass
@@ -86,13 +97,15 @@ class Runner:
     ) -> None:
         self.corpus = corpus
         self.connect = connect
-        self.expectations = expectations or Expectations.empty()
         self.options = options or RunOptions()
+        self.expectations = (expectations or Expectations.empty()).for_store(self.options.store)
         self.hello = protocol.hello(corpus.version, corpus.digest)
         protocol.validate("hello", self.hello)
         self.capabilities: frozenset[str] = frozenset()
         self.format_gaps: Mapping[str, frozenset[str]] = {}
         self.scratch = Path()
+        self.served_url: str | None = None
+        """The base URL of the HTTP server of a ``--store http`` run, over :attr:`scratch`."""
 
     def run(self, selection: Sequence[str] = ()) -> RunResult:
         """Run the cases matching ``selection`` (all when empty); AdapterStartError when hello fails."""
@@ -101,6 +114,33 @@ class Runner:
         self.scratch = Path(
             tempfile.mkdtemp(prefix="zn5-run-", dir=self.options.scratch or default_scratch())
         )
+        with contextlib.ExitStack() as serving:
+            if self.options.store == "http":  # started before the workers fork: they share it
+                self.served_url = serving.enter_context(static_server(self.scratch)).url
+            first, description, ready, results = self._run_with_workers(cases)
+        ordered = [results[seq] for seq in sorted(results)]
+        idle = (result.id for result in ordered if result.outcome in ("unsupported", "skipped"))
+        outside = (case.id for case in self.corpus.cases if store_excludes(case, self.options.store))
+        return RunResult(
+            corpus=self.corpus,
+            hello=first,
+            adapter=description,
+            results=ordered,
+            stale=self.expectations.stale((case.id for case in self.corpus.cases), idle, outside),
+            expectations=self.expectations,
+            options=self.options,
+            selection=tuple(selection),
+            started=started,
+            finished=datetime.now(UTC),
+            notes=self._notes(cases, selection, first),
+            ready=ready,
+        )
+
+    def _run_with_workers(
+        self, cases: Sequence[Case]
+    ) -> tuple[HelloReply, str, datetime, dict[int, CaseResult]]:
+        """Start the workers, run the cases, stop the workers: the first hello, how the adapter is
+        reached, when the cases began, and the results by seq; AdapterStartError when hello fails."""
         workers = workers_for(self, max(1, min(self.options.jobs, len(cases) or 1)))
         try:
             first, description = workers.start()
@@ -116,22 +156,7 @@ class Runner:
             workers.close()
             if not self.options.keep_scratch:
                 remove_tree(self.scratch)
-        ordered = [results[seq] for seq in sorted(results)]
-        idle = (result.id for result in ordered if result.outcome in ("unsupported", "skipped"))
-        return RunResult(
-            corpus=self.corpus,
-            hello=first,
-            adapter=description,
-            results=ordered,
-            stale=self.expectations.stale((case.id for case in self.corpus.cases), idle),
-            expectations=self.expectations,
-            options=self.options,
-            selection=tuple(selection),
-            started=started,
-            finished=datetime.now(UTC),
-            notes=self._notes(cases, selection, first),
-            ready=ready,
-        )
+        return first, description, ready, results
 
     def _run_cases(self, cases: Sequence[Case], workers: Workers) -> dict[int, CaseResult]:
         """Score the cases the adapter cannot or should not run, run the others; results by seq."""
@@ -140,7 +165,7 @@ class Runner:
         tasks: list[Task] = []
         for seq, case in enumerate(cases):
             entry = self.expectations.lookup(case.id)
-            reason = unsupported_reason(case, self.capabilities, self.format_gaps)
+            reason = unsupported_reason(case, self.capabilities, self.format_gaps, self.options.store)
             if reason is not None:
                 results[seq] = CaseResult.of(case, "unsupported", reason, expectation=entry)
             elif entry is not None and entry.outcome == "skip":

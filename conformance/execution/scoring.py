@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Final, Literal, get_args
 
 from zn5.conformance.execution import protocol
-from zn5.conformance.execution.expectations import Entry
+from zn5.conformance.execution.expectations import Entry, StoreKind
 from zn5.conformance.execution.meaning import meaning
 from zn5.conformance.execution.protocol import RunReply
 from zn5.conformance.suite.canonical import decode_values, describe_node, difference, read_array_document
@@ -114,11 +114,28 @@ class ResultError(ValueError):
     """A reply names a result that is missing, malformed or outside the output folder."""
 
 
+HTTP_TOKEN: Final = "store:http"
+"""The capability of reading a store through the URL of a ``--store http`` run (PROTO-021)."""
+
+
+def store_excludes(case: Case, store: StoreKind) -> bool:
+    """Whether a run with ``--store store`` leaves the case out: over HTTP, the cases that read no store
+    (writes) are the file run's."""
+    return store == "http" and case.kind == "write"
+
+
 def unsupported_reason(
-    case: Case, capabilities: frozenset[str], gaps: Mapping[str, frozenset[str]] | None = None
+    case: Case,
+    capabilities: frozenset[str],
+    gaps: Mapping[str, frozenset[str]] | None = None,
+    store: StoreKind = "file",
 ) -> str | None:
-    """Why an adapter with ``capabilities`` (less its ``gaps`` in the case's format) cannot run ``case``,
-    or None when it can (PROTO-004)."""
+    """Why an adapter with ``capabilities`` (less its ``gaps`` in the case's format) cannot run ``case``
+    in a run with ``--store store``, or None when it can (PROTO-004, PROTO-021)."""
+    if store_excludes(case, store):
+        return "writes no store to read: --store http runs the cases that read one"
+    if store == "http" and HTTP_TOKEN not in capabilities:
+        return f"needs {HTTP_TOKEN}: the adapter does not read stores over HTTP"
     missing = sorted(case.requires - capabilities)
     if missing:
         return f"needs {', '.join(missing)}"

@@ -13,10 +13,13 @@ import os
 import shutil
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from zn5.conformance.execution import protocol
-from zn5.conformance.suite.case import Case
+from zn5.conformance.suite.case import CASE_FILE, Case
+
+SERVED: Final = "served"
+"""The folder of a case's scratch copy whose stores a ``--store http`` run serves."""
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
@@ -31,6 +34,14 @@ def tree_digest(folder: Path) -> dict[str, str]:
     return found
 
 
+def scratch_digest(input: Path, served: Path | None) -> dict[str, str]:
+    """The :func:`tree_digest` of a case's scratch copy: its input folder, and its served stores."""
+    digest = tree_digest(input)
+    if served is not None:
+        digest |= {f"{SERVED}/{name}": value for name, value in tree_digest(served).items()}
+    return digest
+
+
 def tree_changes(before: Mapping[str, str], after: Mapping[str, str]) -> list[str]:
     """What changed between two tree digests, readably."""
     changes = [f"added {name}" for name in sorted(set(after) - set(before))]
@@ -39,27 +50,41 @@ def tree_changes(before: Mapping[str, str], after: Mapping[str, str]) -> list[st
     return changes
 
 
-def copy_case(case: Case, destination: Path) -> dict[str, str]:
+def store_folders(case: Case) -> frozenset[str]:
+    """The top-level folders of a case that hold its input stores (``input.store``, ``input.stores``)."""
+    stores = case.input.get("stores", {})
+    paths = [case.input["store"]] if "store" in case.input else list(stores.values())
+    return frozenset(Path(path).parts[0] for path in paths)
+
+
+def copy_case(case: Case, destination: Path, served: Path | None = None) -> dict[str, str]:
     """Copy a case folder without ``expected/``, its case.json without ``expect`` (PROTO-006).
 
-    Returns the copy's :func:`tree_digest`, computed from the bytes as they are copied (one pass).
+    With ``served`` the case's store folders go there instead of into ``destination``: a run with
+    ``--store http`` serves them over HTTP, and the adapter finds them only through the URL of its run
+    message (PROTO-021). Returns the copy's :func:`scratch_digest`, computed from the bytes as they are
+    copied (one pass).
     """
     digest: dict[str, str] = {}
+    diverted = store_folders(case) if served is not None else frozenset()
     for root, folders, files in os.walk(case.folder):
         here = Path(root)
         relative = here.relative_to(case.folder)
         if relative == Path():
             folders[:] = [name for name in folders if name != "expected"]
-            files = [name for name in files if name != "case.json"]
-        (destination / relative).mkdir(parents=True, exist_ok=True)
+            files = [name for name in files if name != CASE_FILE]
+        into, prefix = destination, ""
+        if served is not None and relative.parts[:1] and relative.parts[0] in diverted:
+            into, prefix = served, f"{SERVED}/"
+        (into / relative).mkdir(parents=True, exist_ok=True)
         for name in files:
             data = (here / name).read_bytes()
-            (destination / relative / name).write_bytes(data)
-            digest[(relative / name).as_posix()] = hashlib.sha256(data).hexdigest()
+            (into / relative / name).write_bytes(data)
+            digest[prefix + (relative / name).as_posix()] = hashlib.sha256(data).hexdigest()
     redacted = protocol.withhold_expectation(case.to_json())
     text = (json.dumps(redacted, indent=2, sort_keys=True) + "\n").encode()
-    (destination / "case.json").write_bytes(text)
-    digest["case.json"] = hashlib.sha256(text).hexdigest()
+    (destination / CASE_FILE).write_bytes(text)
+    digest[CASE_FILE] = hashlib.sha256(text).hexdigest()
     return digest
 
 

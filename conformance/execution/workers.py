@@ -27,7 +27,7 @@ from zn5.conformance.execution import protocol
 from zn5.conformance.execution.connection import Connection, ConnectionStartError, Failure
 from zn5.conformance.execution.protocol import HelloReply, RunReply
 from zn5.conformance.execution.scoring import OUTCOMES, CaseResult, Verdict, result_path, score
-from zn5.conformance.execution.scratch import copy_case, remove_tree, tree_changes, tree_digest
+from zn5.conformance.execution.scratch import SERVED, copy_case, remove_tree, scratch_digest, tree_changes
 from zn5.conformance.suite.case import Case
 
 if TYPE_CHECKING:
@@ -124,9 +124,11 @@ class _Worker:
         assert self.connection is not None
         folder = runner.scratch / f"{seq:05d}"
         input, output = folder / "input", folder / "output"
-        before = copy_case(case, input)
+        served = folder / SERVED if runner.served_url else None
+        before = copy_case(case, input, served)
         output.mkdir(parents=True)
-        message = protocol.run(seq, case.to_json(), input, output)
+        url = f"{runner.served_url}/{seq:05d}/{SERVED}" if served else None
+        message = protocol.run(seq, case.to_json(), input, output, input_url=url)
         begin = time.perf_counter()
         answer = self.connection.exchange(message, seq, runner.options.timeout)
         duration = 1000 * (time.perf_counter() - begin)
@@ -150,7 +152,7 @@ class _Worker:
                 duration_ms=duration,
                 detail=verdict.detail,
             )
-        changes = tree_changes(before, tree_digest(input))
+        changes = tree_changes(before, scratch_digest(input, served))
         if changes:
             what = f"the adapter changed its input: {'; '.join(changes[:5])}"
             if result.outcome in ("crash", "timeout"):

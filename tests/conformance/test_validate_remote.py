@@ -13,7 +13,8 @@ from jsonschema import Draft202012Validator
 import zn5.reference as zn5
 from zn5.conformance.cli import main
 from zn5.conformance.suite.resources import SCHEMAS
-from zn5.reference.testing.servers import S3Server, StaticServer
+from zn5.reference.testing.servers import S3Server
+from zn5.reference.testing.static_http import StaticServer
 
 REPORT_SCHEMA = json.loads((SCHEMAS / "project" / "validate-report.schema.json").read_text())
 

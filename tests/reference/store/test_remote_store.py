@@ -17,7 +17,8 @@ from zn5.reference.codecs.crc32c import Crc32c
 from zn5.reference.codecs.sharding import Sharding
 from zn5.reference.errors import StoreError
 from zn5.reference.store.remote import RemoteStore
-from zn5.reference.testing.servers import GcsServer, S3Server, StaticServer
+from zn5.reference.testing.servers import GcsServer, S3Server
+from zn5.reference.testing.static_http import StaticServer
 
 
 def _write_local(root: Path, **options: Any) -> np.ndarray[Any, Any]:
