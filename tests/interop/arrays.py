@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, Literal
@@ -49,6 +49,8 @@ ARRAY_PATH = "data"
 GZIP_LEVEL, ZLIB_LEVEL, ZSTD_LEVEL = 5, 1, 3
 BLOSC_CNAME: Final = "lz4"
 BLOSC_CLEVEL: Final = 5
+SEPARATORS: dict[Format, str] = {"zarr2": ".", "zarr3": "/", "n5": "/"}
+"""Each format's default chunk key separator."""
 
 
 @dataclass(frozen=True)
@@ -148,23 +150,10 @@ class StoredArray:
 
     def target(self) -> dict[str, Any]:
         """The canonical write target of the array (a corpus write case's ``operation.target``)."""
-        encoding = "v2" if self.format != "zarr3" else "default"
-        separator = self.separator or {"zarr2": ".", "zarr3": "/", "n5": "/"}[self.format]
-        return {
-            "format": self.format,
-            "node": ARRAY_PATH,
-            "metadata": {
-                "node_type": "array",
-                "shape": list(self.shape),
-                "data_type": DataType.of(self.numpy_dtype).name,
-                "chunk_grid": {"name": "regular", "chunk_shape": list(self.shards or self.chunks)},
-                "chunk_key_encoding": {"name": encoding, "separator": separator},
-                "fill_value": fill_json(self.fill_value, self.numpy_dtype),
-                "codecs": self.codecs(),
-                "dimension_names": None,
-                "attributes": {},
-            },
-        }
+        grid = self.shards or self.chunks
+        return array_target(
+            self.format, self.shape, grid, self.numpy_dtype, self.codecs(), self.fill_value, self.separator
+        )
 
     def codecs(self) -> Codecs:
         """The canonical codec chain: [transpose], bytes, [compressor], inside a shard if sharded; for N5
@@ -200,6 +189,35 @@ class StoredArray:
             key = self.target()["metadata"]["chunk_key_encoding"]
             tokens.add(f"chunk-key:{key['name']}-{'dot' if key['separator'] == '.' else 'slash'}")
         return tokens
+
+
+def array_target(
+    format: Format,
+    shape: tuple[int, ...],
+    chunks: tuple[int, ...],
+    dtype: np.dtype[Any],
+    codecs: Codecs,
+    fill_value: Any = 0,
+    separator: str | None = None,
+) -> dict[str, Any]:
+    """The canonical write target of an array at ``ARRAY_PATH``, with no attributes or dimension names;
+    ``separator`` None is the format's default chunk key separator."""
+    encoding = "default" if format == "zarr3" else "v2"
+    return {
+        "format": format,
+        "node": ARRAY_PATH,
+        "metadata": {
+            "node_type": "array",
+            "shape": list(shape),
+            "data_type": DataType.of(dtype).name,
+            "chunk_grid": {"name": "regular", "chunk_shape": list(chunks)},
+            "chunk_key_encoding": {"name": encoding, "separator": separator or SEPARATORS[format]},
+            "fill_value": fill_json(fill_value, dtype),
+            "codecs": codecs,
+            "dimension_names": None,
+            "attributes": {},
+        },
+    }
 
 
 def canonical_compressor(compressor: Compressor, typesize: int) -> Codecs:
@@ -315,28 +333,31 @@ def supports(library: str, array: StoredArray) -> bool:
     return array.format in FORMATS[library] and claimed and little
 
 
-def library_write(library: str, root: Path, array: StoredArray) -> None:
-    """The library writes the array's region into a new store at ``root``, through its adapter's hooks."""
-    adapter, target = ADAPTERS[library], array.target()
-    with adapter.session():
-        created = adapter.create_array(root, target, adapter.plan_write(target))
-        adapter.write(created, array.region, array.written(), array.format)
-
-
-def library_read(library: str, root: Path, array: StoredArray, scratch: Path) -> Array:
-    """The library reads the whole array (in native byte order) through its adapter's hooks; ``scratch``
-    is a folder for the adapter's own files."""
+def library_write(library: str, root: Path, target: Mapping[str, Any], values: Array, key: Any = ...) -> None:
+    """The library creates the array of a canonical write target in a new store at ``root`` and writes
+    ``values`` at ``key`` of it, through its adapter's hooks."""
     adapter = ADAPTERS[library]
     with adapter.session():
-        opened = adapter.open_array(root, ARRAY_PATH, array.format, scratch)
-        values = np.asarray(adapter.read(opened, ..., array.format))
-    return values.astype(values.dtype.newbyteorder("="))
+        created = adapter.create_array(root, target, adapter.plan_write(target))
+        adapter.write(created, key, values, target["format"])
+
+
+def library_read(library: str, root: Path, format: Format, scratch: Path) -> Array:
+    """The library reads the whole array at ``ARRAY_PATH`` (in native byte order) through its adapter's
+    hooks; ``scratch`` is a folder for the adapter's own files."""
+    adapter = ADAPTERS[library]
+    with adapter.session():
+        opened = adapter.open_array(root, ARRAY_PATH, format, scratch)
+        values = np.asarray(adapter.read(opened, ..., format))
+    if values.dtype.byteorder in "<>":
+        return values.astype(values.dtype.newbyteorder("="))
+    return values
 
 
 def check_reference_reads(library: str, array: StoredArray, folder: Path) -> None:
     """The library writes the array in ``folder``; the reference reads the expected values."""
     root = folder / array.store_name
-    library_write(library, root, array)
+    library_write(library, root, array.target(), array.written(), array.region)
     assert_same(read_reference(root, array), array)
 
 
@@ -344,7 +365,7 @@ def check_library_reads(library: str, array: StoredArray, folder: Path) -> None:
     """The reference writes the array in ``folder``; the library reads the expected values."""
     root = folder / array.store_name
     write_reference(root, array)
-    assert_same(library_read(library, root, array, folder / "scratch"), array)
+    assert_same(library_read(library, root, array.format, folder / "scratch"), array)
 
 
 # --- the matrix ---------------------------------------------------------------------------------------

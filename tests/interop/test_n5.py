@@ -75,7 +75,7 @@ def test_edge_blocks_as_each_writer_stores_them(writer: str, tmp_path: Path) -> 
     if writer == "reference":
         write_reference(root, AXES_ARRAY)
     else:
-        library_write(writer, root, AXES_ARRAY)
+        library_write(writer, root, AXES_ARRAY.target(), AXES_ARRAY.written())
     header = (root / "data" / "1" / "0" / "0").read_bytes()[:16]
     assert header[:4] == bytes.fromhex("0000 0003")  # default mode, three dimensions
     assert [int.from_bytes(header[i : i + 4], "big") for i in (4, 8, 12)] == EDGE_BLOCK_SIZES[writer]

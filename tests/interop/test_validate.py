@@ -72,7 +72,7 @@ PARAMS = [
 @pytest.mark.parametrize(("library", "array"), PARAMS)
 def test_validate_reports_what_a_library_breaks(library: str, array: StoredArray, tmp_path: Path) -> None:
     root = tmp_path / array.store_name
-    library_write(library, root, array)
+    library_write(library, root, array.target(), array.written(), array.region)
     validation = Validation(LocalStore(root), chunks=True)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
