@@ -14,6 +14,7 @@ so missing chunks read as the fill value. Every reader returns the whole array i
 
 from __future__ import annotations
 
+import itertools
 import math
 import zlib
 from collections.abc import Callable, Iterable, Mapping
@@ -30,6 +31,10 @@ from zn5.conformance.adapters.tensorstore import TensorstoreAdapter
 from zn5.conformance.adapters.z5py import Z5pyAdapter
 from zn5.conformance.adapters.zarr_python import ZarrPythonAdapter
 from zn5.conformance.adapters.zarrs_python import ZarrsPythonAdapter
+from zn5.conformance.execution import protocol
+from zn5.conformance.execution.connection import Connection
+from zn5.conformance.execution.protocol import RunReply
+from zn5.conformance.suite.canonical import decode_values, read_array_document
 from zn5.reference.codecs.base import BytesBytesCodec, Codec
 from zn5.reference.codecs.blosc import Blosc
 from zn5.reference.codecs.bytes import BytesCodec
@@ -49,6 +54,9 @@ ARRAY_PATH = "data"
 GZIP_LEVEL, ZLIB_LEVEL, ZSTD_LEVEL = 5, 1, 3
 BLOSC_CNAME: Final = "lz4"
 BLOSC_CLEVEL: Final = 5
+RUN_TIMEOUT = 60.0
+SEQUENCE = itertools.count(1)
+"""The seq of each run message sent to an adapter process."""
 SEPARATORS: dict[Format, str] = {"zarr2": ".", "zarr3": "/", "n5": "/"}
 """Each format's default chunk key separator."""
 
@@ -366,6 +374,18 @@ def check_library_reads(library: str, array: StoredArray, folder: Path) -> None:
     root = folder / array.store_name
     write_reference(root, array)
     assert_same(library_read(library, root, array.format, folder / "scratch"), array)
+
+
+def protocol_read(connection: Connection, root: Path, format: Format, node: str, output: Path) -> Array:
+    """The whole array at ``node`` of the store at ``root``, read by an adapter process: a read case in a
+    run message, and the ``array.json`` of its reply (the protocol's path for an adapter that is no Python
+    class here, such as zarr-python 2's)."""
+    case = {"id": f"interop/read/{root.name}", "format": format, "operation": {"op": "read"}}
+    case["input"] = {"store": root.name, "node": node}
+    seq = next(SEQUENCE)
+    reply = connection.exchange(protocol.run(seq, case, root.parent, output), seq, RUN_TIMEOUT)
+    assert isinstance(reply, RunReply) and reply.status == "ok", reply
+    return decode_values(*read_array_document(output / reply.result["array"]))
 
 
 # --- the matrix ---------------------------------------------------------------------------------------

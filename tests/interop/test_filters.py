@@ -1,17 +1,18 @@
 """numcodecs filters and checksums written by zarr-python 3 (Zarr v2 and v3) and zarr-python 2 (Zarr v2),
 read by the reference value for value (spec/codecs/filters.md, CODEC-FILTER-001).
 
-Each library reads its own store back; the reference must return exactly those values, which for a
-lossy filter are numcodecs' decoded values and for a lossless chain the values written. zarr-python 2
-runs in the virtual environment of its adapter (made here as its ``ci.sh`` makes it), since it cannot
-share an environment with zarr-python 3.
+Each library reads its own store back through its conformance adapter; the reference must return
+exactly those values, which for a lossy filter are numcodecs' decoded values and for a lossless chain the
+values written. zarr-python 3 writes Zarr v3 through its adapter too; its Zarr v2 stores and zarr-python
+2's take numcodecs' configurations as they are (numcodecs' AUTOSHUFFLE -1 has no canonical form), in a
+direct call. zarr-python 2 runs in the virtual environment of its adapter (``conftest.py``), since it
+cannot share an environment with zarr-python 3.
 """
 
 from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any, Literal
 
@@ -22,13 +23,12 @@ import zarr
 
 import zn5.reference as zn5
 from zn5.conformance.adapters.zarr_python import ARRAY_TO_ARRAY, canonical_v2_codec, filtered_dtype
+from zn5.conformance.execution.connection import Connection
 
-from .arrays import ARRAY_PATH, Codecs, array_target, library_read, library_write
+from .arrays import ARRAY_PATH, Codecs, array_target, library_read, library_write, protocol_read
 
 pytestmark = pytest.mark.interop
 
-ROOT = Path(__file__).resolve().parents[2]
-ZARR2_ADAPTER = ROOT / "conformance" / "adapters" / "zarr-python-2"
 SHAPE, CHUNKS = (13, 17), (5, 6)
 Array = np.ndarray[Any, Any]
 
@@ -76,7 +76,6 @@ array = zarr.open_array(root, mode="w", shape=data.shape, chunks=tuple(json.load
     filters=[numcodecs.get_codec(f) for f in filters] or None,
     compressor=None if compressor is None else numcodecs.get_codec(compressor), fill_value=0)
 array[...] = data
-np.save(values + ".read.npy", zarr.open_array(root, mode="r")[...])
 """
 
 
@@ -137,37 +136,17 @@ def write_zarr3(
     )
 
 
-@pytest.fixture(scope="session")
-def zarr2_python() -> Path:
-    """The zarr-python 2 interpreter of its adapter, made as the adapter's ci.sh makes it."""
-    python = ZARR2_ADAPTER / ".venv" / "bin" / "python"
-    if not python.exists():
-        subprocess.run([sys.executable, "-m", "venv", str(ZARR2_ADAPTER / ".venv")], check=True)
-    subprocess.run(
-        [
-            str(python),
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            "-r",
-            str(ZARR2_ADAPTER / "requirements.txt"),
-        ],
-        check=True,
-    )
-    return python
-
-
-def write_zarr2(python: Path, root: Path, dtype: str, chain: tuple[list[Any], Any], data: Array) -> Array:
-    """Write with zarr-python 2 in its own interpreter and return what it reads back."""
+def write_zarr2(
+    python: Path, connection: Connection, root: Path, dtype: str, chain: tuple[list[Any], Any], data: Array
+) -> Array:
+    """Write with zarr-python 2 in its own interpreter, numcodecs' configurations as they are; return what
+    its adapter reads back."""
     saved = root.parent / "values.npy"
     np.save(saved, data)
     filters, compressor = chain
     arguments = [root, dtype, json.dumps(filters), json.dumps(compressor), saved, json.dumps(CHUNKS)]
     subprocess.run([str(python), "-c", ZARR2_WRITER, *map(str, arguments)], check=True)
-    read: Array = np.load(str(saved) + ".read.npy")
-    return read
+    return protocol_read(connection, root, "zarr2", "", root.parent / "output")
 
 
 def check(root: Path, path: str, data: Array, library_values: Array, lossless: bool) -> None:
@@ -208,6 +187,7 @@ def test_reference_reads_zarr_python_3(
 )
 def test_reference_reads_zarr_python_2(
     zarr2_python: Path,
+    zarr2_adapter: Connection,
     slug: str,
     dtype: str,
     filters: list[Any],
@@ -217,4 +197,5 @@ def test_reference_reads_zarr_python_2(
 ) -> None:
     data = values(dtype)
     root = tmp_path / "store.zarr"
-    check(root, "", data, write_zarr2(zarr2_python, root, dtype, (filters, compressor), data), lossless)
+    written = write_zarr2(zarr2_python, zarr2_adapter, root, dtype, (filters, compressor), data)
+    check(root, "", data, written, lossless)
