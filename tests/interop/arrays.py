@@ -229,8 +229,9 @@ def array_target(
 
 
 def canonical_compressor(compressor: Compressor, typesize: int) -> Codecs:
-    """The canonical bytes-to-bytes codec of a compressor, none for ``none``. zstd leaves ``checksum`` to
-    its default (false), as numcodecs and tensorstore write it; blosc records the element size as its type
+    """The canonical bytes-to-bytes codec of a compressor, none for ``none``. zstd does not name
+    ``checksum`` (false by default), which tensorstore's zarr driver refuses in a Zarr v2 compressor (a
+    known failure of the reads direction, not of its writes); blosc records the element size as its type
     size, as Zarr v3 requires of a shuffling blosc."""
     if compressor == "none":
         return []

@@ -1,7 +1,8 @@
 """N5 between the reference and tensorstore (driver ``n5``) and z5py.
 
 The reference's array shape is N5 ``dimensions`` as declared, and so is tensorstore's. z5py shows the
-reversed, C-order view; its helpers in ``libraries.py`` transpose, so every comparison is in declared order.
+reversed, C-order view; its conformance adapter transposes, so every comparison is in declared order (the
+last test looks at z5py's own view, in a direct call).
 tensorstore pads edge blocks to the full block size, z5py and the reference truncate them: the reader of
 each direction meets the other kind. Missing blocks read as zero (N5 has no fill value).
 """
