@@ -161,8 +161,9 @@ class BaseAdapter:
     :attr:`formats`, :attr:`operations`, :attr:`claims` and :attr:`format_gaps`. How: the hooks
     :meth:`open_array` and :meth:`read` (read and equivalence cases), :meth:`open_node` and
     :meth:`describe` (metadata cases), :meth:`plan_write`, :meth:`write_group` and :meth:`write_array`
-    (write cases), and :meth:`category` (refusals). Reject cases are read or metadata cases whose input
-    the library refuses; :meth:`session` sets the library up around each case.
+    or its parts :meth:`create_array` and :meth:`write` (write cases), and :meth:`category` (refusals).
+    Reject cases are read or metadata cases whose input the library refuses; :meth:`session` sets the
+    library up around each case.
 
     A hook raises :class:`CannotRunError` for what the library cannot do. An exception of
     :attr:`library_errors` raised while opening, reading or writing is the library refusing the input;
@@ -266,8 +267,20 @@ class BaseAdapter:
     def write_array(
         self, store: Path, target: Mapping[str, Any], plan: Any, values: np.ndarray[Any, Any]
     ) -> None:
-        """Create the array ``target`` describes, holding ``values``, in a new store at ``store``."""
+        """Create the array ``target`` describes, holding ``values``, in a new store at ``store``.
+
+        Default: :meth:`create_array`, then :meth:`write` of every element.
+        """
+        self.write(self.create_array(store, target, plan), ..., values, target["format"])
+
+    def create_array(self, store: Path, target: Mapping[str, Any], plan: Any) -> Any:
+        """The array ``target`` describes, created with no chunk yet in a new store at ``store``."""
         raise NotImplementedError
+
+    def write(self, array: Any, key: Any, values: np.ndarray[Any, Any], format: str) -> None:
+        """Store ``values`` (canonical axis order) at ``key`` of an array :meth:`create_array` made; the
+        twin of :meth:`read` (default: ``array[key] = values``)."""
+        array[key] = values
 
     def store_name(self, format: str) -> str:
         """The folder, in the output folder, that a write case's store goes to."""

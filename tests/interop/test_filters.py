@@ -1,17 +1,18 @@
 """numcodecs filters and checksums written by zarr-python 3 (Zarr v2 and v3) and zarr-python 2 (Zarr v2),
 read by the reference value for value (spec/codecs/filters.md, CODEC-FILTER-001).
 
-Each library reads its own store back; the reference must return exactly those values, which for a
-lossy filter are numcodecs' decoded values and for a lossless chain the values written. zarr-python 2
-runs in the virtual environment of its adapter (made here as its ``ci.sh`` makes it), since it cannot
-share an environment with zarr-python 3.
+Each library reads its own store back through its conformance adapter; the reference must return
+exactly those values, which for a lossy filter are numcodecs' decoded values and for a lossless chain the
+values written. zarr-python 3 writes Zarr v3 through its adapter too; its Zarr v2 stores and zarr-python
+2's take numcodecs' configurations as they are (numcodecs' AUTOSHUFFLE -1 has no canonical form), in a
+direct call. zarr-python 2 runs in the virtual environment of its adapter (``conftest.py``), since it
+cannot share an environment with zarr-python 3.
 """
 
 from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any, Literal
 
@@ -19,16 +20,15 @@ import numcodecs
 import numpy as np
 import pytest
 import zarr
-import zarr.abc.codec
-import zarr.codecs
-import zarr.codecs.numcodecs as zarr_numcodecs
 
 import zn5.reference as zn5
+from zn5.conformance.adapters.zarr_python import ARRAY_TO_ARRAY, canonical_v2_codec, filtered_dtype
+from zn5.conformance.execution.connection import Connection
+
+from .arrays import ARRAY_PATH, Codecs, array_target, library_read, library_write, protocol_read
 
 pytestmark = pytest.mark.interop
 
-ROOT = Path(__file__).resolve().parents[2]
-ZARR2_ADAPTER = ROOT / "conformance" / "adapters" / "zarr-python-2"
 SHAPE, CHUNKS = (13, 17), (5, 6)
 Array = np.ndarray[Any, Any]
 
@@ -76,7 +76,6 @@ array = zarr.open_array(root, mode="w", shape=data.shape, chunks=tuple(json.load
     filters=[numcodecs.get_codec(f) for f in filters] or None,
     compressor=None if compressor is None else numcodecs.get_codec(compressor), fill_value=0)
 array[...] = data
-np.save(values + ".read.npy", zarr.open_array(root, mode="r")[...])
 """
 
 
@@ -89,86 +88,71 @@ def values(dtype: str) -> Array:
     return walk.astype(dtype) if np.dtype(dtype).kind == "f" else np.round(walk).astype(dtype)
 
 
-def zarr3_codec(config: dict[str, Any]) -> Any:
-    """The zarr-python 3 codec object of a numcodecs configuration."""
-    members = {name: value for name, value in config.items() if name != "id"}
-    if config["id"] == "gzip":
-        return zarr.codecs.GzipCodec(**members)
-    if config["id"] == "blosc":
-        shuffles: dict[int, Literal["noshuffle", "shuffle", "bitshuffle"]] = {
-            0: "noshuffle",
-            1: "shuffle",
-            2: "bitshuffle",
-            -1: "bitshuffle",
-        }
-        return zarr.codecs.BloscCodec(shuffle=shuffles[members.pop("shuffle")], **members)
-    classes = {name.lower(): cls for name, cls in vars(zarr_numcodecs).items() if isinstance(cls, type)}
-    return classes[config["id"].replace("_", "")](**members)
+def zarr3_chain(dtype: str, filters: list[dict[str, Any]], compressor: dict[str, Any] | None) -> Codecs:
+    """The canonical Zarr v3 chain of numcodecs configurations, each named by the zarr-python adapter's own
+    conversion: the array-to-array filters, bytes, the other filters, the compressor (whose blosc type
+    size, and AUTOSHUFFLE, follow the filtered element type)."""
+    native = np.dtype(dtype)
+    codecs = [canonical_v2_codec(config, native) for config in filters]
+    arrays = [codec["name"] in ARRAY_TO_ARRAY for codec in codecs]
+    encoded = filtered_dtype(
+        [numcodecs.get_codec(f) for f, kind in zip(filters, arrays, strict=True) if kind], native
+    )
+    return [
+        *(codec for codec, kind in zip(codecs, arrays, strict=True) if kind),
+        {"name": "bytes", "configuration": {"endian": "little"}},
+        *(codec for codec, kind in zip(codecs, arrays, strict=True) if not kind),
+        *([] if compressor is None else [canonical_v2_codec(compressor, encoded)]),
+    ]
 
 
 def write_zarr3(
     root: Path, zarr_format: Literal[2, 3], dtype: str, chain: tuple[list[Any], Any], data: Array
 ) -> Array:
-    """Write with zarr-python 3 and return what it reads back."""
+    """Write with zarr-python 3 and return what it reads back, through its adapter."""
     filters, compressor = chain
     if zarr_format == 2:
-        options: dict[str, Any] = {
-            "filters": [numcodecs.get_codec(f) for f in filters] or None,
-            "compressors": None if compressor is None else numcodecs.get_codec(compressor),
-        }
+        # numcodecs' configurations go to zarr-python as they are (AUTOSHUFFLE -1 too, which a canonical
+        # description cannot say): a direct call, not the adapter's write
+        array = zarr.create_array(
+            root,
+            name=ARRAY_PATH,
+            shape=data.shape,
+            chunks=CHUNKS,
+            dtype=dtype,
+            zarr_format=2,
+            fill_value=0,
+            filters=[numcodecs.get_codec(f) for f in filters] or None,
+            compressors=None if compressor is None else numcodecs.get_codec(compressor),
+        )
+        array[...] = data
     else:
-        codecs = [zarr3_codec(f) for f in filters]
-        compressors = [c for c in codecs if isinstance(c, zarr.abc.codec.BytesBytesCodec)]
-        if compressor is not None:
-            compressors.append(zarr3_codec(compressor))
-        options = {
-            "filters": [c for c in codecs if c not in compressors] or None,
-            "compressors": compressors or None,
-        }
-    array = zarr.create_array(
-        root, shape=data.shape, chunks=CHUNKS, dtype=dtype, zarr_format=zarr_format, fill_value=0, **options
+        codecs = zarr3_chain(dtype, filters, compressor)
+        library_write(
+            "zarr-python", root, array_target("zarr3", SHAPE, CHUNKS, np.dtype(dtype), codecs), data
+        )
+    return library_read(
+        "zarr-python", root, "zarr2" if zarr_format == 2 else "zarr3", root.parent / "scratch"
     )
-    array[...] = data
-    return np.asarray(zarr.open_array(root, mode="r")[...])
 
 
-@pytest.fixture(scope="session")
-def zarr2_python() -> Path:
-    """The zarr-python 2 interpreter of its adapter, made as the adapter's ci.sh makes it."""
-    python = ZARR2_ADAPTER / ".venv" / "bin" / "python"
-    if not python.exists():
-        subprocess.run([sys.executable, "-m", "venv", str(ZARR2_ADAPTER / ".venv")], check=True)
-    subprocess.run(
-        [
-            str(python),
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            "-r",
-            str(ZARR2_ADAPTER / "requirements.txt"),
-        ],
-        check=True,
-    )
-    return python
-
-
-def write_zarr2(python: Path, root: Path, dtype: str, chain: tuple[list[Any], Any], data: Array) -> Array:
-    """Write with zarr-python 2 in its own interpreter and return what it reads back."""
+def write_zarr2(
+    python: Path, connection: Connection, root: Path, dtype: str, chain: tuple[list[Any], Any], data: Array
+) -> Array:
+    """Write with zarr-python 2 in its own interpreter, numcodecs' configurations as they are; return what
+    its adapter reads back."""
     saved = root.parent / "values.npy"
     np.save(saved, data)
     filters, compressor = chain
     arguments = [root, dtype, json.dumps(filters), json.dumps(compressor), saved, json.dumps(CHUNKS)]
     subprocess.run([str(python), "-c", ZARR2_WRITER, *map(str, arguments)], check=True)
-    read: Array = np.load(str(saved) + ".read.npy")
-    return read
+    return protocol_read(connection, root, "zarr2", "", root.parent / "output")
 
 
-def check(root: Path, data: Array, library_read: Array, lossless: bool) -> None:
+def check(root: Path, path: str, data: Array, library_values: Array, lossless: bool) -> None:
     """The reference reads the library's store exactly as the library does; lossless chains give the data."""
-    read: Array = zn5.open_array(root)[...]
-    np.testing.assert_array_equal(read, library_read)
+    read: Array = zn5.open_array(root, path=path)[...]
+    np.testing.assert_array_equal(read, library_values)
     assert read.dtype == data.dtype
     if lossless:
         np.testing.assert_array_equal(read, data)
@@ -192,7 +176,9 @@ def test_reference_reads_zarr_python_3(
 ) -> None:
     data = values(dtype)
     root = tmp_path / "store.zarr"
-    check(root, data, write_zarr3(root, zarr_format, dtype, (filters, compressor), data), lossless)
+    check(
+        root, ARRAY_PATH, data, write_zarr3(root, zarr_format, dtype, (filters, compressor), data), lossless
+    )
 
 
 @pytest.mark.req("CODEC-FILTER-001")
@@ -201,6 +187,7 @@ def test_reference_reads_zarr_python_3(
 )
 def test_reference_reads_zarr_python_2(
     zarr2_python: Path,
+    zarr2_adapter: Connection,
     slug: str,
     dtype: str,
     filters: list[Any],
@@ -210,4 +197,5 @@ def test_reference_reads_zarr_python_2(
 ) -> None:
     data = values(dtype)
     root = tmp_path / "store.zarr"
-    check(root, data, write_zarr2(zarr2_python, root, dtype, (filters, compressor), data), lossless)
+    written = write_zarr2(zarr2_python, zarr2_adapter, root, dtype, (filters, compressor), data)
+    check(root, "", data, written, lossless)

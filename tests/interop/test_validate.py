@@ -17,19 +17,19 @@ import pytest
 from zn5.conformance.validation.validate import Validation
 from zn5.reference.store.local import LocalStore
 
-from .libraries import LIBRARIES, Case, Format
+from .arrays import ADAPTERS, Format, StoredArray, library_write, supports
 
 pytestmark = pytest.mark.interop
 
 EDGE_2D = ((13, 17), (5, 6))
-CASES = [
-    Case("zarr2", "int16", *EDGE_2D),
-    Case("zarr2", "float64", *EDGE_2D, compressor="zstd", fill_value=1.5),
-    Case("zarr2", "uint8", *EDGE_2D, missing=True, fill_value=7, compressor="gzip"),
-    Case("zarr3", "int16", *EDGE_2D),
-    Case("zarr3", "float32", *EDGE_2D, shards=(10, 12)),
-    Case("n5", "int16", *EDGE_2D),
-    Case("n5", "uint8", *EDGE_2D, compressor="gzip", missing=True),
+ARRAYS = [
+    StoredArray("zarr2", "int16", *EDGE_2D),
+    StoredArray("zarr2", "float64", *EDGE_2D, compressor="zstd", fill_value=1.5),
+    StoredArray("zarr2", "uint8", *EDGE_2D, missing=True, fill_value=7, compressor="gzip"),
+    StoredArray("zarr3", "int16", *EDGE_2D),
+    StoredArray("zarr3", "float32", *EDGE_2D, shards=(10, 12)),
+    StoredArray("n5", "int16", *EDGE_2D),
+    StoredArray("n5", "uint8", *EDGE_2D, compressor="gzip", missing=True),
 ]
 
 Problem = tuple[str, str, str, str]  # level, requirement, key, JSON location
@@ -40,42 +40,42 @@ NO_ROOT_GROUP: dict[Format, Problem] = {
 }
 
 
-def n5_blosc_type_size(case: Case) -> set[Problem]:
+def n5_blosc_type_size(array: StoredArray) -> set[Problem]:
     """tensorstore 0.1.86 and z5py 3.0.2 compress N5 blosc blocks with the element size as type size,
     where n5-blosc uses 1 (CODEC-BLOSC-005, a SHOULD: readers decode by the header)."""
-    if case.format != "n5" or case.compressor != "blosc" or case.numpy_dtype.itemsize == 1:
+    if array.format != "n5" or array.compressor != "blosc" or array.numpy_dtype.itemsize == 1:
         return set()
     keys = (f"data/{i}/{j}" for i in range(3) for j in range(3))  # the 3 x 3 grid of EDGE_2D
     return {("warning", "CODEC-BLOSC-005", key, "") for key in keys}
 
 
-def breaks(library: str, case: Case) -> set[Problem]:
-    """What the store ``library`` writes for ``case`` breaks, as measured with the pinned versions."""
+def breaks(library: str, array: StoredArray) -> set[Problem]:
+    """What the store ``library`` writes for ``array`` breaks, as measured with the pinned versions."""
     if library == "tensorstore":  # writes the array alone: no root group document, no N5 root version
-        return {NO_ROOT_GROUP[case.format]} | n5_blosc_type_size(case)
-    if library == "z5py" and case.format == "n5":
-        return n5_blosc_type_size(case)
-    if library == "z5py" and case.format == "zarr2" and case.numpy_dtype.kind in "iu":
+        return {NO_ROOT_GROUP[array.format]} | n5_blosc_type_size(array)
+    if library == "z5py" and array.format == "n5":
+        return n5_blosc_type_size(array)
+    if library == "z5py" and array.format == "zarr2" and array.numpy_dtype.kind in "iu":
         # z5py 3.0.2 writes an integer array's fill value as a float (7.0)
         return {("deviation", "ZARR2-FILL-003", "data/.zarray", "fill_value")}
     return set()
 
 
 PARAMS = [
-    pytest.param(name, case, id=f"{name}-{case.id}")
-    for name, library in LIBRARIES.items()
-    for case in CASES
-    if library.supports(case)
+    pytest.param(name, array, id=f"{name}-{array.id}")
+    for name in ADAPTERS
+    for array in ARRAYS
+    if supports(name, array)
 ]
 
 
-@pytest.mark.parametrize(("library", "case"), PARAMS)
-def test_validate_reports_what_a_library_breaks(library: str, case: Case, tmp_path: Path) -> None:
-    root = tmp_path / case.store_name
-    LIBRARIES[library].write(root, case)
+@pytest.mark.parametrize(("library", "array"), PARAMS)
+def test_validate_reports_what_a_library_breaks(library: str, array: StoredArray, tmp_path: Path) -> None:
+    root = tmp_path / array.store_name
+    library_write(library, root, array.target(), array.written(), array.region)
     validation = Validation(LocalStore(root), chunks=True)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         found = {(p.level, p.requirement, p.key, p.location) for p in validation.problems()}
-    assert found == breaks(library, case)
+    assert found == breaks(library, array)
     assert validation.counts.decoded > 0, "the written chunks were decoded"

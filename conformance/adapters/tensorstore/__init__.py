@@ -360,13 +360,13 @@ class TensorstoreAdapter(BaseAdapter):
             metadata = n5_metadata(description)
         return metadata, {} if fill is None or format == "n5" else {"fill_value": fill}
 
-    def write_array(
-        self, store: Path, target: Mapping[str, Any], plan: Any, values: np.ndarray[Any, Any]
-    ) -> None:
+    def create_array(self, store: Path, target: Mapping[str, Any], plan: Any) -> Any:
         metadata, extra = plan
         create = {**spec(store, target["node"], target["format"]), "metadata": metadata}
-        array = ts.open(create, create=True, **extra).result()
-        array[...].write(values).result()
+        return ts.open(create, create=True, **extra).result()
+
+    def write(self, array: Any, key: Any, values: np.ndarray[Any, Any], format: str) -> None:
+        array[key].write(values).result()
 
     def category(self, error: Exception, phase: str) -> str:
         if isinstance(error, IndexError):

@@ -340,16 +340,21 @@ class Z5pyAdapter(BaseAdapter):
         group = root.require_group(target["node"]) if target["node"] else root
         group.attrs.update(target["metadata"]["attributes"])
 
-    def write_array(
-        self, store: Path, target: Mapping[str, Any], plan: Any, values: np.ndarray[Any, Any]
-    ) -> None:
+    def create_array(self, store: Path, target: Mapping[str, Any], plan: Any) -> Any:
         file_arguments, arguments = plan
         format, attributes = target["format"], target["metadata"]["attributes"]
         root = z5py.File(str(store), "w", use_zarr_format=format != "n5", **file_arguments)
         dataset = root.create_dataset(target["node"], **arguments)
-        dataset[...] = np.ascontiguousarray(values.T if format == "n5" else values)
         if attributes:
             dataset.attrs.update(attributes)
+        return dataset
+
+    def write(self, array: Any, key: Any, values: np.ndarray[Any, Any], format: str) -> None:
+        """``values`` stored at ``key`` (declared order): for N5, both reversed to z5py's view."""
+        if format == "n5":
+            key = key if key is ... else tuple(reversed(key))
+            values = values.T
+        array[key] = np.ascontiguousarray(values)
 
     def category(self, error: Exception, phase: str) -> str:
         text = str(error).lower()

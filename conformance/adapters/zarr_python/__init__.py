@@ -305,11 +305,8 @@ class ZarrPythonAdapter(BaseAdapter):
             attributes=target["metadata"]["attributes"],
         )
 
-    def write_array(
-        self, store: Path, target: Mapping[str, Any], plan: Any, values: np.ndarray[Any, Any]
-    ) -> None:
-        array = zarr.create_array(local_store(store, read_only=False), name=target["node"], **plan)
-        array[...] = values
+    def create_array(self, store: Path, target: Mapping[str, Any], plan: Any) -> Any:
+        return zarr.create_array(local_store(store, read_only=False), name=target["node"], **plan)
 
     def category(self, error: Exception, phase: str) -> str:
         if isinstance(error, NOT_FOUND):
