@@ -307,13 +307,8 @@ class BaseAdapter:
             return None
         return f"{url}/{store.relative_to(input).as_posix()}"
 
-    def run_case(
-        self, case: dict[str, Any], input: Path, output: Path, input_url: str | None = None
-    ) -> Reply:
-        """The reply (without seq) for one case, inside :meth:`session`; CannotRunError becomes skipped.
-
-        ``input_url`` is the run message's: where a run over HTTP serves the case's stores."""
-        self._served = (input, input_url)
+    def run_case(self, case: dict[str, Any], input: Path, output: Path) -> Reply:
+        """The reply (without seq) for one case, inside :meth:`session`; CannotRunError becomes skipped."""
         with self.session():
             try:
                 return self._run(case, input, output)
@@ -398,12 +393,8 @@ class BaseAdapter:
         if command == "run":
             seq = message["seq"]
             try:
-                reply = self.run_case(
-                    message["case"],
-                    Path(message["input"]),
-                    Path(message["output"]),
-                    message.get("input_url"),
-                )
+                self._served = (Path(message["input"]), message.get("input_url"))
+                reply = self.run_case(message["case"], Path(message["input"]), Path(message["output"]))
             except Exception as error:
                 reply = {
                     "status": "adapter-error",

@@ -82,10 +82,12 @@ def run_command(arguments: argparse.Namespace) -> int:
         scratch=arguments.scratch,
         keep_scratch=arguments.keep_scratch,
         progress=sys.stdout,
+        store=arguments.store,
     )
     print(
         f"zn5 run: corpus {corpus.version} at {corpus.root}: {len(selected)} of {len(corpus.cases)} cases, "
-        f"{options.jobs} job{'s' if options.jobs > 1 else ''}, time-out {options.timeout:g} s",
+        f"{options.jobs} job{'s' if options.jobs > 1 else ''}, time-out {options.timeout:g} s"
+        + (", stores over HTTP" if options.store == "http" else ""),
         flush=True,
     )
     try:
@@ -93,7 +95,10 @@ def run_command(arguments: argparse.Namespace) -> int:
     except AdapterStartError as error:
         return _error(f"the adapter did not start: {error}")
     report = build_report(result, name or None)
-    folder = arguments.report_dir or REPORTS_DIR / _folder_name(name or result.hello.implementation.name)
+    suffix = ".http" if options.store == "http" else ""
+    folder = arguments.report_dir or REPORTS_DIR / (
+        _folder_name(name or result.hello.implementation.name) + suffix
+    )
     paths = write_reports(report, folder)
     print_summary(report, paths)
     return 0 if result.passed else 1
@@ -148,6 +153,13 @@ def register(subparsers: Any) -> None:
         "--scratch", type=Path, metavar="DIR", help="where case copies go (default: /dev/shm)"
     )
     parser.add_argument("--keep-scratch", action="store_true", help="keep the case copies and outputs")
+    parser.add_argument(
+        "--store",
+        choices=("file", "http"),
+        default="file",
+        help="where the cases' stores are read from: folders (file), or a local HTTP server that does not "
+        "list (http: only the cases that read a store, for adapters with store:http; PROTO-021)",
+    )
     parser.set_defaults(handler=run_command)
 
     report = subparsers.add_parser("report", help="work with conformance reports")

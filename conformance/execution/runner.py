@@ -120,7 +120,8 @@ class Runner:
             first, description, ready, results = self._run_with_workers(cases)
         ordered = [results[seq] for seq in sorted(results)]
         idle = (result.id for result in ordered if result.outcome in ("unsupported", "skipped"))
-        outside = (case.id for case in self.corpus.cases if store_excludes(case, self.options.store))
+        store = self.options.store
+        outside = (case.id for case in self.corpus.cases if store_excludes(case, store) is not None)
         return RunResult(
             corpus=self.corpus,
             hello=first,

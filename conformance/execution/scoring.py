@@ -118,10 +118,17 @@ HTTP_TOKEN: Final = "store:http"
 """The capability of reading a store through the URL of a ``--store http`` run (PROTO-021)."""
 
 
-def store_excludes(case: Case, store: StoreKind) -> bool:
-    """Whether a run with ``--store store`` leaves the case out: over HTTP, the cases that read no store
-    (writes) are the file run's."""
-    return store == "http" and case.kind == "write"
+def store_excludes(case: Case, store: StoreKind) -> str | None:
+    """Why a run with ``--store store`` leaves the case out, or None (PROTO-021): over HTTP, a write
+    reads no store, and an implicit group has no document to fetch, so that a store that cannot list
+    has no such node (STORE-REMOTE-002)."""
+    if store != "http":
+        return None
+    if case.kind == "write":
+        return "writes no store to read: --store http runs the cases that read one"
+    if "feature:implicit-group" in case.requires:
+        return "an implicit group needs a listing, which a store over HTTP has not (STORE-REMOTE-002)"
+    return None
 
 
 def unsupported_reason(
@@ -132,8 +139,9 @@ def unsupported_reason(
 ) -> str | None:
     """Why an adapter with ``capabilities`` (less its ``gaps`` in the case's format) cannot run ``case``
     in a run with ``--store store``, or None when it can (PROTO-004, PROTO-021)."""
-    if store_excludes(case, store):
-        return "writes no store to read: --store http runs the cases that read one"
+    excluded = store_excludes(case, store)
+    if excluded is not None:
+        return excluded
     if store == "http" and HTTP_TOKEN not in capabilities:
         return f"needs {HTTP_TOKEN}: the adapter does not read stores over HTTP"
     missing = sorted(case.requires - capabilities)

@@ -68,6 +68,9 @@ FEATURES = {
     "feature:n5-varlength-block": "N5 blocks in varlength mode",
     "feature:known-deviations": "rules broken the way released writers break them (CORE-DEVIATION-*)",
 }
+STORES = {
+    "store:http": "reads stores over HTTP from a server that does not list (zn5 run --store http, PROTO-022)",
+}
 
 
 def tokens() -> dict[str, str]:
@@ -81,7 +84,7 @@ def tokens() -> dict[str, str]:
         for name in ("default", "v2")
         for separator, symbol in (("slash", "/"), ("dot", "."))
     }
-    return vocabulary | FEATURES
+    return vocabulary | FEATURES | STORES
 
 
 PROFILE_NAMES = {

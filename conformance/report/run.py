@@ -162,6 +162,7 @@ def build_report(run: RunResult, adapter_name: str | None = None) -> dict[str, A
             "jobs": run.options.jobs,
             "timeout_s": run.options.timeout,
             "restart_budget": run.options.restart_budget,
+            "store": run.options.store,
         },
         "passed": run.passed,
         "summary": {

@@ -83,13 +83,13 @@ class ReferenceAdapter(BaseAdapter):
         return sorted(tokens)
 
     def open_array(self, store: Path, node: str, format: str, scratch: Path) -> Any:
-        return open_array(store, path=node, format=_format(format))
+        return open_array(self.store_url(store) or store, path=node, format=_format(format))
 
     def data_type(self, array: Any, values: np.ndarray[Any, Any]) -> str:
         return str(array.model.data_type.name)
 
     def open_node(self, store: Path, node: str, format: str, scratch: Path) -> Any:
-        return open(store, path=node, format=_format(format))
+        return open(self.store_url(store) or store, path=node, format=_format(format))
 
     def describe(self, node: Any, format: str) -> dict[str, Any]:
         return describe_node(node.model)
