@@ -18,7 +18,8 @@ import numpy as np
 from zn5.conformance.generate.case import CaseDraft
 from zn5.conformance.generate.codecs import _document_bytes, _expected_node
 from zn5.conformance.generate.common import FORMAT_READ_REQUIREMENTS, build_array, read_tokens
-from zn5.conformance.generate.rejects import Reject, flip_last_byte, reject_cases, set_member
+from zn5.conformance.generate.rejects.faults import flip_last_byte, set_member
+from zn5.conformance.generate.rejects.table import Reject, reject_cases
 from zn5.conformance.generate.writes import WriteRow, write_cases
 from zn5.reference.api import open_array
 from zn5.reference.codecs._numcodecs import NumcodecsFilter

@@ -14,15 +14,8 @@ from zn5.conformance.generate import deviations
 from zn5.conformance.generate.case import CaseDraft
 from zn5.conformance.generate.common import FORMAT_READ_REQUIREMENTS, build_array, read_tokens, sample_values
 from zn5.conformance.generate.fill_values import fill_case
-from zn5.conformance.generate.rejects import (
-    Fault,
-    Reject,
-    append_to_chunk,
-    faults,
-    reject_cases,
-    replace_chunk,
-    set_member,
-)
+from zn5.conformance.generate.rejects.faults import Fault, append_to_chunk, faults, replace_chunk, set_member
+from zn5.conformance.generate.rejects.table import Reject, reject_cases
 from zn5.conformance.generate.writes import WriteRow, write_cases
 from zn5.reference.api import open_array
 from zn5.reference.codecs.gzip import Gzip
