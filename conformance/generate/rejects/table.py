@@ -8,7 +8,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from zn5.conformance.generate.case import CaseDraft
-from zn5.conformance.generate.common import FORMAT_READ_REQUIREMENTS, build_array, read_tokens, sample_values
+from zn5.conformance.generate.common import (
+    FORMAT_READ_REQUIREMENTS,
+    build_array,
+    id_seed,
+    read_tokens,
+    sample_values,
+)
 from zn5.conformance.generate.rejects.faults import Fault, set_member
 from zn5.reference.api import open_array
 from zn5.reference.codecs.base import Codec
@@ -80,11 +86,13 @@ def _base(reject: Reject, seed: int) -> tuple[MemoryStore, Any, tuple[Codec, ...
     return store, values, open_array(store, path="array").model.codecs
 
 
-def reject_cases(rejects: list[Reject], first_seed: int) -> Iterator[CaseDraft]:
-    """A reject case and its valid twin for each of ``rejects``, seeded from ``first_seed`` on."""
-    for seed, reject in enumerate(rejects, start=first_seed):
-        store, values, codecs = _base(reject, seed)
+def reject_cases(rejects: list[Reject]) -> Iterator[CaseDraft]:
+    """A reject case and its valid twin for each of ``rejects``. Both hold the same values, drawn with
+    the hash of the twin's id, so that no row shifts another's bytes."""
+    for reject in rejects:
         twin_id = f"{reject.format}/twin/{reject.slug}"
+        seed = id_seed(twin_id)
+        store, values, codecs = _base(reject, seed)
         tokens = read_tokens(reject.format, values.dtype, codecs)
         yield CaseDraft(
             id=twin_id,
