@@ -1,7 +1,8 @@
 """Deterministic generation of the conformance corpus (``zn5 corpus build``), one module per concept family.
 
-Building twice gives byte-identical output: fixed seeds, sorted JSON, gzip without time stamps, and
-cases written in a fixed order.
+Building twice gives byte-identical output: sorted JSON, gzip without time stamps, cases written in a
+fixed order, and seeds from a hash of each case's id (``common.id_seed``), so that adding, removing or
+reordering a case changes no other case's bytes.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from zn5.conformance.generate import capabilities
 from zn5.conformance.generate.case import CaseDraft, write_case
 from zn5.conformance.suite.case import dump_json
 
-VERSION = "0.2.0"
+VERSION = "0.2.1"
 """Corpus version: MAJOR.MINOR of the spec it tests, then its own patch number (DECISIONS.md section 3)."""
 
 Family = Callable[[], Iterator[CaseDraft]]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import hashlib
 import json
 import struct
 from collections.abc import Iterator
@@ -12,7 +11,13 @@ from typing import Any
 import numpy as np
 
 from zn5.conformance.generate.case import CaseDraft
-from zn5.conformance.generate.common import FORMAT_READ_REQUIREMENTS, build_array, read_tokens, sample_values
+from zn5.conformance.generate.common import (
+    FORMAT_READ_REQUIREMENTS,
+    build_array,
+    id_seed,
+    read_tokens,
+    sample_values,
+)
 from zn5.reference.api import open_array
 from zn5.reference.codecs.base import Codec
 from zn5.reference.codecs.blosc import Blosc
@@ -116,15 +121,15 @@ N5: list[tuple[str, dict[str, Any], list[str]]] = [
 ]
 
 
-def _case(
-    format_name: str, slug: str, options: dict[str, Any], requirements: list[str], seed: int
-) -> CaseDraft:
+def _case(format_name: str, slug: str, options: dict[str, Any], requirements: list[str]) -> CaseDraft:
+    case_id = f"{format_name}/codec/{slug}"
+    seed = id_seed(case_id)
     values = sample_values("int32", SHAPE, seed) // 1024  # smaller values: the compressors have work to do
     store = build_array(format_name, values, CHUNKS, **options)
     codecs: tuple[Codec, ...] = open_array(store, path="array").model.codecs
     chain = " → ".join(codec.name for codec in codecs)
     return CaseDraft(
-        id=f"{format_name}/codec/{slug}",
+        id=case_id,
         kind="read",
         requirements=[*FORMAT_READ_REQUIREMENTS[format_name], "CORE-CODEC-002", *requirements],
         description=f"int32 9x10 array in 4x6 chunks through the chain {chain} reads exactly",
@@ -143,9 +148,11 @@ def _gzip_members(raw: bytes) -> bytes:
     return gzip.compress(raw[:half], mtime=0) + gzip.compress(raw[half:], mtime=0)
 
 
-def _multi_member_case(format_name: str, seed: int) -> CaseDraft:
+def _multi_member_case(format_name: str) -> CaseDraft:
     """Every chunk holds two gzip members; the chunks are built from the values here, not by the reference."""
     shape, chunks = (8, 6), (4, 3)
+    case_id = f"{format_name}/codec/gzip-multi-member"
+    seed = id_seed(case_id)
     values = sample_values("int32", shape, seed) // 1024
     store = build_array(format_name, values, chunks, write=None, compressor=Gzip(1))
     for i in range(shape[0] // chunks[0]):
@@ -160,7 +167,7 @@ def _multi_member_case(format_name: str, seed: int) -> CaseDraft:
                 store.values[f"array/{i}.{j}"] = _gzip_members(block.astype("<i4").tobytes())
     codecs = open_array(store, path="array").model.codecs
     return CaseDraft(
-        id=f"{format_name}/codec/gzip-multi-member",
+        id=case_id,
         kind="read",
         requirements=[*FORMAT_READ_REQUIREMENTS[format_name], "CODEC-GZIP-002"],
         description="chunks of two concatenated gzip members read as the concatenation of their contents",
@@ -173,14 +180,16 @@ def _multi_member_case(format_name: str, seed: int) -> CaseDraft:
     )
 
 
-def _empty_filters_case(seed: int) -> CaseDraft:
+def _empty_filters_case() -> CaseDraft:
+    case_id = "zarr2/codec/filters-empty-list"
+    seed = id_seed(case_id)
     values = sample_values("int32", SHAPE, seed) // 1024
     store = build_array("zarr2", values, CHUNKS, compressor=Zlib(1))
     document = json.loads(store.values["array/.zarray"])
     document["filters"] = []
     store.values["array/.zarray"] = (json.dumps(document, indent=2, sort_keys=True) + "\n").encode()
     return CaseDraft(
-        id="zarr2/codec/filters-empty-list",
+        id=case_id,
         kind="read",
         requirements=[*FORMAT_READ_REQUIREMENTS["zarr2"], "ZARR2-META-006"],
         description="filters given as an empty array mean no filters",
@@ -308,14 +317,12 @@ def _n5_blosc_case(row: tuple[str, dict[str, Any], dict[str, Any]]) -> CaseDraft
 
 def cases() -> Iterator[CaseDraft]:
     """One read case per codec configuration of each format, then the cases of single codec rules."""
-    seed = 1000
     for format_name, table in (("zarr2", ZARR2), ("zarr3", ZARR3), ("n5", N5)):
         for slug, options, requirements in table:
-            seed += 1
-            yield _case(format_name, slug, options, requirements, seed)
-    yield _multi_member_case("zarr2", 1101)
-    yield _multi_member_case("n5", 1102)
-    yield _empty_filters_case(1103)
+            yield _case(format_name, slug, options, requirements)
+    yield _multi_member_case("zarr2")
+    yield _multi_member_case("n5")
+    yield _empty_filters_case()
     for zarr2_row in ZARR2_BLOSC:
         yield _zarr2_blosc_case(zarr2_row)
     for n5_row in N5_BLOSC:
@@ -337,7 +344,7 @@ blosc receives bytes, so its type size is 1."""
 
 def _numcodecs_compressor_case(slug: str, compressor: Codec, configuration: dict[str, Any]) -> CaseDraft:
     case_id = f"zarr3/codec/{slug}"
-    seed = int.from_bytes(hashlib.sha256(case_id.encode()).digest()[:4], "big")
+    seed = id_seed(case_id)
     values = sample_values("int16", SHAPE, seed) // 64
     store = build_array("zarr3", values, CHUNKS, codecs=[BytesCodec("little"), compressor])
     document = json.loads(store.values["array/zarr.json"])

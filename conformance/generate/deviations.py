@@ -1,7 +1,7 @@
 """Known-deviation cases (spec/core/metadata.md, CORE-DEVIATION-001 to -015): a store written the way a
 released writer writes it, against a rule, which a reader that implements the entry reads to the values
 (or, for a group document, the node) the writer meant. The strict twins, where the rule stays an error,
-are reject cases in ``rejects.py``.
+are reject cases in ``rejects/strict.py``.
 
 Each store is the reference's own, edited where the writer differs: an array of shape (6, 5) in chunks of
 (4, 4) with only the first chunk written, so that the fill value the deviant spelling means shows in the

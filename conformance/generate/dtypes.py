@@ -13,6 +13,7 @@ from zn5.conformance.generate.common import (
     N5_TYPES,
     ZARR_TYPES,
     build_array,
+    id_seed,
     read_tokens,
     sample_values,
 )
@@ -26,15 +27,16 @@ ZARR_EXTRA_TYPES = ("S5", "U3", "V3", "M8[ns]", "m8[s]")
 V3_EXTRA_TYPES = ("V3", "M8[ns]", "m8[s]", "U3", "S5")
 
 
-def _case(format_name: str, dtype: str, endian: str, seed: int) -> CaseDraft:
+def _case(format_name: str, dtype: str, endian: str) -> CaseDraft:
+    name = type_slug(np.dtype(dtype))
+    ordered = DataType.of(dtype).has_byte_order and format_name != "n5"
+    case_id = f"{format_name}/dtype/{name}-{endian}" if ordered else f"{format_name}/dtype/{name}"
+    seed = id_seed(case_id)
     values = sample_values(dtype, SHAPE, seed)
     store = build_array(format_name, values, CHUNKS, endian=endian if format_name != "n5" else None)
     codecs = open_array(store, path="array").model.codecs
-    name = type_slug(values.dtype)
-    ordered = DataType.of(values.dtype).has_byte_order and format_name != "n5"
-    slug = f"{name}-{endian}" if ordered else name
     return CaseDraft(
-        id=f"{format_name}/dtype/{slug}",
+        id=case_id,
         kind="read",
         requirements=[
             *FORMAT_READ_REQUIREMENTS[format_name],
@@ -71,7 +73,6 @@ def type_slug(dtype: np.dtype[Any]) -> str:
 
 def cases() -> Iterator[CaseDraft]:
     """One read case per data type and byte order."""
-    seed = 0
     for format_name, types in (
         ("zarr2", (*ZARR_TYPES, *ZARR_EXTRA_TYPES)),
         ("zarr3", (*ZARR_TYPES, *V3_EXTRA_TYPES)),
@@ -81,15 +82,14 @@ def cases() -> Iterator[CaseDraft]:
             ordered = DataType.of(dtype).has_byte_order
             endians = ("big",) if format_name == "n5" else ("little", "big") if ordered else ("little",)
             for endian in endians:
-                seed += 1
                 if format_name == "n5":
-                    yield _n5_case(dtype, seed)
+                    yield _n5_case(dtype)
                 else:
-                    yield _case(format_name, dtype, endian, seed)
+                    yield _case(format_name, dtype, endian)
 
 
-def _n5_case(dtype: str, seed: int) -> CaseDraft:
-    case = _case("n5", dtype, "big", seed)
+def _n5_case(dtype: str) -> CaseDraft:
+    case = _case("n5", dtype, "big")
     case.description = (
         f"{dtype} elements, big-endian in N5 blocks, in a 5x7 dataset of 2x3 blocks read exactly"
     )

@@ -177,7 +177,7 @@ def _transpose_then_sharding() -> CaseDraft:
 def cases() -> Iterator[CaseDraft]:
     """The field's faults: write cases, then read cases."""
     for row in WRITES:
-        yield write_row_case(row, id_seed(f"{row[0]}/write/{row[1]}"))
+        yield write_row_case(row)
     yield _dtype_with_byte_order("int8", "<i1")
     yield _dtype_with_byte_order("uint8", ">u1")
     yield _dtype_with_byte_order("bool", "<b1")

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from zn5.conformance.generate.case import CaseDraft
-from zn5.conformance.generate.common import build_array, read_tokens, sample_values
+from zn5.conformance.generate.common import build_array, id_seed, read_tokens, sample_values
 from zn5.conformance.suite.canonical import describe_node
 from zn5.reference.api import open_array
 from zn5.reference.formats.zarr3 import NODE_KEY
@@ -137,12 +137,15 @@ def _null_fill_read_case(seed: int) -> CaseDraft:
     )
 
 
+def fill_row_case(format_name: str, row: tuple[str, str, Any, Any, str]) -> CaseDraft:
+    """The fill value case of ``row``, its values drawn with the hash of its id."""
+    return fill_case(format_name, row, id_seed(f"{format_name}/fill-value/{row[0]}"))
+
+
 def cases() -> Iterator[CaseDraft]:
     """Fill value cases for Zarr v2 and v3."""
-    seed = 4000
     for format_name, rows in (("zarr2", FILLS), ("zarr3", [*FILLS, *V3_ONLY])):
         for row in rows:
-            seed += 1
-            yield fill_case(format_name, row, seed)
-    yield _null_fill_case(seed + 1)
-    yield _null_fill_read_case(seed + 2)
+            yield fill_row_case(format_name, row)
+    yield _null_fill_case(id_seed("zarr2/fill-value/null-metadata"))
+    yield _null_fill_read_case(id_seed("zarr2/fill-value/null-written-chunks"))

@@ -17,8 +17,9 @@ import numpy as np
 
 from zn5.conformance.generate.case import CaseDraft
 from zn5.conformance.generate.codecs import _document_bytes, _expected_node
-from zn5.conformance.generate.common import FORMAT_READ_REQUIREMENTS, build_array, read_tokens
-from zn5.conformance.generate.rejects import Reject, flip_last_byte, reject_cases, set_member
+from zn5.conformance.generate.common import FORMAT_READ_REQUIREMENTS, build_array, id_seed, read_tokens
+from zn5.conformance.generate.rejects.faults import flip_last_byte, set_member
+from zn5.conformance.generate.rejects.table import Reject, reject_cases
 from zn5.conformance.generate.writes import WriteRow, write_cases
 from zn5.reference.api import open_array
 from zn5.reference.codecs._numcodecs import NumcodecsFilter
@@ -175,7 +176,9 @@ def _options(format_name: str, row: Row) -> dict[str, Any]:
     return {**chain, "endian": "big" if orders[-1] == ">" else "little"} if orders else chain
 
 
-def _read_case(format_name: str, row: Row, seed: int) -> CaseDraft:
+def _read_case(format_name: str, row: Row) -> CaseDraft:
+    case_id = f"{format_name}/filter/{row.slug}"
+    seed = id_seed(case_id)
     values = row.values(seed)
     store = build_array(format_name, values, CHUNKS, **_options(format_name, row))
     codecs = open_array(store, path="array").model.codecs
@@ -185,7 +188,7 @@ def _read_case(format_name: str, row: Row, seed: int) -> CaseDraft:
         row.requirements if format_name == "zarr2" else [r for r in row.requirements if "ZARR2" not in r]
     )
     return CaseDraft(
-        id=f"{format_name}/filter/{row.slug}",
+        id=case_id,
         kind="read",
         requirements=[*FORMAT_READ_REQUIREMENTS[format_name], "CODEC-FILTER-001", *requirements],
         description=f"{values.dtype.name} 9x10 array in 4x6 chunks through {chain} reads {lossy}",
@@ -433,13 +436,11 @@ WRITES: list[WriteRow] = [
 
 def cases() -> Iterator[CaseDraft]:
     """A read case per filter row and format, then the blosc type-size cases of Zarr v2, then rejects."""
-    seed = 1300
     for format_name in ("zarr2", "zarr3"):
         for row in ROWS:
-            seed += 1
             if format_name == "zarr2" or row.slug not in ZARR2_ONLY:
-                yield _read_case(format_name, row, seed)
+                yield _read_case(format_name, row)
     for slug, filters, expected in BLOSC_TYPESIZE:
         yield _blosc_typesize_case(slug, json.loads(json.dumps(filters)), expected)
-    yield from reject_cases(REJECTS, 8600)
-    yield from write_cases(WRITES, 9200)
+    yield from reject_cases(REJECTS)
+    yield from write_cases(WRITES)

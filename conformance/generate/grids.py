@@ -13,6 +13,7 @@ from zn5.conformance.generate.common import (
     FORMAT_READ_REQUIREMENTS,
     FORMATS,
     build_array,
+    id_seed,
     read_tokens,
     sample_values,
 )
@@ -101,13 +102,15 @@ GRIDS: list[tuple[str, tuple[int, ...], tuple[int, ...], Selection, str, list[st
 ]
 
 
-def _grid_case(format_name: str, row: Any, seed: int) -> CaseDraft:
+def _grid_case(format_name: str, row: Any) -> CaseDraft:
     slug, shape, chunks, selection, what, requirements, extra = row
+    case_id = f"{format_name}/grid/{slug}"
+    seed = id_seed(case_id)
     values = sample_values("uint16", shape, seed)
     store = build_array(format_name, values, chunks, compressor=Gzip(1))
     codecs = open_array(store, path="array").model.codecs
     return CaseDraft(
-        id=f"{format_name}/grid/{slug}",
+        id=case_id,
         kind="read",
         requirements=[*FORMAT_READ_REQUIREMENTS[format_name], *requirements],
         description=f"{what} reads exactly",
@@ -127,8 +130,10 @@ def _numpy_selection(selection: Selection) -> Any:
     return tuple(item if isinstance(item, int) else slice(*item) for item in selection)
 
 
-def _missing_chunks_case(format_name: str, selection: Selection, seed: int) -> CaseDraft:
+def _missing_chunks_case(format_name: str, selection: Selection) -> CaseDraft:
     shape, chunks = (10, 8), (3, 3)
+    case_id = f"{format_name}/grid/missing-chunks{'-selection' if selection else ''}"
+    seed = id_seed(case_id)
     values = sample_values("int16", shape, seed)
     fill = 0 if format_name == "n5" else -7
     written = (slice(0, 6), slice(3, 8))
@@ -140,7 +145,7 @@ def _missing_chunks_case(format_name: str, selection: Selection, seed: int) -> C
     requirements = ["CORE-CHUNK-001", *(["N5-FILL-001"] if format_name == "n5" else [])]
     part = "a selection over" if selection else "an array with"
     return CaseDraft(
-        id=f"{format_name}/grid/missing-chunks{'-selection' if selection else ''}",
+        id=case_id,
         kind="read",
         requirements=[*FORMAT_READ_REQUIREMENTS[format_name], *requirements],
         description=f"{part} chunks never written reads the fill value {fill} there",
@@ -154,13 +159,15 @@ def _missing_chunks_case(format_name: str, selection: Selection, seed: int) -> C
     )
 
 
-def _zero_dimensional_case(format_name: str, seed: int) -> CaseDraft:
+def _zero_dimensional_case(format_name: str) -> CaseDraft:
+    case_id = f"{format_name}/grid/zero-dimensional"
+    seed = id_seed(case_id)
     values = sample_values("float64", (), seed) + 0.5
     store = build_array(format_name, values, ())
     codecs = open_array(store, path="array").model.codecs
     keys = ["CORE-KEY-003", "ZARR2-KEY-001"] if format_name == "zarr2" else ["CORE-KEY-002", "ZARR3-META-003"]
     return CaseDraft(
-        id=f"{format_name}/grid/zero-dimensional",
+        id=case_id,
         kind="read",
         requirements=[*FORMAT_READ_REQUIREMENTS[format_name], "CORE-GRID-002", "CORE-GRID-006", *keys],
         description="a 0-d array holds one element in one chunk and reads exactly",
@@ -177,10 +184,13 @@ CHUNK_KEY = {"zarr2": "array/{}.{}", "zarr3": "array/c/{}/{}", "n5": "array/{}/{
 CORRUPT = b"\x00 not a chunk"
 
 
-def _corrupt_chunks_case(format_name: str, empty: bool, seed: int) -> CaseDraft:
+def _corrupt_chunks_case(format_name: str, empty: bool) -> CaseDraft:
     """Every chunk the selection does not meet holds bytes no codec decodes (CORE-ARRAY-003)."""
     shape, chunks = (9, 9), (4, 4)
     selection: Selection = [[4, 4, 1], [0, 9, 1]] if empty else [[1, 3, 1], [5, 7, 1]]
+    slug = "empty-selection-reads-no-chunk" if empty else "selection-reads-only-its-chunks"
+    case_id = f"{format_name}/grid/{slug}"
+    seed = id_seed(case_id)
     values = sample_values("int16", shape, seed)
     store = build_array(format_name, values, chunks, compressor=Gzip(1))
     met = set() if empty else {CHUNK_KEY[format_name].format(0, 1)}
@@ -195,9 +205,8 @@ def _corrupt_chunks_case(format_name: str, empty: bool, seed: int) -> CaseDraft:
         if empty
         else "a selection inside one chunk reads only that chunk, though every other is corrupt"
     )
-    slug = "empty-selection-reads-no-chunk" if empty else "selection-reads-only-its-chunks"
     return CaseDraft(
-        id=f"{format_name}/grid/{slug}",
+        id=case_id,
         kind="read",
         requirements=[*FORMAT_READ_REQUIREMENTS[format_name], "CORE-ARRAY-003", "CORE-ARRAY-002"],
         description=what,
@@ -213,16 +222,13 @@ def _corrupt_chunks_case(format_name: str, empty: bool, seed: int) -> CaseDraft:
 
 def cases() -> Iterator[CaseDraft]:
     """Grid, selection and missing-chunk cases for each format."""
-    seed = 2000
     for format_name in FORMATS:
         for row in GRIDS:
-            seed += 1
-            yield _grid_case(format_name, row, seed)
-        seed += 1
-        yield _missing_chunks_case(format_name, None, seed)
-        yield _missing_chunks_case(format_name, [[4, 10, 1], [0, 5, 2]], seed)
+            yield _grid_case(format_name, row)
+        yield _missing_chunks_case(format_name, None)
+        yield _missing_chunks_case(format_name, [[4, 10, 1], [0, 5, 2]])
         if format_name != "n5":
-            yield _zero_dimensional_case(format_name, seed)
-    for seed, format_name in enumerate(FORMATS, start=2100):
-        yield _corrupt_chunks_case(format_name, False, seed)
-        yield _corrupt_chunks_case(format_name, True, seed)
+            yield _zero_dimensional_case(format_name)
+    for format_name in FORMATS:
+        yield _corrupt_chunks_case(format_name, False)
+        yield _corrupt_chunks_case(format_name, True)

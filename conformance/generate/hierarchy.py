@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from zn5.conformance.generate.case import CaseDraft
-from zn5.conformance.generate.common import FORMATS, build_array, read_tokens, sample_values
+from zn5.conformance.generate.common import FORMATS, build_array, id_seed, read_tokens, sample_values
 from zn5.conformance.suite.canonical import describe_node
 from zn5.reference.api import create_array, create_group, open_array
 from zn5.reference.codecs.blosc import Blosc
@@ -65,7 +65,7 @@ ARRAYS: list[tuple[str, str, dict[str, Any], str, list[str]]] = [
 
 
 def _array_case(
-    format_name: str, slug: str, options: dict[str, Any], what: str, requirements: list[str], seed: int
+    format_name: str, slug: str, options: dict[str, Any], what: str, requirements: list[str]
 ) -> CaseDraft:
     store = MemoryStore()
     array = create_array(store, format=format_name, path="array", shape=(6, 4), chunks=(4, 3), **options)
@@ -79,11 +79,11 @@ def _array_case(
         store=store,
         node="array",
         expected_node=describe_node(array.model),
-        origin={"generator": GENERATOR, "seed": seed},
+        origin={"generator": GENERATOR},
     )
 
 
-def _group_case(format_name: str, seed: int) -> CaseDraft:
+def _group_case(format_name: str) -> CaseDraft:
     store = MemoryStore()
     create_group(store, format=format_name)
     group = create_group(store, format=format_name, path="a/b", attributes={"title": "nested", "n": [1, 2]})
@@ -102,18 +102,20 @@ def _group_case(format_name: str, seed: int) -> CaseDraft:
         store=store,
         node="a/b",
         expected_node=describe_node(group.model),
-        origin={"generator": GENERATOR, "seed": seed},
+        origin={"generator": GENERATOR},
     )
 
 
-def _opened_by_path(format_name: str, seed: int) -> CaseDraft:
+def _opened_by_path(format_name: str) -> CaseDraft:
+    case_id = f"{format_name}/hierarchy/no-ancestor-metadata"
+    seed = id_seed(case_id)
     values = sample_values("int8", (4, 5), seed)
     store = build_array(format_name, values, (2, 2), path="x/y/array")
     for key in [key for key in store.values if key.count("/") < 3 and not key.startswith("x/y/array")]:
         del store.values[key]
     codecs = open_array(store, path="x/y/array").model.codecs
     return CaseDraft(
-        id=f"{format_name}/hierarchy/no-ancestor-metadata",
+        id=case_id,
         kind="read",
         requirements=["CORE-NODE-004"],
         description="an array whose ancestors have no group metadata opens by its path",
@@ -139,7 +141,7 @@ ATTRIBUTES: dict[str, Any] = {
 """Attributes with every kind of JSON value, which a reader presents member by member (CORE-ATTR-001)."""
 
 
-def _attributes_case(format_name: str, seed: int) -> CaseDraft:
+def _attributes_case(format_name: str) -> CaseDraft:
     store = MemoryStore()
     array = create_array(
         store,
@@ -161,16 +163,18 @@ def _attributes_case(format_name: str, seed: int) -> CaseDraft:
         store=store,
         node="array",
         expected_node=expected,
-        origin={"generator": GENERATOR, "seed": seed},
+        origin={"generator": GENERATOR},
     )
 
 
-def _n5_implicit_group(seed: int) -> CaseDraft:
+def _n5_implicit_group() -> CaseDraft:
+    case_id = "n5/metadata/implicit-group"
+    seed = id_seed(case_id)
     values = sample_values("uint8", (3, 4), seed)
     store = build_array("n5", values, (2, 2), path="a/array")
     del store.values["a/attributes.json"]
     return CaseDraft(
-        id="n5/metadata/implicit-group",
+        id=case_id,
         kind="metadata",
         requirements=["N5-META-006"],
         description="a directory without attributes.json that holds a dataset is a group without attributes",
@@ -194,12 +198,20 @@ def _with_consolidated_metadata(store: MemoryStore) -> None:
     store.values["zarr.json"] = (json.dumps(root, indent=2, sort_keys=True) + "\n").encode()
 
 
-def _consolidated_cases(seed: int) -> Iterator[CaseDraft]:
+def _consolidated_store(seed: int) -> tuple[MemoryStore, Any]:
     values = sample_values("int16", (5, 4), seed)
     store = build_array("zarr3", values, (2, 3))
     _with_consolidated_metadata(store)
+    return store, values
+
+
+def _consolidated_cases() -> Iterator[CaseDraft]:
+    """A root group with stale consolidated metadata, described, and its array read."""
+    case_id = "zarr3/metadata/group-consolidated-metadata"
+    seed = id_seed(case_id)
+    store, _ = _consolidated_store(seed)
     yield CaseDraft(
-        id="zarr3/metadata/group-consolidated-metadata",
+        id=case_id,
         kind="metadata",
         requirements=["ZARR3-META-008", "ZARR3-META-004"],
         description="a group document with consolidated_metadata opens as the group it describes",
@@ -210,8 +222,11 @@ def _consolidated_cases(seed: int) -> Iterator[CaseDraft]:
         expected_node={"node_type": "group", "attributes": {}},
         origin={"generator": GENERATOR, "seed": seed},
     )
+    case_id = "zarr3/hierarchy/stale-consolidated-metadata"
+    seed = id_seed(case_id)
+    store, values = _consolidated_store(seed)
     yield CaseDraft(
-        id="zarr3/hierarchy/stale-consolidated-metadata",
+        id=case_id,
         kind="read",
         requirements=["ZARR3-META-008", "ZARR3-META-002"],
         description="an array reads by its own zarr.json, not by the root's stale consolidated_metadata",
@@ -224,11 +239,13 @@ def _consolidated_cases(seed: int) -> Iterator[CaseDraft]:
     )
 
 
-def _path_with_slashes(format_name: str, seed: int) -> CaseDraft:
+def _path_with_slashes(format_name: str) -> CaseDraft:
+    case_id = f"{format_name}/hierarchy/path-with-slashes"
+    seed = id_seed(case_id)
     values = sample_values("int8", (4, 5), seed)
     store = build_array(format_name, values, (2, 2), path="group/array")
     return CaseDraft(
-        id=f"{format_name}/hierarchy/path-with-slashes",
+        id=case_id,
         kind="read",
         requirements=["CORE-NODE-001"],
         description="the path '/group/array/' with a leading and a trailing '/' names the node group/array",
@@ -243,13 +260,13 @@ def _path_with_slashes(format_name: str, seed: int) -> CaseDraft:
 
 def cases() -> Iterator[CaseDraft]:
     """Metadata and hierarchy cases for every format."""
-    for seed, (format_name, slug, options, what, requirements) in enumerate(ARRAYS, start=7000):
-        yield _array_case(format_name, slug, options, what, requirements, seed)
-    for seed, format_name in enumerate(FORMATS, start=7100):
-        yield _group_case(format_name, seed)
-        yield _opened_by_path(format_name, seed)
-    for seed, format_name in enumerate(FORMATS, start=7200):
-        yield _attributes_case(format_name, seed)
-        yield _path_with_slashes(format_name, seed)
-    yield _n5_implicit_group(7300)
-    yield from _consolidated_cases(7301)
+    for format_name, slug, options, what, requirements in ARRAYS:
+        yield _array_case(format_name, slug, options, what, requirements)
+    for format_name in FORMATS:
+        yield _group_case(format_name)
+        yield _opened_by_path(format_name)
+    for format_name in FORMATS:
+        yield _attributes_case(format_name)
+        yield _path_with_slashes(format_name)
+    yield _n5_implicit_group()
+    yield from _consolidated_cases()

@@ -10,7 +10,13 @@ from typing import Any
 import numpy as np
 
 from zn5.conformance.generate.case import CaseDraft
-from zn5.conformance.generate.common import FORMAT_READ_REQUIREMENTS, build_array, read_tokens, sample_values
+from zn5.conformance.generate.common import (
+    FORMAT_READ_REQUIREMENTS,
+    build_array,
+    id_seed,
+    read_tokens,
+    sample_values,
+)
 from zn5.reference.api import open_array
 
 GENERATOR = "zn5.conformance.generate.keys"
@@ -72,7 +78,9 @@ def _stray_chunk(format_name: str) -> bytes:
     return np.full(4, STRAY_VALUE, "<i2").tobytes()
 
 
-def _stray_keys_case(format_name: str, seed: int) -> CaseDraft:
+def _stray_keys_case(format_name: str) -> CaseDraft:
+    case_id = f"{format_name}/key/stray-keys"
+    seed = id_seed(case_id)
     values = sample_values("int16", (4, 4), seed)
     values[values == STRAY_VALUE] = STRAY_VALUE + 1
     store = build_array(format_name, values, (2, 2))
@@ -83,7 +91,7 @@ def _stray_keys_case(format_name: str, seed: int) -> CaseDraft:
     expected[2:, 2:] = 0
     codecs = open_array(store, path="array").model.codecs
     return CaseDraft(
-        id=f"{format_name}/key/stray-keys",
+        id=case_id,
         kind="read",
         requirements=[*FORMAT_READ_REQUIREMENTS[format_name], "CORE-KEY-004", "CORE-CHUNK-001"],
         description="keys such as '01', '+1' or past the grid name no chunk; the missing chunk reads as fill",
@@ -98,12 +106,14 @@ def _stray_keys_case(format_name: str, seed: int) -> CaseDraft:
 
 def cases() -> Iterator[CaseDraft]:
     """One read case per key encoding, on a 3-d array so that the order of the parts matters."""
-    for seed, (format_name, slug, options, example, requirements, token) in enumerate(KEYS, start=3000):
+    for format_name, slug, options, example, requirements, token in KEYS:
+        case_id = f"{format_name}/key/{slug}"
+        seed = id_seed(case_id)
         values = sample_values("uint8", (5, 7, 3), seed)
         store = build_array(format_name, values, (3, 3, 3), **options)
         codecs = open_array(store, path="array").model.codecs
         yield CaseDraft(
-            id=f"{format_name}/key/{slug}",
+            id=case_id,
             kind="read",
             requirements=[*FORMAT_READ_REQUIREMENTS[format_name], "CORE-KEY-001", *requirements],
             description=f"chunk keys such as '{example}' locate each chunk of a 5x7x3 array",
@@ -114,15 +124,16 @@ def cases() -> Iterator[CaseDraft]:
             expected_array=values,
             origin={"generator": GENERATOR, "seed": seed},
         )
-    for seed, format_name in enumerate(("zarr2", "zarr3", "n5"), start=3100):
-        yield _stray_keys_case(format_name, seed)
+    for format_name in ("zarr2", "zarr3", "n5"):
+        yield _stray_keys_case(format_name)
     yield _nested_keys_without_separator_case()
 
 
 def _nested_keys_without_separator_case() -> CaseDraft:
     """A Zarr v2 array written with ``"/"`` keys whose ``.zarray`` does not say so, as stores were before
     ``dimension_separator`` existed: its chunks are at ``"."`` keys, so it reads as fill (ZARR2-META-013)."""
-    seed = 3200
+    case_id = "zarr2/key/nested-keys-without-separator"
+    seed = id_seed(case_id)
     values = sample_values("uint8", (5, 7, 3), seed)
     store = build_array("zarr2", values, (3, 3, 3), dimension_separator="/", fill_value=7)
     document = json.loads(store.values["array/.zarray"])
@@ -130,7 +141,7 @@ def _nested_keys_without_separator_case() -> CaseDraft:
     store.values["array/.zarray"] = (json.dumps(document, indent=2, sort_keys=True) + "\n").encode()
     codecs = open_array(store, path="array").model.codecs
     return CaseDraft(
-        id="zarr2/key/nested-keys-without-separator",
+        id=case_id,
         kind="read",
         requirements=[*FORMAT_READ_REQUIREMENTS["zarr2"], "ZARR2-META-007", "ZARR2-META-013"],
         description="an array whose chunks sit at '0/0/0' keys while its .zarray names no separator reads "

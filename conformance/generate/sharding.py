@@ -9,7 +9,13 @@ from typing import Any
 import numpy as np
 
 from zn5.conformance.generate.case import CaseDraft, Selection
-from zn5.conformance.generate.common import FORMAT_READ_REQUIREMENTS, build_array, read_tokens, sample_values
+from zn5.conformance.generate.common import (
+    FORMAT_READ_REQUIREMENTS,
+    build_array,
+    id_seed,
+    read_tokens,
+    sample_values,
+)
 from zn5.reference.codecs.base import Codec
 from zn5.reference.codecs.bytes import BytesCodec
 from zn5.reference.codecs.crc32c import Crc32c
@@ -119,9 +125,9 @@ SHARDS: list[tuple[str, tuple[int, ...], tuple[int, ...], Codec, Selection, str,
 
 def cases() -> Iterator[CaseDraft]:
     """The Zarr v3 sharding cases."""
-    for seed, (slug, shape, shard, codec, selection, what, requirements, written) in enumerate(
-        SHARDS, start=6000
-    ):
+    for slug, shape, shard, codec, selection, what, requirements, written in SHARDS:
+        case_id = f"zarr3/sharding/{slug}"
+        seed = id_seed(case_id)
         values = sample_values("uint16", shape, seed)
         store = build_array("zarr3", values, shard, codecs=[codec], write=written, fill_value=3)
         expected = np.full(shape, 3, dtype=values.dtype)
@@ -130,7 +136,7 @@ def cases() -> Iterator[CaseDraft]:
             expected = expected[tuple(slice(*item) for item in selection if isinstance(item, list))]
         extra = ["feature:nested-sharding"] if slug == "nested" else []
         yield CaseDraft(
-            id=f"zarr3/sharding/{slug}",
+            id=case_id,
             kind="read",
             requirements=[*FORMAT_READ_REQUIREMENTS["zarr3"], *requirements],
             description=f"uint16 data in {what} reads exactly",

@@ -12,17 +12,16 @@ import numpy as np
 
 from zn5.conformance.generate import deviations
 from zn5.conformance.generate.case import CaseDraft
-from zn5.conformance.generate.common import FORMAT_READ_REQUIREMENTS, build_array, read_tokens, sample_values
-from zn5.conformance.generate.fill_values import fill_case
-from zn5.conformance.generate.rejects import (
-    Fault,
-    Reject,
-    append_to_chunk,
-    faults,
-    reject_cases,
-    replace_chunk,
-    set_member,
+from zn5.conformance.generate.common import (
+    FORMAT_READ_REQUIREMENTS,
+    build_array,
+    id_seed,
+    read_tokens,
+    sample_values,
 )
+from zn5.conformance.generate.fill_values import fill_row_case
+from zn5.conformance.generate.rejects.faults import Fault, append_to_chunk, faults, replace_chunk, set_member
+from zn5.conformance.generate.rejects.table import Reject, reject_cases
 from zn5.conformance.generate.writes import WriteRow, write_cases
 from zn5.reference.api import open_array
 from zn5.reference.codecs.gzip import Gzip
@@ -387,24 +386,20 @@ def _vlen_rejects() -> list[Reject]:
 
 def cases() -> Iterator[CaseDraft]:
     """Read, fill value, reject and write cases of the variable-length types."""
-    seed = 9500
     for format_name in ("zarr2", "zarr3"):
         for kind in TYPES:
-            seed += 1
-            yield _read_case(format_name, kind, seed)
-        seed += 1
-        yield _read_case(format_name, "string", seed, compressor=Gzip(1))
-    yield _sharded_case(seed + 1)
-    yield _variable_length_bytes_case(seed + 2)
-    yield _equivalence_case(seed + 3)
-    seed = 9550
+            yield _read_case(format_name, kind, id_seed(f"{format_name}/vlen/{kind}-edge-chunks"))
+        gzip_seed = id_seed(f"{format_name}/vlen/string-edge-chunks-gzip")
+        yield _read_case(format_name, "string", gzip_seed, compressor=Gzip(1))
+    yield _sharded_case(id_seed("zarr3/sharding/vlen-string"))
+    yield _variable_length_bytes_case(id_seed("zarr3/vlen/variable-length-bytes"))
+    yield _equivalence_case(id_seed("cross/equivalence/string"))
     for format_name, rows in (("zarr2", [*FILLS, *V2_FILLS]), ("zarr3", [*FILLS, *V3_FILLS])):
         for row in rows:
-            seed += 1
-            case = fill_case(format_name, row, seed)
+            case = fill_row_case(format_name, row)
             if row in V2_FILLS:
                 case.requirements.append("CORE-DEVIATION-015")
                 case.requires.append(deviations.FEATURE)
             yield case
-    yield from reject_cases(_vlen_rejects(), 9600)
-    yield from write_cases(WRITES, 9700)
+    yield from reject_cases(_vlen_rejects())
+    yield from write_cases(WRITES)

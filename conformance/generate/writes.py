@@ -8,7 +8,14 @@ from collections.abc import Iterator
 from typing import Any
 
 from zn5.conformance.generate.case import CaseDraft
-from zn5.conformance.generate.common import FORMATS, build_array, codec_tokens, dtype_token, sample_values
+from zn5.conformance.generate.common import (
+    FORMATS,
+    build_array,
+    codec_tokens,
+    dtype_token,
+    id_seed,
+    sample_values,
+)
 from zn5.conformance.generate.hierarchy import ATTRIBUTES
 from zn5.conformance.suite.canonical import describe_node
 from zn5.reference.api import create_array, open_array
@@ -149,14 +156,17 @@ WRITES: list[WriteRow] = [
 ]
 
 
-def write_row_case(row: WriteRow, seed: int) -> CaseDraft:
+def write_row_case(row: WriteRow) -> CaseDraft:
+    """The write case of ``row``, its values drawn with the hash of its id."""
     format_name, slug, dtype, shape, chunks, options, what, requirements = row
+    case_id = f"{format_name}/write/{slug}"
+    seed = id_seed(case_id)
     values = sample_values(dtype, shape, seed)
     target = create_array(
         MemoryStore(), format=format_name, path="array", shape=shape, dtype=dtype, chunks=chunks, **options
     )
     return CaseDraft(
-        id=f"{format_name}/write/{slug}",
+        id=case_id,
         kind="write",
         requirements=requirements,
         description=f"{what} written from values reads back equal with the same metadata",
@@ -173,9 +183,11 @@ def write_row_case(row: WriteRow, seed: int) -> CaseDraft:
     )
 
 
-def _sharded_fill_case(seed: int) -> CaseDraft:
+def _sharded_fill_case() -> CaseDraft:
     """Some inner chunks, and one whole shard, hold only the fill value: a writer may leave them out, and
     then marks them absent in the index (CODEC-SHARDING-006)."""
+    case_id = "zarr3/write/int32-sharded-fill-inner-chunks"
+    seed = id_seed(case_id)
     values = sample_values("int32", (8, 8), seed)
     values[values == 0] = 1
     values[0:2, 2:4] = 0
@@ -190,7 +202,7 @@ def _sharded_fill_case(seed: int) -> CaseDraft:
         codecs=[Sharding((2, 2), (BytesCodec("little"),))],
     )
     return CaseDraft(
-        id="zarr3/write/int32-sharded-fill-inner-chunks",
+        id=case_id,
         kind="write",
         requirements=["CODEC-SHARDING-006", "CODEC-SHARDING-003"],
         description="a sharded int32 array with inner chunks and a shard of fill values reads back equal",
@@ -202,7 +214,9 @@ def _sharded_fill_case(seed: int) -> CaseDraft:
     )
 
 
-def _equivalence_case(seed: int) -> CaseDraft:
+def _equivalence_case() -> CaseDraft:
+    case_id = "cross/equivalence/uint16-3d"
+    seed = id_seed(case_id)
     values = sample_values("uint16", (5, 3, 2), seed)
     stores = {
         name: build_array(name, values, (2, 2, 4)[::-1] if name == "n5" else (2, 2, 4)) for name in FORMATS
@@ -213,7 +227,7 @@ def _equivalence_case(seed: int) -> CaseDraft:
         for token in codec_tokens(open_array(store, path="array").model.codecs)
     } - {"codec:n5.block"}
     return CaseDraft(
-        id="cross/equivalence/uint16-3d",
+        id=case_id,
         kind="equivalence",
         requirements=["N5-AXIS-001", "CORE-ARRAY-001"],
         description="one uint16 array stored as Zarr v2, Zarr v3 and N5 reads identically from each",
@@ -226,14 +240,14 @@ def _equivalence_case(seed: int) -> CaseDraft:
     )
 
 
-def write_cases(rows: list[WriteRow], first_seed: int) -> Iterator[CaseDraft]:
-    """A write case for each of ``rows``, seeded from ``first_seed`` on."""
-    for seed, row in enumerate(rows, start=first_seed):
-        yield write_row_case(row, seed)
+def write_cases(rows: list[WriteRow]) -> Iterator[CaseDraft]:
+    """A write case for each of ``rows``."""
+    for row in rows:
+        yield write_row_case(row)
 
 
 def cases() -> Iterator[CaseDraft]:
     """The write cases and the equivalence case."""
-    yield from write_cases(WRITES, 9000)
-    yield _sharded_fill_case(9050)
-    yield _equivalence_case(9100)
+    yield from write_cases(WRITES)
+    yield _sharded_fill_case()
+    yield _equivalence_case()
