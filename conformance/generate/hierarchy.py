@@ -178,7 +178,7 @@ def _n5_implicit_group() -> CaseDraft:
         kind="metadata",
         requirements=["N5-META-006"],
         description="a directory without attributes.json that holds a dataset is a group without attributes",
-        requires=["format:n5", "op:metadata"],
+        requires=["format:n5", "op:metadata", "feature:implicit-group"],
         tags=["metadata", "group"],
         store=store,
         node="a",
