@@ -11,6 +11,6 @@ settings.register_profile(
 )
 settings.load_profile("ci")
 
-# pytester: tests/conformance/test_pytest_plugin.py runs pytest inside pytest; zn5.reference.testing.servers:
-# the moto S3 server and the static HTTP server of the remote-store tests.
+# pytester: tests/conformance/execution/test_pytest_plugin.py runs pytest inside pytest;
+# zn5.reference.testing.servers: the moto S3 server and the static HTTP server of the remote-store tests.
 pytest_plugins = ["pytester", "zn5.reference.testing.servers"]

@@ -24,7 +24,7 @@ SELF = Path(__file__).resolve()  # this file names undefined IDs on purpose, to 
 
 # The tests of the RFC checker use IDs that are meant to be undefined (placeholders, and IDs that draft
 # RFCs propose). They may appear in that file and nowhere else, so that this list cannot hide a real gap.
-FIXTURE_FILE = ROOT / "tests" / "conformance" / "test_rfc.py"
+FIXTURE_FILE = ROOT / "tests" / "conformance" / "rfc" / "test_rfc.py"
 FIXTURE_IDS = {
     "CORE-EXAMPLE-001",
     "CORE-EXAMPLE-002",

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from .corpus_fixtures import case_ids
+from ..corpus_fixtures import case_ids
 
 TEST_FILE = """
 from pathlib import Path

@@ -11,7 +11,7 @@ import pytest
 from zn5.conformance.execution.protocol import validator
 from zn5.conformance.suite.case import Corpus
 
-REPORTS = Path(__file__).resolve().parents[2] / "conformance" / "reports"
+REPORTS = Path(__file__).resolve().parents[3] / "conformance" / "reports"
 RUN_REPORTS = sorted(path for path in REPORTS.glob("*.json") if path.name != "interop.json")
 
 

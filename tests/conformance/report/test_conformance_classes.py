@@ -36,9 +36,9 @@ from zn5.conformance.report.run import (
 from zn5.conformance.suite.case import Corpus, Profile
 from zn5.reference import open_array
 
-from .corpus_fixtures import PROFILES
+from ..corpus_fixtures import PROFILES
 
-SPEC_VERSION = Path(__file__).resolve().parents[2] / "spec" / "VERSION"
+SPEC_VERSION = Path(__file__).resolve().parents[3] / "spec" / "VERSION"
 MUSTS = ("MUST", "MUST NOT")
 
 
@@ -370,7 +370,7 @@ def test_the_sharding_profile_tests_both_index_locations() -> None:
 
 # CONF-CLASS-004: one list of profiles, in the spec and in capabilities.json.
 
-SPEC_CHAPTER = Path(__file__).resolve().parents[2] / "spec" / "conformance-classes.md"
+SPEC_CHAPTER = Path(__file__).resolve().parents[3] / "spec" / "conformance-classes.md"
 
 
 def _spec_table(heading: str) -> list[list[str]]:

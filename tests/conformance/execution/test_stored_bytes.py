@@ -167,7 +167,7 @@ def test_the_validator_names_the_framing_a_chunk_lacks(
 
 def test_the_committed_zarrita_js_blosc_store_contradicts_its_metadata() -> None:
     """zarrita.js 0.7.5 writes noshuffle and type size 4 under metadata saying bitshuffle, type size 2."""
-    store = Path(__file__).parents[2] / "conformance/gold/zarrita.js-0.7.5/zarr3--uint16-blosc/store"
+    store = Path(__file__).parents[3] / "conformance/gold/zarrita.js-0.7.5/zarr3--uint16-blosc/store"
     validation = Validation(LocalStore(store, writable=False), chunks=True)
     messages = [str(problem) for problem in validation.problems() if problem.requirement == "CODEC-BLOSC-004"]
     assert any("records noshuffle, the configuration says bitshuffle" in message for message in messages)

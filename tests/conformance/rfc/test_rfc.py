@@ -20,7 +20,7 @@ from zn5.conformance.report import trace
 from zn5.conformance.rfc import checks, documents, history
 from zn5.conformance.rfc import index as rfc_index
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 TODAY = dt.date(2026, 11, 25)
 DROP = object()
 """Marks a field to remove from the base front matter."""

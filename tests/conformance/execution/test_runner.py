@@ -19,8 +19,8 @@ from zn5.conformance.execution.runner import AdapterStartError, Runner, RunOptio
 from zn5.conformance.execution.scoring import json_differences
 from zn5.conformance.suite.case import Corpus, CorpusError
 
-from .conftest import Fake
-from .corpus_fixtures import build_corpus, tree_hash
+from ..conftest import Fake
+from ..corpus_fixtures import build_corpus, tree_hash
 
 
 def run(

@@ -14,7 +14,7 @@ from zn5.conformance.suite.case import CorpusError, corpus_digest
 from zn5.conformance.suite.changes import change_list_validator, corpus_changes
 from zn5.conformance.suite.resources import CORPUS, CORPUS_CHANGES
 
-from .corpus_fixtures import _dump, _files_digest, build_corpus
+from ..corpus_fixtures import _dump, _files_digest, build_corpus
 
 
 def _version(text: str) -> tuple[int, ...]:

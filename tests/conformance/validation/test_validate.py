@@ -38,7 +38,7 @@ from zn5.reference.formats.documents import dump_json
 from zn5.reference.store.base import Store, check_key
 from zn5.reference.store.memory import MemoryStore
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 SAMPLES = sample_stores()
 FORMATS = ("zarr2", "zarr3", "n5")
 DOCUMENT = {"zarr2": ".zarray", "zarr3": "zarr.json", "n5": "attributes.json"}
