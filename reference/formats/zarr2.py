@@ -30,13 +30,14 @@ from zn5.reference.codecs.shuffle import Shuffle
 from zn5.reference.codecs.transpose import Transpose
 from zn5.reference.codecs.vlen import VlenBytes, VlenUtf8
 from zn5.reference.errors import UnsupportedError
+from zn5.reference.formats.base import Consolidated, Dialect, Documents, SchemaDeviation
 from zn5.reference.formats.deviations import (
     BloscShuffleWordWarning,
     UnknownCodecMemberWarning,
     ZeroChunkLengthWarning,
 )
 from zn5.reference.formats.documents import Parsed, Report, int_list, is_int, require, type_name
-from zn5.reference.formats.fill_values import decode_fill, encode_fill
+from zn5.reference.formats.fill_values import ZARR2_FILL, decode_fill, encode_fill
 from zn5.reference.model.dtype import DataType
 from zn5.reference.model.grid import RegularGrid
 from zn5.reference.model.keys import ChunkKeyEncoding
@@ -47,6 +48,7 @@ FORMAT = "zarr2"
 ARRAY_KEY = ".zarray"
 GROUP_KEY = ".zgroup"
 ATTRIBUTES_KEY = ".zattrs"
+CONSOLIDATED_KEY = ".zmetadata"
 DOCUMENT_KEYS = (ARRAY_KEY, GROUP_KEY, ATTRIBUTES_KEY)
 ARRAY_MEMBERS = ("zarr_format", "shape", "chunks", "dtype", "compressor", "fill_value", "order", "filters")
 TYPESTR = re.compile(
@@ -321,7 +323,7 @@ def parse_array(doc: Mapping[str, Any], attributes: Mapping[str, Any], key: str)
     if dtype_and_endian is None or shape is None or chunks is None or not report.ok():
         return Parsed(None, report.problems)
     dtype, endian = dtype_and_endian
-    fill = None if doc["fill_value"] is None else decode_fill(doc["fill_value"], dtype, "ZARR2", report)
+    fill = None if doc["fill_value"] is None else decode_fill(doc["fill_value"], dtype, ZARR2_FILL, report)
     codecs = _parse_chain(doc, dtype, endian, len(shape), report)
     if codecs is None or not report.ok():
         return Parsed(None, report.problems)
@@ -427,7 +429,7 @@ def encode_array(model: ArrayModel) -> dict[str, dict[str, Any]]:
         "compressor": None if compressor is None else _codec_to_v2(compressor),
         "fill_value": None
         if model.fill_value is None
-        else encode_fill(model.fill_value, model.data_type, "ZARR2"),
+        else encode_fill(model.fill_value, model.data_type, ZARR2_FILL),
         "order": order,
         "filters": [_codec_to_v2(codec) for codec in filters] or None,
         "dimension_separator": model.chunk_key_encoding.separator,
@@ -499,3 +501,66 @@ def parse_node(
 def encode_node(model: ArrayModel | GroupModel, *, root: bool) -> dict[str, dict[str, Any]]:
     """The documents of a node."""
     return encode_array(model) if isinstance(model, ArrayModel) else encode_group(model)
+
+
+def _empty_axis(document: Mapping[str, Any], location: str, value: Any) -> bool:
+    """Whether ``chunks[i]`` is 0 on an axis whose length is 0."""
+    index = int(location[len("chunks[") : -1])
+    shape = document.get("shape")
+    return value == 0 and isinstance(shape, list) and index < len(shape) and shape[index] == 0
+
+
+_CODEC_LOCATION = r"(?:compressor|filters\[[0-9]+\])"
+
+
+class Zarr2Dialect(Dialect):
+    """Zarr v2: ``.zarray``, ``.zgroup``, ``.zattrs``, and consolidated ``.zmetadata``."""
+
+    name = FORMAT
+    document_keys = DOCUMENT_KEYS
+    attribute_keys = frozenset({ATTRIBUTES_KEY})
+    group_document = GROUP_KEY
+    missing_group_requirement = "ZARR2-NODE-001"
+    default_key_encoding = "v2"
+    """The ``v2`` encoding, separator ``"."`` unless ``dimension_separator`` says otherwise
+    (ZARR2-META-013)."""
+    consolidated = Consolidated(CONSOLIDATED_KEY, "zarr2/zmetadata", "ZARR2-CONSOLIDATED-001")
+    """SHOULD: ``.zmetadata`` follows zarr-python's layout, each entry equals the document it copies, and
+    it lists every document below its group (ZARR2-CONSOLIDATED-001)."""
+    schema_deviations = (
+        SchemaDeviation(
+            "additionalProperties",
+            re.compile(rf"^{_CODEC_LOCATION}\.[^.\[]+$"),
+            "ZARR2-CODEC-003",
+            "unknown extra members in a numcodecs configuration",
+            UnknownCodecMemberWarning,
+        ),
+        SchemaDeviation(
+            "enum",
+            re.compile(rf"^{_CODEC_LOCATION}\.shuffle$"),
+            "CODEC-BLOSC-002",
+            "blosc shuffle spelled as GDAL 3.6.2 spells it",
+            BloscShuffleWordWarning,
+            lambda document, location, value: value in GDAL_SHUFFLE_WORDS,
+        ),
+        SchemaDeviation(
+            "minimum",
+            re.compile(r"^chunks\[[0-9]+\]$"),
+            "CORE-GRID-001",
+            "a chunk length of 0 on an empty axis (older zarr-python)",
+            ZeroChunkLengthWarning,
+            _empty_axis,
+        ),
+    )
+
+    parse_node = staticmethod(parse_node)
+    encode_node = staticmethod(encode_node)
+
+    def is_array(self, documents: Documents) -> bool:
+        return documents.get(ARRAY_KEY) is not None
+
+    def schema_name(self, document_name: str, path: str, document: Mapping[str, Any]) -> str:
+        return "zarr2/" + document_name.lstrip(".")
+
+
+ZARR2: Final = Zarr2Dialect()
