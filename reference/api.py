@@ -172,9 +172,9 @@ def create_array(
     ``fill_value=None`` is Zarr v2's undefined fill. ``target`` may be a writable URL (``s3://``,
     ``gs://``, ``file://``) opened with ``storage_options`` (STORE-REMOTE-001).
     """
-    format_dialect = dialect(format)
     store = as_store(target, "w", storage_options=storage_options)
     node_path = _node_path(path)
+    format_dialect = dialect(format)
     data_type = DataType.of(dtype)
     big = not data_type.is_variable and np.dtype(dtype).byteorder == ">"
     byte_order: Endian = endian or ("big" if big else "little")

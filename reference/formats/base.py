@@ -3,7 +3,8 @@
 One object per format implements it (``zarr2.ZARR2``, ``zarr3.ZARR3``, ``n5.N5``): the documents a node
 keeps, how they become the core model and back, the defaults of a new array, and the format-specific
 facts the validator checks (schemas, group documents, consolidated metadata, the N5 root). Code outside
-``reference/formats/`` asks the dialect and never compares format names.
+``reference/formats/`` asks the dialect and never compares format names
+(tests/reference/formats/test_dialect.py checks it).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar
 
 from zn5.reference.codecs.base import Codec
 from zn5.reference.errors import Problem
@@ -24,7 +25,6 @@ from zn5.reference.model.node import ArrayModel, GroupModel
 
 Documents = Mapping[str, dict[str, Any] | None]
 """A node's metadata documents by name, None for one the store does not hold."""
-Order = Literal["C", "F"]
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ class Dialect(ABC):
     name: ClassVar[str]
     """The format's name as users give it (``format="zarr2"``), and its folder under ``schemas/``."""
     document_keys: ClassVar[tuple[str, ...]]
-    """The names of a node's metadata documents, the one that decides the node's kind first."""
+    """The names of a node's metadata documents."""
     attribute_keys: ClassVar[frozenset[str]] = frozenset()
     """Documents that alone make no node (Zarr v2's ``.zattrs``)."""
     group_document: ClassVar[str | None] = None
@@ -65,7 +65,9 @@ class Dialect(ABC):
     implicit_groups: ClassVar[bool] = False
     """Whether a prefix that holds keys is a group without any document, warned of by no reader."""
     consolidated: ClassVar[Consolidated | None] = None
+    """The format's consolidated metadata document, if it has one."""
     default_key_encoding: ClassVar[KeyEncodingName] = "default"
+    """The chunk key encoding of a new array when none is asked for."""
     schema_deviations: ClassVar[tuple[SchemaDeviation, ...]] = ()
     """The deviations that JSON Schema reports as errors; the reference reports most of them itself."""
 

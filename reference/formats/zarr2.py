@@ -19,14 +19,10 @@ from typing import Any, Final
 import numpy as np
 
 from zn5.reference.codecs import registry
-from zn5.reference.codecs._config import UnknownMemberError
 from zn5.reference.codecs._numcodecs import NumcodecsFilter
 from zn5.reference.codecs.base import ArrayArrayCodec, ArrayBytesCodec, BytesBytesCodec, ChunkSpec, Codec
-from zn5.reference.codecs.blosc import SHUFFLES, Blosc
 from zn5.reference.codecs.bytes import BytesCodec, Endian
-from zn5.reference.codecs.crc32c import Crc32c
 from zn5.reference.codecs.pipeline import CodecPipeline
-from zn5.reference.codecs.shuffle import Shuffle
 from zn5.reference.codecs.transpose import Transpose
 from zn5.reference.codecs.vlen import VlenBytes, VlenUtf8
 from zn5.reference.errors import UnsupportedError
@@ -36,8 +32,9 @@ from zn5.reference.formats.deviations import (
     UnknownCodecMemberWarning,
     ZeroChunkLengthWarning,
 )
-from zn5.reference.formats.documents import Parsed, Report, int_list, is_int, require, type_name
+from zn5.reference.formats.documents import Parsed, Report, int_list, require, type_name
 from zn5.reference.formats.fill_values import ZARR2_FILL, decode_fill, encode_fill
+from zn5.reference.formats.numcodecs_objects import GDAL_SHUFFLE_WORDS, codec_from_v2, codec_to_v2
 from zn5.reference.model.dtype import DataType
 from zn5.reference.model.grid import RegularGrid
 from zn5.reference.model.keys import ChunkKeyEncoding
@@ -131,101 +128,6 @@ def format_dtype(dtype: DataType, endian: Endian | None) -> str:
         return OBJECT_DTYPE
     order = "|" if not dtype.has_byte_order else "<" if endian == "little" else ">"
     return order + dtype.numpy_dtype.str[1:]
-
-
-GDAL_SHUFFLE_WORDS: Final[Mapping[str, int]] = {"NONE": 0, "BIT": 2}
-"""How GDAL 3.6.2 spells the blosc shuffle in Zarr v2 (its BLOSC_SHUFFLE option NONE and BIT; BYTE it
-writes as the integer 1): read as those integers with a deviation (CORE-DEVIATION-002)."""
-
-
-def _blosc_from_v2(config: dict[str, Any], itemsize: int, location: str, report: Report) -> dict[str, Any]:
-    """numcodecs' blosc configuration as the core codec's: the shuffle integer as its word
-    (CODEC-BLOSC-002), where ``-1`` and ``typesize`` follow the item size blosc receives (CODEC-BLOSC-006)."""
-    shuffle = config.get("shuffle", 1)
-    if isinstance(shuffle, str) and shuffle in GDAL_SHUFFLE_WORDS:
-        report.deviation(
-            f"{location}.shuffle",
-            f"the shuffle is written as {shuffle!r}, not as the integer {GDAL_SHUFFLE_WORDS[shuffle]}",
-            "CODEC-BLOSC-002",
-            BloscShuffleWordWarning,
-        )
-        shuffle = GDAL_SHUFFLE_WORDS[shuffle]
-    if shuffle == -1:
-        shuffle = 2 if itemsize == 1 else 1
-    if not is_int(shuffle) or not 0 <= shuffle < len(SHUFFLES):
-        report.error(
-            f"{location}.shuffle", f"must be the integer 0, 1, 2 or -1 (got {shuffle!r})", "CODEC-BLOSC-002"
-        )
-        shuffle = 0
-    config["shuffle"] = SHUFFLES[shuffle]
-    config.setdefault("typesize", itemsize)
-    return config
-
-
-def _crc32c_from_v2(config: dict[str, Any], location: str, report: Report) -> dict[str, Any] | None:
-    """numcodecs' ``location``: ``"end"`` is the crc32c layout, ``"start"`` is refused (CODEC-CRC32C-003)."""
-    where = config.pop("location", "end")
-    if where == "start":
-        raise UnsupportedError.at(
-            report.key,
-            "crc32c with the checksum before the input is not implemented",
-            "CODEC-CRC32C-003",
-            location,
-        )
-    if where != "end":
-        report.error(f"{location}.location", f"must be 'end' or 'start' (got {where!r})", "CODEC-CRC32C-003")
-        return None
-    return config
-
-
-def codec_from_v2(obj: Any, location: str, itemsize: int, report: Report) -> Codec | None:
-    """The core codec of a numcodecs ``{"id": …}`` object (ZARR2-CODEC-001, ZARR2-CODEC-002).
-
-    ``itemsize`` is the item size of the elements the codec receives from the filters before it.
-    """
-    if not isinstance(obj, dict) or not isinstance(obj.get("id"), str):
-        report.error(location, f"must be an object with a string 'id' (got {obj!r})", "ZARR2-CODEC-001")
-        return None
-    registry.refuse_code_running(obj["id"], key=report.key, location=location)
-    codec = registry.BY_V2_ID.get(obj["id"])
-    if codec is None:
-        raise UnsupportedError.at(report.key, f"unknown codec id {obj['id']!r}", "ZARR2-CODEC-002", location)
-    config = {name: value for name, value in obj.items() if name != "id"}
-    if codec is Blosc:
-        config = _blosc_from_v2(config, itemsize, location, report)
-    if codec is Shuffle:
-        config.setdefault("elementsize", 4)  # numcodecs' default (CODEC-SHUFFLE-001)
-    if codec is Crc32c:
-        crc32c_config = _crc32c_from_v2(config, location, report)
-        if crc32c_config is None:
-            return None
-        config = crc32c_config
-    while True:
-        try:
-            return codec.from_configuration(config)
-        except UnknownMemberError as error:
-            report.deviation(
-                f"{location}.{error.member}",
-                f"unknown member of {obj['id']} is ignored",
-                "ZARR2-CODEC-003",
-                UnknownCodecMemberWarning,
-            )
-            config.pop(error.member)
-        except ValueError as error:
-            report.error(location, f"{obj['id']}: {error}", "ZARR2-CODEC-003")
-            return None
-
-
-def _codec_to_v2(codec: Codec) -> dict[str, Any]:
-    config = codec.configuration()
-    if isinstance(codec, Blosc):
-        config = {
-            "cname": codec.cname,
-            "clevel": codec.clevel,
-            "shuffle": SHUFFLES.index(codec.shuffle),
-            "blocksize": codec.blocksize,
-        }
-    return {"id": codec.v2_ids[0], **config}
 
 
 def _parse_chain(
@@ -426,12 +328,12 @@ def encode_array(model: ArrayModel) -> dict[str, dict[str, Any]]:
         "shape": list(model.shape),
         "chunks": list(model.chunk_grid.chunk_shape),
         "dtype": format_dtype(model.data_type, _dtype_byte_order(list(pipeline.array_array), endian)),
-        "compressor": None if compressor is None else _codec_to_v2(compressor),
+        "compressor": None if compressor is None else codec_to_v2(compressor),
         "fill_value": None
         if model.fill_value is None
         else encode_fill(model.fill_value, model.data_type, ZARR2_FILL),
         "order": order,
-        "filters": [_codec_to_v2(codec) for codec in filters] or None,
+        "filters": [codec_to_v2(codec) for codec in filters] or None,
         "dimension_separator": model.chunk_key_encoding.separator,
     }
     documents: dict[str, dict[str, Any]] = {ARRAY_KEY: zarray}

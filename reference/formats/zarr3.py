@@ -23,7 +23,7 @@ from zn5.reference.formats.base import Dialect, Documents
 from zn5.reference.formats.deviations import InertCodecMemberWarning, NullConsolidatedMetadataWarning
 from zn5.reference.formats.documents import Parsed, Report, int_list, is_int, require, type_name
 from zn5.reference.formats.fill_values import ZARR3_FILL, decode_fill, encode_fill
-from zn5.reference.formats.zarr2 import codec_from_v2
+from zn5.reference.formats.numcodecs_objects import codec_from_v2
 from zn5.reference.model.dtype import DATETIME_UNITS, DataType
 from zn5.reference.model.grid import RegularGrid
 from zn5.reference.model.keys import ChunkKeyEncoding
