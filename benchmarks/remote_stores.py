@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 import zn5.reference as zn5
-from zn5.conformance.validation.validate import Validation
+from zn5.conformance.validation.walk import Validation
 from zn5.reference.codecs.bytes import BytesCodec
 from zn5.reference.codecs.gzip import Gzip
 from zn5.reference.codecs.sharding import Sharding

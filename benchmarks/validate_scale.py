@@ -45,7 +45,7 @@ import zn5.reference as zn5
 import zn5.reference.array as reference_array
 from zn5.conformance.validation.chunks import Checker, check_serially
 from zn5.conformance.validation.scale import DaskChecker, cluster_client
-from zn5.conformance.validation.validate import Validation
+from zn5.conformance.validation.walk import Validation
 from zn5.reference.codecs.gzip import Gzip
 from zn5.reference.indexing import ChunkSelection
 from zn5.reference.store.base import Store

@@ -11,19 +11,17 @@ from typing import Any, Literal
 import numpy as np
 
 from zn5.reference.array import Array
-from zn5.reference.codecs.base import ArrayArrayCodec, BytesBytesCodec, ChunkSpec, Codec
-from zn5.reference.codecs.bytes import BytesCodec, Endian
-from zn5.reference.codecs.n5_block import N5Block
+from zn5.reference.codecs.base import ChunkSpec, Codec
+from zn5.reference.codecs.bytes import Endian
 from zn5.reference.codecs.pipeline import CodecPipeline
-from zn5.reference.codecs.transpose import Transpose
-from zn5.reference.codecs.vlen import VlenBytes, VlenUtf8
 from zn5.reference.errors import MetadataError, NodeNotFoundError, StoreError
+from zn5.reference.formats.chain import ChainOptions
 from zn5.reference.formats.deviations import MissingGroupDocumentWarning
 from zn5.reference.formats.dialect import detect_format, dialect, read_node, write_node
 from zn5.reference.group import Group
 from zn5.reference.model.dtype import DataType
 from zn5.reference.model.grid import RegularGrid
-from zn5.reference.model.keys import ChunkKeyEncoding, KeyEncodingName, Separator
+from zn5.reference.model.keys import KeyEncodingName, Separator
 from zn5.reference.model.node import ArrayModel, GroupModel, join_path, prefix, split_path
 from zn5.reference.store.base import Store
 from zn5.reference.store.local import LocalStore
@@ -97,7 +95,7 @@ def open(
     store = as_store(target, mode, storage_options=storage_options)
     node_path = _node_path(path)
     format_name = format or detect_format(store, node_path)
-    dialect(format_name)
+    format_dialect = dialect(format_name)
     model = read_node(store, node_path, format_name)
     if isinstance(model, ArrayModel):
         return Array(store, node_path, model, format_name)
@@ -105,7 +103,7 @@ def open(
         return Group(store, node_path, model, format_name)
     if not store.listable or next(store.list_prefix(prefix(node_path)), None) is None:
         raise NodeNotFoundError.at(node_path or "/", "no group or array here", "CORE-NODE-004")
-    if format_name != "n5":
+    if not format_dialect.implicit_groups:
         warnings.warn(
             f"/{node_path} has no group metadata; opened as an implicit group (CORE-NODE-009; "
             "known deviation CORE-DEVIATION-005)",
@@ -145,28 +143,6 @@ def open_group(
     return node
 
 
-def _standard_chain(
-    ndim: int, dtype: DataType, order: str, filters: Sequence[Codec], compressor: Codec | None, endian: Endian
-) -> tuple[Codec, ...]:
-    """The Zarr chain: [transpose for order F], array filters, bytes, byte filters, compressor."""
-    layout: list[Codec] = [Transpose.reversing(ndim)] if order == "F" and ndim > 1 else []
-    array_filters = [codec for codec in filters if isinstance(codec, ArrayArrayCodec)]
-    byte_filters = [codec for codec in filters if isinstance(codec, BytesBytesCodec)]
-    serialiser: Codec = BytesCodec(endian if dtype.has_byte_order else None)
-    if dtype.is_variable:
-        serialiser = VlenUtf8() if dtype.kind == "T" else VlenBytes()
-    return (*layout, *array_filters, serialiser, *byte_filters, *([compressor] if compressor else []))
-
-
-def _key_encoding(
-    format_name: str, name: KeyEncodingName | None, separator: Separator | None
-) -> ChunkKeyEncoding:
-    if format_name == "n5":
-        return ChunkKeyEncoding("v2", "/")
-    chosen = name or ("v2" if format_name == "zarr2" else "default")
-    return ChunkKeyEncoding(chosen, separator or ("/" if chosen == "default" else "."))
-
-
 def create_array(
     target: StoreLike,
     *,
@@ -190,30 +166,30 @@ def create_array(
 ) -> Array:
     """Create an array node and its missing ancestor groups; return it open for reading and writing.
 
-    ``codecs`` gives the whole chain; otherwise it is built from ``order``, ``filters``, ``endian``
-    (default: the byte order of ``dtype``, else little) and ``compressor`` (N5: the compressor alone).
+    ``codecs`` gives the whole chain; otherwise the format builds it from ``order``, ``filters``,
+    ``endian`` (default: the byte order of ``dtype``, else little) and ``compressor`` (N5: the compressor
+    alone); the format also picks the chunk key encoding that is not given.
     ``fill_value=None`` is Zarr v2's undefined fill. ``target`` may be a writable URL (``s3://``,
     ``gs://``, ``file://``) opened with ``storage_options`` (STORE-REMOTE-001).
     """
     store = as_store(target, "w", storage_options=storage_options)
     node_path = _node_path(path)
+    format_dialect = dialect(format)
     data_type = DataType.of(dtype)
     big = not data_type.is_variable and np.dtype(dtype).byteorder == ">"
     byte_order: Endian = endian or ("big" if big else "little")
     chain = (
         tuple(codecs)
         if codecs is not None
-        else (
-            (N5Block((compressor,) if isinstance(compressor, BytesBytesCodec) else ()),)
-            if format == "n5"
-            else _standard_chain(len(shape), data_type, order, filters, compressor, byte_order)
+        else format_dialect.new_codecs(
+            ChainOptions(len(shape), data_type, order, tuple(filters), compressor, byte_order)
         )
     )
     model = ArrayModel(
         shape=tuple(int(n) for n in shape),
         data_type=data_type,
         chunk_grid=RegularGrid(tuple(int(n) for n in chunks)),
-        chunk_key_encoding=_key_encoding(format, chunk_key_encoding, dimension_separator),
+        chunk_key_encoding=format_dialect.key_encoding(chunk_key_encoding, dimension_separator),
         fill_value=None if fill_value is None else data_type.to_bytes(fill_value),
         codecs=chain,
         dimension_names=None if dimension_names is None else tuple(dimension_names),
@@ -265,10 +241,9 @@ def _prepare(store: Store, node_path: str, format_name: str, overwrite: bool) ->
 
     A name the format reserves is refused before anything is written (ZARR3-NODE-001).
     """
-    check_new_name = getattr(dialect(format_name), "check_new_name", None)
-    if check_new_name is not None:
-        for name in split_path(node_path):
-            check_new_name(name, node_path)
+    format_dialect = dialect(format_name)
+    for name in split_path(node_path):
+        format_dialect.check_new_name(name, node_path)
     if read_node(store, node_path, format_name) is not None:
         if not overwrite:
             raise StoreError.at(

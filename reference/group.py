@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from zn5.reference.array import Array, Attributes
 from zn5.reference.errors import NodeNotFoundError, StoreError
-from zn5.reference.formats.dialect import read_node, write_node
+from zn5.reference.formats.dialect import dialect, read_node, write_node
 from zn5.reference.model.node import ArrayModel, GroupModel, join_path, name_problem, prefix
 from zn5.reference.store.base import Store
 
@@ -64,7 +64,10 @@ class Group:
         path = self._child_path(name)
         model = read_node(self.store, path, self.format)
         if model is None:
-            implicit = self.format == "n5" and next(self.store.list_prefix(prefix(path)), None) is not None
+            implicit = (
+                dialect(self.format).implicit_groups
+                and next(self.store.list_prefix(prefix(path)), None) is not None
+            )
             return Group(self.store, path, GroupModel(), self.format) if implicit else None
         if isinstance(model, ArrayModel):
             return Array(self.store, path, model, self.format)

@@ -15,7 +15,7 @@ SUBCOMMAND_MODULES = (
     "zn5.conformance.cli.corpus",
     "zn5.conformance.cli.rfc",
     "zn5.conformance.cli.run",
-    "zn5.conformance.validation.validate",
+    "zn5.conformance.validation.command",
     "zn5.conformance.interop",
 )
 

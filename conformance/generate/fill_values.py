@@ -21,23 +21,49 @@ SHAPE = (4, 6)
 CHUNKS = (2, 3)
 WRITTEN = (slice(0, 2), slice(0, 3))
 
-# (slug, dtype, fill value as written in JSON, the fill element, requirement number)
+# The rule each kind of fill value follows, by format, each ID written out in full.
+REQUIREMENTS: dict[str, dict[str, str]] = {
+    "zarr2": {
+        "boolean": "ZARR2-FILL-002",
+        "integer": "ZARR2-FILL-003",
+        "floating": "ZARR2-FILL-004",
+        "complex": "ZARR2-FILL-005",
+        "base64": "ZARR2-FILL-006",
+        "text": "ZARR2-FILL-007",
+        "time": "ZARR2-FILL-008",
+        "string": "ZARR2-FILL-009",
+        "bytes": "ZARR2-FILL-010",
+    },
+    "zarr3": {
+        "boolean": "ZARR3-FILL-002",
+        "integer": "ZARR3-FILL-003",
+        "floating": "ZARR3-FILL-004",
+        "complex": "ZARR3-FILL-005",
+        "base64": "ZARR3-FILL-006",
+        "text": "ZARR3-FILL-007",
+        "time": "ZARR3-FILL-008",
+        "string": "ZARR3-FILL-009",
+        "bytes": "ZARR3-FILL-010",
+    },
+}
+
+# (slug, dtype, fill value as written in JSON, the fill element, kind of fill value in REQUIREMENTS)
 FILLS: list[tuple[str, str, Any, Any, str]] = [
-    ("bool-true", "bool", True, True, "002"),
-    ("int8-negative", "int8", -128, -128, "003"),
-    ("uint64-max", "uint64", 2**64 - 1, 2**64 - 1, "003"),
-    ("int64-min", "int64", -(2**63), -(2**63), "003"),
-    ("float32-number", "float32", 1.5, 1.5, "004"),
-    ("float64-negative-zero", "float64", -0.0, -0.0, "004"),
-    ("float32-nan", "float32", "NaN", np.nan, "004"),
-    ("float64-infinity", "float64", "Infinity", np.inf, "004"),
-    ("float16-negative-infinity", "float16", "-Infinity", -np.inf, "004"),
-    ("complex64-pair", "complex64", [1.5, -2.0], 1.5 - 2j, "005"),
-    ("complex128-nan-part", "complex128", [0.0, "NaN"], complex(0, np.nan), "005"),
-    ("bytes-base64", "S4", "YWI=", b"ab", "006"),
-    ("raw-base64", "V2", "AQI=", b"\x01\x02", "006"),
-    ("utf32-string", "U3", "hé", "hé", "007"),
-    ("datetime64-nat", "M8[ns]", -(2**63), np.datetime64("NaT", "ns"), "008"),
+    ("bool-true", "bool", True, True, "boolean"),
+    ("int8-negative", "int8", -128, -128, "integer"),
+    ("uint64-max", "uint64", 2**64 - 1, 2**64 - 1, "integer"),
+    ("int64-min", "int64", -(2**63), -(2**63), "integer"),
+    ("float32-number", "float32", 1.5, 1.5, "floating"),
+    ("float64-negative-zero", "float64", -0.0, -0.0, "floating"),
+    ("float32-nan", "float32", "NaN", np.nan, "floating"),
+    ("float64-infinity", "float64", "Infinity", np.inf, "floating"),
+    ("float16-negative-infinity", "float16", "-Infinity", -np.inf, "floating"),
+    ("complex64-pair", "complex64", [1.5, -2.0], 1.5 - 2j, "complex"),
+    ("complex128-nan-part", "complex128", [0.0, "NaN"], complex(0, np.nan), "complex"),
+    ("bytes-base64", "S4", "YWI=", b"ab", "base64"),
+    ("raw-base64", "V2", "AQI=", b"\x01\x02", "base64"),
+    ("utf32-string", "U3", "hé", "hé", "text"),
+    ("datetime64-nat", "M8[ns]", -(2**63), np.datetime64("NaT", "ns"), "time"),
 ]
 V3_ONLY: list[tuple[str, str, Any, Any, str]] = [
     (
@@ -45,10 +71,10 @@ V3_ONLY: list[tuple[str, str, Any, Any, str]] = [
         "float32",
         "0x7fc00001",
         np.frombuffer(bytes.fromhex("0100c07f"), "<f4")[0],
-        "004",
+        "floating",
     ),
-    ("float64-bits", "float64", "0x3ff0000000000000", 1.0, "004"),
-    ("raw-integer-list", "V2", [1, 2], b"\x01\x02", "006"),
+    ("float64-bits", "float64", "0x3ff0000000000000", 1.0, "floating"),
+    ("raw-integer-list", "V2", [1, 2], b"\x01\x02", "base64"),
 ]
 
 
@@ -63,7 +89,7 @@ def _element(dtype: np.dtype[Any], value: Any) -> np.ndarray[Any, Any]:
 
 
 def fill_case(format_name: str, row: tuple[str, str, Any, Any, str], seed: int) -> CaseDraft:
-    slug, dtype_spec, spelled, value, number = row
+    slug, dtype_spec, spelled, value, kind = row
     values = sample_values(dtype_spec, SHAPE, seed)
     element = _element(values.dtype, value)
     store = build_array(format_name, values, CHUNKS, write=WRITTEN, fill_value=element[0])
@@ -72,13 +98,12 @@ def fill_case(format_name: str, row: tuple[str, str, Any, Any, str], seed: int) 
     expected[...] = element[0]
     expected[WRITTEN] = values[WRITTEN]
     codecs = open_array(store, path="array").model.codecs
-    dialect = "ZARR2" if format_name == "zarr2" else "ZARR3"
     spelled_text = json.dumps(spelled, ensure_ascii=False)
     return CaseDraft(
         id=f"{format_name}/fill-value/{slug}",
         kind="read",
         requirements=[
-            f"{dialect}-FILL-{number}",
+            REQUIREMENTS[format_name][kind],
             "CORE-FILL-001",
             "CORE-CHUNK-001",
             *(["CORE-META-004"] if slug in EXACT_INTEGERS else []),

@@ -21,7 +21,7 @@ from typing import Final
 from zn5.conformance.generate.case import CaseDraft
 from zn5.conformance.suite.canonical import decode_values, read_array_document
 from zn5.conformance.suite.resources import GOLD
-from zn5.conformance.validation.validate import Validation
+from zn5.conformance.validation.walk import Validation
 from zn5.reference.store.memory import MemoryStore
 
 GOLD_DIR: Final = GOLD

@@ -34,25 +34,28 @@ SHAPE = (5, 7)
 CHUNKS = (2, 3)
 FIRST_CHUNK = {"zarr2": "array/0.0", "zarr3": "array/c/0/0"}
 MAPPING = {"zarr2": "ZARR2-VLEN-001", "zarr3": "ZARR3-VLEN-001"}
+STRING_FILL = {"zarr2": "ZARR2-FILL-009", "zarr3": "ZARR3-FILL-009"}
+BYTES_FILL = {"zarr2": "ZARR2-FILL-010", "zarr3": "ZARR3-FILL-010"}
 TYPES = {"string": "T", "bytes": "O"}
 
-# (slug, dtype, fill value as written in JSON, the fill element, requirement number): read through
-# chunks never written, as spec/core/data-types.md's fill value table says.
+# (slug, dtype, fill value as written in JSON, the fill element, kind of fill value in
+# fill_values.REQUIREMENTS): read through chunks never written, as spec/core/data-types.md's fill value
+# table says.
 FILLS: list[tuple[str, str, Any, Any, str]] = [
-    ("string", "T", "∅ fill", "∅ fill", "009"),
-    ("string-empty", "T", "", "", "009"),
-    ("vlen-bytes-base64", "O", "AP8=", b"\x00\xff", "010"),
+    ("string", "T", "∅ fill", "∅ fill", "string"),
+    ("string-empty", "T", "", "", "string"),
+    ("vlen-bytes-base64", "O", "AP8=", b"\x00\xff", "bytes"),
 ]
 V2_FILLS: list[tuple[str, str, Any, Any, str]] = [
-    ("string-zero-zarr-python-2", "T", 0, "", "009"),
-    ("vlen-bytes-zero-zarr-python-2", "O", 0, b"", "010"),
+    ("string-zero-zarr-python-2", "T", 0, "", "string"),
+    ("vlen-bytes-zero-zarr-python-2", "O", 0, b"", "bytes"),
 ]
 """zarr-python 2 writes 0 as the fill value of every object array: the empty element (ZARR2-FILL-009), a
 known deviation (CORE-DEVIATION-015) that its cases require the capability of."""
 V3_FILLS: list[tuple[str, str, Any, Any, str]] = [
-    ("vlen-bytes-integer-list", "O", [0, 255], b"\x00\xff", "010"),
-    ("datetime64-nat-string", "M8[ns]", "NaT", np.datetime64("NaT", "ns"), "008"),
-    ("timedelta64-nat-string", "m8[s]", "NaT", np.timedelta64("NaT", "s"), "008"),
+    ("vlen-bytes-integer-list", "O", [0, 255], b"\x00\xff", "bytes"),
+    ("datetime64-nat-string", "M8[ns]", "NaT", np.datetime64("NaT", "ns"), "time"),
+    ("timedelta64-nat-string", "m8[s]", "NaT", np.timedelta64("NaT", "s"), "time"),
 ]
 """Zarr v3 spells NaT "NaT" too (ZARR3-FILL-008); in Zarr v2 that spelling is a known deviation
 (CORE-DEVIATION-011, generate/deviations.py)."""
@@ -245,7 +248,6 @@ def _vlen_rejects() -> list[Reject]:
     utf8 = VlenUtf8().name
     found: list[Reject] = []
     for format_name in ("zarr2", "zarr3"):
-        dialect = "ZARR2" if format_name == "zarr2" else "ZARR3"
         common: dict[str, Any] = {"dtype": "T"}
         found += [
             Reject(
@@ -308,7 +310,7 @@ def _vlen_rejects() -> list[Reject]:
                 set_member("fill_value", 1),
                 "open",
                 "metadata",
-                f"{dialect}-FILL-009",
+                STRING_FILL[format_name],
                 "a string array whose fill value is the number 1",
                 **common,
             ),
@@ -318,7 +320,7 @@ def _vlen_rejects() -> list[Reject]:
                 set_member("fill_value", "not base64!"),
                 "open",
                 "metadata",
-                f"{dialect}-FILL-010",
+                BYTES_FILL[format_name],
                 "a bytes array whose fill value is no base64 string",
                 dtype="O",
             ),

@@ -1,30 +1,33 @@
 """The three dialects behind one interface, and format detection (spec/core/hierarchy.md).
 
-A dialect is a module with ``FORMAT``, ``DOCUMENT_KEYS``, ``parse_node`` and ``encode_node``. This
-module reads and writes their documents through a store; nothing here knows a format's fields.
+A dialect is an object implementing ``base.Dialect``: ``zarr2.ZARR2``, ``zarr3.ZARR3`` and ``n5.N5``.
+This module reads and writes their documents through a store; nothing here knows a format's fields.
 """
 
 from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping
-from types import ModuleType
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from zn5.reference.errors import MetadataError, NodeNotFoundError, Problem, raise_if_any
-from zn5.reference.formats import n5, zarr2, zarr3
+from zn5.reference.formats.base import Dialect
 from zn5.reference.formats.deviations import WARNINGS
 from zn5.reference.formats.documents import Parsed, Report, dump_json, parse_json_object
+from zn5.reference.formats.n5 import N5
+from zn5.reference.formats.zarr2 import ZARR2
+from zn5.reference.formats.zarr3 import ZARR3
 from zn5.reference.model.node import ArrayModel, GroupModel, prefix, split_path
 from zn5.reference.store.base import Store
 
 FormatName = Literal["zarr2", "zarr3", "n5"]
-DIALECTS: Mapping[str, ModuleType] = {"zarr2": zarr2, "zarr3": zarr3, "n5": n5}
+DIALECTS: Final[Mapping[str, Dialect]] = {each.name: each for each in (ZARR2, ZARR3, N5)}
+"""Every dialect by format name, in the order formats are reported."""
 Node = ArrayModel | GroupModel
 
 
-def dialect(name: str) -> ModuleType:
-    """The dialect module of a format name."""
+def dialect(name: str) -> Dialect:
+    """The dialect of a format name."""
     try:
         return DIALECTS[name]
     except KeyError:
@@ -37,7 +40,7 @@ def read_documents(
     """The parsed metadata documents of the node at ``path`` (absent ones are None), with JSON problems."""
     documents: dict[str, dict[str, Any] | None] = {}
     problems: list[Problem] = []
-    for name in dialect(format_name).DOCUMENT_KEYS:
+    for name in dialect(format_name).document_keys:
         key = prefix(path) + name
         raw = store.get(key)
         report = Report(key)
@@ -49,16 +52,15 @@ def read_documents(
 def parse_node(store: Store, path: str, format_name: str) -> Parsed[Node] | None:
     """The node at ``path`` with every problem found; None when no metadata document is there.
 
-    A dialect with a ``check_root`` function sees the root's documents first: it refuses a container
-    it cannot read as a whole (N5-ROOT-002).
+    The dialect sees the root's documents first: it may refuse a container it cannot read as a whole
+    (N5-ROOT-002).
     """
     documents, problems = read_documents(store, path, format_name)
-    check_root = getattr(dialect(format_name), "check_root", None)
-    if check_root is not None:
-        check_root(documents if path == "" else read_documents(store, "", format_name)[0])
+    format_dialect = dialect(format_name)
+    format_dialect.check_root(lambda: documents if path == "" else read_documents(store, "", format_name)[0])
     if any(problem.level == "error" for problem in problems):
         return Parsed(None, problems)
-    parsed = dialect(format_name).parse_node(documents, prefix(path))
+    parsed = format_dialect.parse_node(documents, prefix(path))
     if parsed is None:
         return None
     return Parsed(parsed.value, problems + parsed.problems)
@@ -94,8 +96,9 @@ def write_node(store: Store, path: str, model: Node, format_name: str) -> None:
 def markers(store: Store, path: str) -> list[str]:
     """The formats whose metadata documents exist at ``path``."""
     found = []
-    for name, module in DIALECTS.items():
-        if any(store.get(prefix(path) + key) is not None for key in module.DOCUMENT_KEYS if key != ".zattrs"):
+    for name, each in DIALECTS.items():
+        keys = (key for key in each.document_keys if key not in each.attribute_keys)
+        if any(store.get(prefix(path) + key) is not None for key in keys):
             found.append(name)
     return found
 

@@ -1,11 +1,11 @@
 """Fill values in JSON, shared by Zarr v2 and Zarr v3 (spec/core/data-types.md, spec/formats/).
 
-Both formats spell fill values the same way per kind of type, so one table serves both, and the
-requirement IDs share their numbers: ``<FORMAT>-FILL-002`` booleans, ``-003`` integers, ``-004``
-floats, ``-005`` complex pairs, ``-006`` raw and fixed-length bytes (base64), ``-007`` fixed-length
-strings, ``-008`` datetimes and timedeltas (integer counts or ``"NaT"``), ``-009`` variable-length
-strings (any JSON string), ``-010`` variable-length bytes (base64). Zarr v3 also allows ``"0x…"``
-float bit patterns (ZARR3-FILL-004); Zarr v2 has ``null`` (ZARR2-FILL-001).
+Both formats spell fill values the same way per kind of type, so one decoder serves both; each format's
+``FillRules`` (``ZARR2_FILL``, ``ZARR3_FILL``) names the rule of each kind with its ID written out in
+full: booleans, integers, floats, complex pairs, raw and fixed-length bytes (base64), fixed-length
+strings, datetimes and timedeltas (integer counts or ``"NaT"``), variable-length strings (any JSON
+string) and variable-length bytes (base64). Zarr v3 also allows ``"0x…"`` float bit patterns
+(ZARR3-FILL-004); Zarr v2 has ``null`` (ZARR2-FILL-001).
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ import base64
 import binascii
 import json
 import math
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -29,41 +30,87 @@ from zn5.reference.formats.deviations import (
 from zn5.reference.formats.documents import Report, is_int, type_name
 from zn5.reference.model.dtype import DataType
 
-Dialect = Literal["ZARR2", "ZARR3"]
+
+@dataclass(frozen=True)
+class FillRules:
+    """How one format spells fill values: the requirement of each kind of type, and its extra spellings."""
+
+    boolean: str
+    integer: str
+    floating: str
+    complex_pair: str
+    base64: str
+    text: str
+    time: str
+    string: str
+    bytes: str
+    legacy: bool
+    """Read the known deviations of Zarr v2 writers: numbers as strings, whole floats for integers,
+    ``"NaT"`` (CORE-DEVIATION-008, CORE-DEVIATION-006, CORE-DEVIATION-011, CORE-DEVIATION-015)."""
+    bit_patterns: bool
+    """Zarr v3's spellings: ``"0x…"`` float bit patterns, byte lists, ``"NaT"`` (ZARR3-FILL-004)."""
+
+
+ZARR2_FILL = FillRules(
+    boolean="ZARR2-FILL-002",
+    integer="ZARR2-FILL-003",
+    floating="ZARR2-FILL-004",
+    complex_pair="ZARR2-FILL-005",
+    base64="ZARR2-FILL-006",
+    text="ZARR2-FILL-007",
+    time="ZARR2-FILL-008",
+    string="ZARR2-FILL-009",
+    bytes="ZARR2-FILL-010",
+    legacy=True,
+    bit_patterns=False,
+)
+ZARR3_FILL = FillRules(
+    boolean="ZARR3-FILL-002",
+    integer="ZARR3-FILL-003",
+    floating="ZARR3-FILL-004",
+    complex_pair="ZARR3-FILL-005",
+    base64="ZARR3-FILL-006",
+    text="ZARR3-FILL-007",
+    time="ZARR3-FILL-008",
+    string="ZARR3-FILL-009",
+    bytes="ZARR3-FILL-010",
+    legacy=False,
+    bit_patterns=True,
+)
 SPECIAL_FLOATS = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
 NOT_A_TIME = -(2**63)
 """The int64 that numpy reads as NaT, the fill value of datetime and timedelta types."""
 
 
-def decode_fill(value: Any, dtype: DataType, dialect: Dialect, report: Report) -> bytes | None:
+def decode_fill(value: Any, dtype: DataType, rules: FillRules, report: Report) -> bytes | None:
     """The native bytes of a fill value, or None (recording the problem) when it does not fit ``dtype``."""
     kind = dtype.kind
     if kind == "b":
-        return _decode_bool(_integer_as_bool(value, dialect, report), dtype, dialect, report)
+        return _decode_bool(_integer_as_bool(value, rules, report), dtype, rules, report)
     if kind in "iu":
-        if dialect == "ZARR2":
+        if rules.legacy:
             value = _integral_float_as_int(_number_from_string(value, "ZARR2-FILL-003", report), report)
-        return _decode_int(value, dtype, f"{dialect}-FILL-003", report)
+        return _decode_int(value, dtype, rules.integer, report)
     if kind in "mM":
-        if dialect == "ZARR2":
+        if rules.legacy:
             value = _not_a_time_as_int(value, report)
-        return _decode_time(value, dialect, report)
+        return _decode_time(value, rules, report)
     if kind == "T":
-        return _decode_string(value, dtype, dialect, report)
+        return _decode_string(value, dtype, rules, report)
     if kind == "O":
-        return _decode_bytes(value, dtype, dialect, report)
-    if kind == "f" and dialect == "ZARR2":
+        return _decode_bytes(value, dtype, rules, report)
+    if kind == "f" and rules.legacy:
         value = _number_from_string(value, "ZARR2-FILL-004", report)
     if kind == "f":
-        return _decode_float(value, dtype.numpy_dtype, dialect, report, "fill_value")
+        return _decode_float(value, dtype.numpy_dtype, rules, report, "fill_value")
     if kind == "c":
-        return _decode_complex(value, dtype, dialect, report)
+        return _decode_complex(value, dtype, rules, report)
     if kind in "SV":
-        return _decode_base64(value, dtype, dialect, report)
-    return _decode_text(value, dtype, dialect, report)
+        return _decode_base64(value, dtype, rules, report)
+    return _decode_text(value, dtype, rules, report)
 
 
-def encode_fill(raw: bytes, dtype: DataType, dialect: Dialect) -> Any:
+def encode_fill(raw: bytes, dtype: DataType, rules: FillRules) -> Any:
     """The JSON spelling of a fill value's native bytes."""
     kind = dtype.kind
     value = dtype.scalar(raw)
@@ -78,12 +125,12 @@ def encode_fill(raw: bytes, dtype: DataType, dialect: Dialect) -> Any:
     if kind == "O":
         return base64.standard_b64encode(raw).decode()
     if kind == "f":
-        return _encode_float(raw, dtype.numpy_dtype, dialect)
+        return _encode_float(raw, dtype.numpy_dtype, rules)
     if kind == "c":
         half = np.dtype(f"f{dtype.itemsize // 2}")
         return [
-            _encode_float(raw[: half.itemsize], half, dialect),
-            _encode_float(raw[half.itemsize :], half, dialect),
+            _encode_float(raw[: half.itemsize], half, rules),
+            _encode_float(raw[half.itemsize :], half, rules),
         ]
     if kind == "S":
         return base64.standard_b64encode(raw.rstrip(b"\x00")).decode()
@@ -92,23 +139,21 @@ def encode_fill(raw: bytes, dtype: DataType, dialect: Dialect) -> Any:
     return str(value)
 
 
-def _decode_bool(value: Any, dtype: DataType, dialect: Dialect, report: Report) -> bytes | None:
+def _decode_bool(value: Any, dtype: DataType, rules: FillRules, report: Report) -> bytes | None:
     if not isinstance(value, bool):
-        report.error(
-            "fill_value", f"must be true or false for bool, not {type_name(value)}", f"{dialect}-FILL-002"
-        )
+        report.error("fill_value", f"must be true or false for bool, not {type_name(value)}", rules.boolean)
         return None
     return dtype.to_bytes(value)
 
 
-def _integer_as_bool(value: Any, dialect: Dialect, report: Report) -> Any:
+def _integer_as_bool(value: Any, rules: FillRules, report: Report) -> Any:
     """A bool fill value written as ``0`` or ``1`` reads as false or true, with a deviation
     (CORE-DEVIATION-009: zarrita, zarr.js and zarr-java write it); any other integer stays an error."""
     if is_int(value) and value in (0, 1):
         report.deviation(
             "fill_value",
             f"a bool fill value is written as the integer {value}, not {str(bool(value)).lower()}",
-            f"{dialect}-FILL-002",
+            rules.boolean,
             IntegerBoolFillWarning,
         )
         return bool(value)
@@ -174,19 +219,19 @@ def _decode_int(value: Any, dtype: DataType, requirement: str, report: Report) -
     return dtype.to_bytes(value)
 
 
-def _decode_time(value: Any, dialect: Dialect, report: Report) -> bytes | None:
+def _decode_time(value: Any, rules: FillRules, report: Report) -> bytes | None:
     """An integer count of units, or in Zarr v3 ``"NaT"`` for -2**63, the spelling zarr-python reads and
     numpy prints (ZARR3-FILL-008); Zarr v2's ``"NaT"`` is a known deviation, read before this
     (ZARR2-FILL-008, CORE-DEVIATION-011)."""
-    if value == "NaT" and dialect == "ZARR3":
+    if value == "NaT" and rules.bit_patterns:
         value = NOT_A_TIME
-    return _decode_int(value, DataType.of("int64"), f"{dialect}-FILL-008", report)
+    return _decode_int(value, DataType.of("int64"), rules.time, report)
 
 
-def _legacy_object_zero(value: Any, dialect: Dialect, report: Report, requirement: str) -> bool:
+def _legacy_object_zero(value: Any, rules: FillRules, report: Report, requirement: str) -> bool:
     """Whether ``value`` is the ``0`` that zarr-python 2 writes as the fill value of every object array,
     read as the empty element with a deviation (ZARR2-FILL-009, ZARR2-FILL-010, CORE-DEVIATION-015)."""
-    if dialect != "ZARR2" or not is_int(value) or value != 0:
+    if not rules.legacy or not is_int(value) or value != 0:
         return False
     report.deviation(
         "fill_value",
@@ -197,42 +242,40 @@ def _legacy_object_zero(value: Any, dialect: Dialect, report: Report, requiremen
     return True
 
 
-def _decode_string(value: Any, dtype: DataType, dialect: Dialect, report: Report) -> bytes | None:
+def _decode_string(value: Any, dtype: DataType, rules: FillRules, report: Report) -> bytes | None:
     """A ``string`` fill value: any JSON string (ZARR2-FILL-009, ZARR3-FILL-009)."""
-    if _legacy_object_zero(value, dialect, report, "ZARR2-FILL-009"):
+    if _legacy_object_zero(value, rules, report, "ZARR2-FILL-009"):
         return b""
     if not isinstance(value, str):
-        report.error("fill_value", f"must be a string for string (got {value!r})", f"{dialect}-FILL-009")
+        report.error("fill_value", f"must be a string for string (got {value!r})", rules.string)
         return None
     try:
         return dtype.to_bytes(value)
     except UnicodeEncodeError:
-        report.error("fill_value", f"{value!r} is not valid Unicode text", f"{dialect}-FILL-009")
+        report.error("fill_value", f"{value!r} is not valid Unicode text", rules.string)
         return None
 
 
-def _decode_bytes(value: Any, dtype: DataType, dialect: Dialect, report: Report) -> bytes | None:
+def _decode_bytes(value: Any, dtype: DataType, rules: FillRules, report: Report) -> bytes | None:
     """A ``bytes`` fill value: base64, in Zarr v3 also a list of byte values (ZARR2-FILL-010,
     ZARR3-FILL-010)."""
-    if _legacy_object_zero(value, dialect, report, "ZARR2-FILL-010"):
+    if _legacy_object_zero(value, rules, report, "ZARR2-FILL-010"):
         return b""
-    if dialect == "ZARR3" and isinstance(value, list) and all(is_int(b) and 0 <= b < 256 for b in value):
+    if rules.bit_patterns and isinstance(value, list) and all(is_int(b) and 0 <= b < 256 for b in value):
         return bytes(value)
     try:
         raw = base64.b64decode(value, validate=True) if isinstance(value, str) else None
     except binascii.Error:
         raw = None
     if raw is None:
-        report.error(
-            "fill_value", f"must be a base64 string for bytes (got {value!r})", f"{dialect}-FILL-010"
-        )
+        report.error("fill_value", f"must be a base64 string for bytes (got {value!r})", rules.bytes)
     return raw
 
 
 def _decode_float(
-    value: Any, dtype: np.dtype[Any], dialect: Dialect, report: Report, where: str
+    value: Any, dtype: np.dtype[Any], rules: FillRules, report: Report, where: str
 ) -> bytes | None:
-    requirement = f"{dialect}-FILL-004"
+    requirement = rules.floating
     if isinstance(value, float) and not math.isfinite(value):
         report.deviation(
             where,
@@ -243,10 +286,10 @@ def _decode_float(
         return np.asarray(value, dtype=dtype).tobytes()
     if isinstance(value, str) and value in SPECIAL_FLOATS:
         return np.asarray(SPECIAL_FLOATS[value], dtype=dtype).tobytes()
-    if isinstance(value, str) and dialect == "ZARR3" and value.startswith("0x"):
+    if isinstance(value, str) and rules.bit_patterns and value.startswith("0x"):
         return _decode_float_bits(value, dtype, report, where, requirement)
     if isinstance(value, bool) or not isinstance(value, int | float):
-        expected = '"NaN", "Infinity", "-Infinity"' + (' or a "0x" bit pattern' if dialect == "ZARR3" else "")
+        expected = '"NaN", "Infinity", "-Infinity"' + (' or a "0x" bit pattern' if rules.bit_patterns else "")
         report.error(where, f"must be a number, {expected} (got {value!r})", requirement)
         return None
     with np.errstate(over="ignore"):
@@ -272,11 +315,11 @@ def _decode_float_bits(
     return np.asarray(int(digits, 16), dtype=unsigned).tobytes()
 
 
-def _encode_float(raw: bytes, dtype: np.dtype[Any], dialect: Dialect) -> Any:
+def _encode_float(raw: bytes, dtype: np.dtype[Any], rules: FillRules) -> Any:
     value = float(np.frombuffer(raw, dtype=dtype)[0])
     if math.isnan(value):
         canonical = np.asarray(math.nan, dtype=dtype).tobytes()
-        if raw == canonical or dialect == "ZARR2":
+        if raw == canonical or rules.legacy:
             return "NaN"
         bits = int(np.frombuffer(raw, dtype=np.dtype(f"u{dtype.itemsize}"))[0])
         return f"0x{bits:0{2 * dtype.itemsize}x}"
@@ -285,23 +328,23 @@ def _encode_float(raw: bytes, dtype: np.dtype[Any], dialect: Dialect) -> Any:
     return value
 
 
-def _decode_complex(value: Any, dtype: DataType, dialect: Dialect, report: Report) -> bytes | None:
-    requirement = f"{dialect}-FILL-005"
+def _decode_complex(value: Any, dtype: DataType, rules: FillRules, report: Report) -> bytes | None:
+    requirement = rules.complex_pair
     if not isinstance(value, list) or len(value) != 2:
         report.error(
             "fill_value", f"must be a [real, imaginary] pair for {dtype.name} (got {value!r})", requirement
         )
         return None
     half = np.dtype(f"f{dtype.itemsize // 2}")
-    parts = [_decode_float(part, half, dialect, report, f"fill_value[{i}]") for i, part in enumerate(value)]
+    parts = [_decode_float(part, half, rules, report, f"fill_value[{i}]") for i, part in enumerate(value)]
     if parts[0] is None or parts[1] is None:
         return None
     return parts[0] + parts[1]
 
 
-def _decode_base64(value: Any, dtype: DataType, dialect: Dialect, report: Report) -> bytes | None:
-    requirement = f"{dialect}-FILL-006"
-    if dialect == "ZARR3" and isinstance(value, list) and all(is_int(b) and 0 <= b < 256 for b in value):
+def _decode_base64(value: Any, dtype: DataType, rules: FillRules, report: Report) -> bytes | None:
+    requirement = rules.base64
+    if rules.bit_patterns and isinstance(value, list) and all(is_int(b) and 0 <= b < 256 for b in value):
         value = base64.standard_b64encode(bytes(value)).decode()
     try:
         raw = base64.b64decode(value, validate=True) if isinstance(value, str) else None
@@ -319,8 +362,8 @@ def _decode_base64(value: Any, dtype: DataType, dialect: Dialect, report: Report
     return raw.ljust(dtype.itemsize, b"\x00")
 
 
-def _decode_text(value: Any, dtype: DataType, dialect: Dialect, report: Report) -> bytes | None:
-    requirement = f"{dialect}-FILL-007"
+def _decode_text(value: Any, dtype: DataType, rules: FillRules, report: Report) -> bytes | None:
+    requirement = rules.text
     length = dtype.itemsize // 4
     if not isinstance(value, str) or len(value) > length:
         report.error(

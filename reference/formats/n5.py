@@ -10,11 +10,12 @@ read as zero (N5-FILL-001); and user attributes share the document with the rese
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import replace
-from typing import Any
+from typing import Any, Final
 
-from zn5.reference.codecs.base import BytesBytesCodec
+from zn5.reference.codecs.base import BytesBytesCodec, Codec
 from zn5.reference.codecs.blosc import SHUFFLES, Blosc
 from zn5.reference.codecs.bz2 import Bz2
 from zn5.reference.codecs.gzip import Gzip
@@ -24,7 +25,9 @@ from zn5.reference.codecs.n5_block import N5Block
 from zn5.reference.codecs.n5_lz4 import N5Lz4
 from zn5.reference.codecs.zlib import Zlib
 from zn5.reference.codecs.zstd import Zstd
-from zn5.reference.errors import UnsupportedError
+from zn5.reference.errors import Problem, UnsupportedError
+from zn5.reference.formats.base import Dialect, Documents, SchemaDeviation
+from zn5.reference.formats.chain import ChainOptions
 from zn5.reference.formats.deviations import (
     LegacyCompressionTypeWarning,
     NumcodecsLz4InN5Warning,
@@ -33,7 +36,7 @@ from zn5.reference.formats.deviations import (
 from zn5.reference.formats.documents import Parsed, Report, int_list, is_int, type_name
 from zn5.reference.model.dtype import DataType
 from zn5.reference.model.grid import RegularGrid
-from zn5.reference.model.keys import ChunkKeyEncoding
+from zn5.reference.model.keys import ChunkKeyEncoding, KeyEncodingName, Separator
 from zn5.reference.model.node import MAX_ELEMENTS, ArrayModel, GroupModel
 
 FORMAT = "n5"
@@ -290,3 +293,70 @@ def encode_node(model: ArrayModel | GroupModel, *, root: bool) -> dict[str, dict
         **model.attributes,
     }
     return {NODE_KEY: dataset}
+
+
+def _no_version(key: str, location: str, message: str) -> Problem:
+    """A container whose root records no N5 version: a deviation readers must read (N5-ROOT-001)."""
+    return Problem(key, location, message, "N5-META-001", "deviation", "N5-ROOT-001")
+
+
+class N5Dialect(Dialect):
+    """N5: one ``attributes.json`` per node; a prefix that holds keys is a group."""
+
+    name = FORMAT
+    document_keys = DOCUMENT_KEYS
+    implicit_groups = True
+    schema_deviations = (
+        SchemaDeviation(
+            "additionalProperties",
+            re.compile(r"^compression\.[^.\[]+$"),
+            "N5-CODEC-003",
+            "unknown extra members in a compression object (zarr-python 2's N5 zstd)",
+            UnknownCodecMemberWarning,
+        ),
+        SchemaDeviation(
+            "required",
+            re.compile(r"^compression$"),
+            "N5-CODEC-001",
+            "the legacy compressionType key instead of compression (N5 before 1.0)",
+            LegacyCompressionTypeWarning,
+            lambda document, location, value: isinstance(document.get("compressionType"), str),
+        ),
+    )
+
+    parse_node = staticmethod(parse_node)
+    encode_node = staticmethod(encode_node)
+
+    def is_array(self, documents: Documents) -> bool:
+        document = documents.get(NODE_KEY)
+        return document is not None and is_dataset(document)
+
+    def schema_name(self, document_name: str, path: str, document: Mapping[str, Any]) -> str:
+        if path == "":
+            return "n5/root"
+        return "n5/dataset" if is_dataset(document) else "n5/group"
+
+    def key_encoding(self, name: KeyEncodingName | None, separator: Separator | None) -> ChunkKeyEncoding:
+        """Block keys are the positions joined by ``/`` whatever is asked (N5-KEY-001)."""
+        return KEY_ENCODING
+
+    def new_codecs(self, options: ChainOptions) -> tuple[Codec, ...]:
+        """The ``n5.block`` codec with the compressor alone; order, filters and endian do not apply."""
+        compressor = options.compressor
+        return (N5Block((compressor,) if isinstance(compressor, BytesBytesCodec) else ()),)
+
+    def check_root(self, root_documents: Callable[[], Documents]) -> None:
+        check_root(root_documents())
+
+    def root_problems(self, documents: Documents) -> list[Problem]:
+        document = documents.get(NODE_KEY)
+        if document is None or "n5" in document:
+            return []
+        return [_no_version(NODE_KEY, "n5", "the root does not record the N5 version (tensorstore)")]
+
+    def rootless_problems(self) -> list[Problem]:
+        message = "the root has no attributes.json recording the N5 version (tensorstore)"
+        return [_no_version(NODE_KEY, "", message)]
+
+
+N5: Final = N5Dialect()

@@ -19,24 +19,22 @@ from typing import Any, Final
 import numpy as np
 
 from zn5.reference.codecs import registry
-from zn5.reference.codecs._config import UnknownMemberError
 from zn5.reference.codecs._numcodecs import NumcodecsFilter
 from zn5.reference.codecs.base import ArrayArrayCodec, ArrayBytesCodec, BytesBytesCodec, ChunkSpec, Codec
-from zn5.reference.codecs.blosc import SHUFFLES, Blosc
 from zn5.reference.codecs.bytes import BytesCodec, Endian
-from zn5.reference.codecs.crc32c import Crc32c
 from zn5.reference.codecs.pipeline import CodecPipeline
-from zn5.reference.codecs.shuffle import Shuffle
 from zn5.reference.codecs.transpose import Transpose
 from zn5.reference.codecs.vlen import VlenBytes, VlenUtf8
 from zn5.reference.errors import UnsupportedError
+from zn5.reference.formats.base import Consolidated, Dialect, Documents, SchemaDeviation
 from zn5.reference.formats.deviations import (
     BloscShuffleWordWarning,
     UnknownCodecMemberWarning,
     ZeroChunkLengthWarning,
 )
-from zn5.reference.formats.documents import Parsed, Report, int_list, is_int, require, type_name
-from zn5.reference.formats.fill_values import decode_fill, encode_fill
+from zn5.reference.formats.documents import Parsed, Report, int_list, require, type_name
+from zn5.reference.formats.fill_values import ZARR2_FILL, decode_fill, encode_fill
+from zn5.reference.formats.numcodecs_objects import GDAL_SHUFFLE_WORDS, codec_from_v2, codec_to_v2
 from zn5.reference.model.dtype import DataType
 from zn5.reference.model.grid import RegularGrid
 from zn5.reference.model.keys import ChunkKeyEncoding
@@ -47,6 +45,7 @@ FORMAT = "zarr2"
 ARRAY_KEY = ".zarray"
 GROUP_KEY = ".zgroup"
 ATTRIBUTES_KEY = ".zattrs"
+CONSOLIDATED_KEY = ".zmetadata"
 DOCUMENT_KEYS = (ARRAY_KEY, GROUP_KEY, ATTRIBUTES_KEY)
 ARRAY_MEMBERS = ("zarr_format", "shape", "chunks", "dtype", "compressor", "fill_value", "order", "filters")
 TYPESTR = re.compile(
@@ -129,101 +128,6 @@ def format_dtype(dtype: DataType, endian: Endian | None) -> str:
         return OBJECT_DTYPE
     order = "|" if not dtype.has_byte_order else "<" if endian == "little" else ">"
     return order + dtype.numpy_dtype.str[1:]
-
-
-GDAL_SHUFFLE_WORDS: Final[Mapping[str, int]] = {"NONE": 0, "BIT": 2}
-"""How GDAL 3.6.2 spells the blosc shuffle in Zarr v2 (its BLOSC_SHUFFLE option NONE and BIT; BYTE it
-writes as the integer 1): read as those integers with a deviation (CORE-DEVIATION-002)."""
-
-
-def _blosc_from_v2(config: dict[str, Any], itemsize: int, location: str, report: Report) -> dict[str, Any]:
-    """numcodecs' blosc configuration as the core codec's: the shuffle integer as its word
-    (CODEC-BLOSC-002), where ``-1`` and ``typesize`` follow the item size blosc receives (CODEC-BLOSC-006)."""
-    shuffle = config.get("shuffle", 1)
-    if isinstance(shuffle, str) and shuffle in GDAL_SHUFFLE_WORDS:
-        report.deviation(
-            f"{location}.shuffle",
-            f"the shuffle is written as {shuffle!r}, not as the integer {GDAL_SHUFFLE_WORDS[shuffle]}",
-            "CODEC-BLOSC-002",
-            BloscShuffleWordWarning,
-        )
-        shuffle = GDAL_SHUFFLE_WORDS[shuffle]
-    if shuffle == -1:
-        shuffle = 2 if itemsize == 1 else 1
-    if not is_int(shuffle) or not 0 <= shuffle < len(SHUFFLES):
-        report.error(
-            f"{location}.shuffle", f"must be the integer 0, 1, 2 or -1 (got {shuffle!r})", "CODEC-BLOSC-002"
-        )
-        shuffle = 0
-    config["shuffle"] = SHUFFLES[shuffle]
-    config.setdefault("typesize", itemsize)
-    return config
-
-
-def _crc32c_from_v2(config: dict[str, Any], location: str, report: Report) -> dict[str, Any] | None:
-    """numcodecs' ``location``: ``"end"`` is the crc32c layout, ``"start"`` is refused (CODEC-CRC32C-003)."""
-    where = config.pop("location", "end")
-    if where == "start":
-        raise UnsupportedError.at(
-            report.key,
-            "crc32c with the checksum before the input is not implemented",
-            "CODEC-CRC32C-003",
-            location,
-        )
-    if where != "end":
-        report.error(f"{location}.location", f"must be 'end' or 'start' (got {where!r})", "CODEC-CRC32C-003")
-        return None
-    return config
-
-
-def codec_from_v2(obj: Any, location: str, itemsize: int, report: Report) -> Codec | None:
-    """The core codec of a numcodecs ``{"id": …}`` object (ZARR2-CODEC-001, ZARR2-CODEC-002).
-
-    ``itemsize`` is the item size of the elements the codec receives from the filters before it.
-    """
-    if not isinstance(obj, dict) or not isinstance(obj.get("id"), str):
-        report.error(location, f"must be an object with a string 'id' (got {obj!r})", "ZARR2-CODEC-001")
-        return None
-    registry.refuse_code_running(obj["id"], key=report.key, location=location)
-    codec = registry.BY_V2_ID.get(obj["id"])
-    if codec is None:
-        raise UnsupportedError.at(report.key, f"unknown codec id {obj['id']!r}", "ZARR2-CODEC-002", location)
-    config = {name: value for name, value in obj.items() if name != "id"}
-    if codec is Blosc:
-        config = _blosc_from_v2(config, itemsize, location, report)
-    if codec is Shuffle:
-        config.setdefault("elementsize", 4)  # numcodecs' default (CODEC-SHUFFLE-001)
-    if codec is Crc32c:
-        crc32c_config = _crc32c_from_v2(config, location, report)
-        if crc32c_config is None:
-            return None
-        config = crc32c_config
-    while True:
-        try:
-            return codec.from_configuration(config)
-        except UnknownMemberError as error:
-            report.deviation(
-                f"{location}.{error.member}",
-                f"unknown member of {obj['id']} is ignored",
-                "ZARR2-CODEC-003",
-                UnknownCodecMemberWarning,
-            )
-            config.pop(error.member)
-        except ValueError as error:
-            report.error(location, f"{obj['id']}: {error}", "ZARR2-CODEC-003")
-            return None
-
-
-def _codec_to_v2(codec: Codec) -> dict[str, Any]:
-    config = codec.configuration()
-    if isinstance(codec, Blosc):
-        config = {
-            "cname": codec.cname,
-            "clevel": codec.clevel,
-            "shuffle": SHUFFLES.index(codec.shuffle),
-            "blocksize": codec.blocksize,
-        }
-    return {"id": codec.v2_ids[0], **config}
 
 
 def _parse_chain(
@@ -321,7 +225,7 @@ def parse_array(doc: Mapping[str, Any], attributes: Mapping[str, Any], key: str)
     if dtype_and_endian is None or shape is None or chunks is None or not report.ok():
         return Parsed(None, report.problems)
     dtype, endian = dtype_and_endian
-    fill = None if doc["fill_value"] is None else decode_fill(doc["fill_value"], dtype, "ZARR2", report)
+    fill = None if doc["fill_value"] is None else decode_fill(doc["fill_value"], dtype, ZARR2_FILL, report)
     codecs = _parse_chain(doc, dtype, endian, len(shape), report)
     if codecs is None or not report.ok():
         return Parsed(None, report.problems)
@@ -424,12 +328,12 @@ def encode_array(model: ArrayModel) -> dict[str, dict[str, Any]]:
         "shape": list(model.shape),
         "chunks": list(model.chunk_grid.chunk_shape),
         "dtype": format_dtype(model.data_type, _dtype_byte_order(list(pipeline.array_array), endian)),
-        "compressor": None if compressor is None else _codec_to_v2(compressor),
+        "compressor": None if compressor is None else codec_to_v2(compressor),
         "fill_value": None
         if model.fill_value is None
-        else encode_fill(model.fill_value, model.data_type, "ZARR2"),
+        else encode_fill(model.fill_value, model.data_type, ZARR2_FILL),
         "order": order,
-        "filters": [_codec_to_v2(codec) for codec in filters] or None,
+        "filters": [codec_to_v2(codec) for codec in filters] or None,
         "dimension_separator": model.chunk_key_encoding.separator,
     }
     documents: dict[str, dict[str, Any]] = {ARRAY_KEY: zarray}
@@ -499,3 +403,66 @@ def parse_node(
 def encode_node(model: ArrayModel | GroupModel, *, root: bool) -> dict[str, dict[str, Any]]:
     """The documents of a node."""
     return encode_array(model) if isinstance(model, ArrayModel) else encode_group(model)
+
+
+def _empty_axis(document: Mapping[str, Any], location: str, value: Any) -> bool:
+    """Whether ``chunks[i]`` is 0 on an axis whose length is 0."""
+    index = int(location[len("chunks[") : -1])
+    shape = document.get("shape")
+    return value == 0 and isinstance(shape, list) and index < len(shape) and shape[index] == 0
+
+
+_CODEC_LOCATION = r"(?:compressor|filters\[[0-9]+\])"
+
+
+class Zarr2Dialect(Dialect):
+    """Zarr v2: ``.zarray``, ``.zgroup``, ``.zattrs``, and consolidated ``.zmetadata``."""
+
+    name = FORMAT
+    document_keys = DOCUMENT_KEYS
+    attribute_keys = frozenset({ATTRIBUTES_KEY})
+    group_document = GROUP_KEY
+    missing_group_requirement = "ZARR2-NODE-001"
+    default_key_encoding = "v2"
+    """The ``v2`` encoding, separator ``"."`` unless ``dimension_separator`` says otherwise
+    (ZARR2-META-013)."""
+    consolidated = Consolidated(CONSOLIDATED_KEY, "zarr2/zmetadata", "ZARR2-CONSOLIDATED-001")
+    """SHOULD: ``.zmetadata`` follows zarr-python's layout, each entry equals the document it copies, and
+    it lists every document below its group (ZARR2-CONSOLIDATED-001)."""
+    schema_deviations = (
+        SchemaDeviation(
+            "additionalProperties",
+            re.compile(rf"^{_CODEC_LOCATION}\.[^.\[]+$"),
+            "ZARR2-CODEC-003",
+            "unknown extra members in a numcodecs configuration",
+            UnknownCodecMemberWarning,
+        ),
+        SchemaDeviation(
+            "enum",
+            re.compile(rf"^{_CODEC_LOCATION}\.shuffle$"),
+            "CODEC-BLOSC-002",
+            "blosc shuffle spelled as GDAL 3.6.2 spells it",
+            BloscShuffleWordWarning,
+            lambda document, location, value: value in GDAL_SHUFFLE_WORDS,
+        ),
+        SchemaDeviation(
+            "minimum",
+            re.compile(r"^chunks\[[0-9]+\]$"),
+            "CORE-GRID-001",
+            "a chunk length of 0 on an empty axis (older zarr-python)",
+            ZeroChunkLengthWarning,
+            _empty_axis,
+        ),
+    )
+
+    parse_node = staticmethod(parse_node)
+    encode_node = staticmethod(encode_node)
+
+    def is_array(self, documents: Documents) -> bool:
+        return documents.get(ARRAY_KEY) is not None
+
+    def schema_name(self, document_name: str, path: str, document: Mapping[str, Any]) -> str:
+        return "zarr2/" + document_name.lstrip(".")
+
+
+ZARR2: Final = Zarr2Dialect()

@@ -19,10 +19,11 @@ from zn5.reference.codecs import registry
 from zn5.reference.codecs.base import ChunkSpec, Codec
 from zn5.reference.codecs.pipeline import CodecPipeline
 from zn5.reference.errors import StoreError, UnsupportedError
+from zn5.reference.formats.base import Dialect, Documents
 from zn5.reference.formats.deviations import InertCodecMemberWarning, NullConsolidatedMetadataWarning
 from zn5.reference.formats.documents import Parsed, Report, int_list, is_int, require, type_name
-from zn5.reference.formats.fill_values import decode_fill, encode_fill
-from zn5.reference.formats.zarr2 import codec_from_v2
+from zn5.reference.formats.fill_values import ZARR3_FILL, decode_fill, encode_fill
+from zn5.reference.formats.numcodecs_objects import codec_from_v2
 from zn5.reference.model.dtype import DATETIME_UNITS, DataType
 from zn5.reference.model.grid import RegularGrid
 from zn5.reference.model.keys import ChunkKeyEncoding
@@ -299,7 +300,7 @@ def _parse_fill(value: Any, dtype: DataType, report: Report) -> bytes | None:
     if value is None:
         report.error("fill_value", "must not be null: every Zarr v3 array has a fill value", "ZARR3-FILL-001")
         return None
-    return decode_fill(value, dtype, "ZARR3", report)
+    return decode_fill(value, dtype, ZARR3_FILL, report)
 
 
 def _parse_codecs(value: Any, key: str, report: Report) -> tuple[Codec, ...] | None:
@@ -431,10 +432,35 @@ def encode_node(model: ArrayModel | GroupModel, *, root: bool) -> dict[str, dict
             "configuration": {"chunk_shape": list(model.chunk_grid.chunk_shape)},
         },
         "chunk_key_encoding": {"name": encoding.name, "configuration": {"separator": encoding.separator}},
-        "fill_value": encode_fill(model.fill_value, model.data_type, "ZARR3"),
+        "fill_value": encode_fill(model.fill_value, model.data_type, ZARR3_FILL),
         "codecs": [{"name": codec.name, "configuration": codec.configuration()} for codec in model.codecs],
         "attributes": dict(model.attributes),
     }
     if model.dimension_names is not None:
         array["dimension_names"] = list(model.dimension_names)
     return {NODE_KEY: array}
+
+
+class Zarr3Dialect(Dialect):
+    """Zarr v3: one ``zarr.json`` per node."""
+
+    name = FORMAT
+    document_keys = DOCUMENT_KEYS
+    group_document = NODE_KEY
+    missing_group_requirement = "CORE-NODE-007"
+
+    parse_node = staticmethod(parse_node)
+    encode_node = staticmethod(encode_node)
+
+    def is_array(self, documents: Documents) -> bool:
+        document = documents.get(NODE_KEY)
+        return document is not None and document.get("node_type") == "array"
+
+    def schema_name(self, document_name: str, path: str, document: Mapping[str, Any]) -> str:
+        return "zarr3/array" if document.get("node_type") == "array" else "zarr3/group"
+
+    def check_new_name(self, name: str, path: str) -> None:
+        check_new_name(name, path)
+
+
+ZARR3: Final = Zarr3Dialect()

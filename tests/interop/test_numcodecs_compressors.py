@@ -14,7 +14,7 @@ import zarr
 import zarr.codecs.numcodecs as zarr_numcodecs
 
 import zn5.reference as zn5
-from zn5.conformance.validation.validate import Validation
+from zn5.conformance.validation.walk import Validation
 from zn5.reference.api import as_store
 
 pytestmark = pytest.mark.interop

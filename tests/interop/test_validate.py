@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from zn5.conformance.validation.validate import Validation
+from zn5.conformance.validation.walk import Validation
 from zn5.reference.store.local import LocalStore
 
 from .arrays import ADAPTERS, Format, StoredArray, library_write, supports

@@ -19,7 +19,7 @@ import pytest
 from jsonschema import Draft202012Validator
 from referencing import Resource
 
-from zn5.conformance.validation.validate import (
+from zn5.conformance.validation.schemas import (
     SCHEMA_BASE,
     SCHEMA_ROOT,
     schema_name,

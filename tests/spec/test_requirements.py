@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import fields
 from functools import cache
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import pytest
 
 from zn5.conformance.rfc.documents import Layout, load_rfcs
 from zn5.conformance.suite.requirements import ID_RE, Requirement, RequirementMarkupError, load_requirements
+from zn5.reference.formats.fill_values import ZARR2_FILL, ZARR3_FILL, FillRules
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "spec"
@@ -39,10 +41,6 @@ FIXTURE_IDS = {
 MENTION = re.compile(
     r"(?<![A-Za-z0-9_-])(?:CORE|ZARR2|ZARR3|N5|CODEC|STORE|PROTO|CONF)(?:-[A-Z0-9]+)*-[0-9]{3}(?![A-Za-z0-9_])"
 )
-
-# Requirement IDs that the reference builds at run time: f"{dialect}-FILL-003" for dialect ZARR2 or ZARR3.
-DIALECT_TEMPLATE = re.compile(r"\{dialect\}-((?:[A-Z0-9]+-)*[0-9]{3})")
-DIALECTS = ("ZARR2", "ZARR3")
 
 KEYWORD = re.compile(r"\b(MUST NOT|MUST|SHOULD NOT|SHOULD|MAY)\b")
 UNUSED_KEYWORDS = re.compile(r"\b(SHALL|SHALL NOT|REQUIRED|RECOMMENDED|NOT RECOMMENDED|OPTIONAL)\b")
@@ -79,12 +77,9 @@ def text_files(roots: Iterable[Path]) -> list[Path]:
 
 
 def mentioned_ids(path: Path) -> set[str]:
-    """The requirement IDs a file mentions, with run-time templates expanded."""
+    """The requirement IDs a file mentions; each is written out in full (tests/spec/test_literal_ids.py)."""
     text = path.read_text(encoding="utf-8", errors="replace")
-    found = set(MENTION.findall(text))
-    for suffix in DIALECT_TEMPLATE.findall(text):
-        found.update(f"{dialect}-{suffix}" for dialect in DIALECTS)
-    return found
+    return set(MENTION.findall(text))
 
 
 def undefined_mentions(files: Iterable[Path], defined: Iterable[str]) -> dict[str, list[str]]:
@@ -192,12 +187,15 @@ def test_a_retired_id_is_no_longer_defined() -> None:
     assert retired_ids() and retired_ids().isdisjoint(requirements())
 
 
-def test_the_ids_the_reference_builds_at_run_time_are_defined() -> None:
-    built = mentioned_ids(ROOT / "reference" / "formats" / "fill_values.py")
-    for number in range(2, 9):
-        assert {f"ZARR2-FILL-00{number}", f"ZARR3-FILL-00{number}"} <= built
-    assert built <= set(requirements())
-    assert {"ZARR2-FILL-001", "ZARR3-FILL-001"} <= set(requirements())
+def test_the_fill_rules_of_both_zarr_formats_pair_defined_ids() -> None:
+    """Each kind of fill value has a rule of the same number in Zarr v2 and Zarr v3 (spec/formats/)."""
+    kinds = [field.name for field in fields(FillRules) if field.type == "str"]
+    zarr2 = [getattr(ZARR2_FILL, kind) for kind in kinds]
+    zarr3 = [getattr(ZARR3_FILL, kind) for kind in kinds]
+    assert len(kinds) == 9 and len(set(zarr2)) == len(set(zarr3)) == 9
+    assert [rule.removeprefix("ZARR2-") for rule in zarr2] == [rule.removeprefix("ZARR3-") for rule in zarr3]
+    assert all(rule.startswith("ZARR2-FILL-") for rule in zarr2)
+    assert {*zarr2, *zarr3, "ZARR2-FILL-001", "ZARR3-FILL-001"} <= set(requirements())
 
 
 def test_fixture_ids_appear_only_in_the_rfc_checker_tests() -> None:
@@ -213,10 +211,10 @@ def test_fixture_ids_appear_only_in_the_rfc_checker_tests() -> None:
 def test_the_scan_finds_an_undefined_id(tmp_path: Path) -> None:
     source = tmp_path / "module.py"
     source.write_text(
-        'raise Error.at(key, "bad", "CORE-GRID-999")\nf"{dialect}-FILL-998"\n', encoding="utf-8"
+        'raise Error.at(key, "bad", "CORE-GRID-999")\nrule = "ZARR3-FILL-998"\n', encoding="utf-8"
     )
     missing = undefined_mentions([source], requirements())
-    assert sorted(missing) == ["CORE-GRID-999", "ZARR2-FILL-998", "ZARR3-FILL-998"]
+    assert sorted(missing) == ["CORE-GRID-999", "ZARR3-FILL-998"]
 
 
 def test_project_test_requirements_have_a_marked_test() -> None:

@@ -21,7 +21,7 @@ from zn5.conformance.adapters.reference import create_arguments
 from zn5.conformance.execution.scoring import verify_write
 from zn5.conformance.suite.canonical import decode_values, read_array_document
 from zn5.conformance.suite.case import Case, Corpus
-from zn5.conformance.validation.validate import Validation
+from zn5.conformance.validation.walk import Validation
 from zn5.reference import create_array
 from zn5.reference.codecs.base import BytesBytesCodec
 from zn5.reference.codecs.gzip import Gzip

@@ -32,7 +32,7 @@ import zn5.reference as zn5
 from zn5.conformance.cli import main
 from zn5.conformance.validation import scale
 from zn5.conformance.validation.scale import DaskChecker
-from zn5.conformance.validation.validate import Validation
+from zn5.conformance.validation.walk import Validation
 from zn5.reference.codecs.blosc import Blosc
 from zn5.reference.codecs.gzip import Gzip
 from zn5.reference.errors import Problem

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import zn5.reference as zn5
-from zn5.conformance.validation.validate import Validation
+from zn5.conformance.validation.walk import Validation
 from zn5.reference.codecs.blosc import Blosc
 from zn5.reference.codecs.gzip import Gzip
 from zn5.reference.formats import deviations
