@@ -22,7 +22,7 @@ from xml.etree import ElementTree
 
 from zn5.conformance.execution.protocol import PROTOCOL_VERSION, gaps_json, schema_problem
 from zn5.conformance.execution.runner import RunResult
-from zn5.conformance.execution.scoring import OUTCOMES
+from zn5.conformance.execution.scoring import OUTCOMES, store_excludes
 from zn5.conformance.suite.case import Case, Profile
 from zn5.conformance.suite.resources import zn5_version
 
@@ -70,7 +70,8 @@ def profile_summaries(run: RunResult) -> list[dict[str, Any]]:
     lists those it does not), and conformant when it is claimed and every MUST or MUST NOT case of the
     profile that was run passed; an xfail or a skip among them means not conformant (CONF-CLASS-002),
     and so does a profile it builds on that is not conformant (CONF-CLASS-005).
-    Unsupported cases (a capability beyond the profile) are counted, not held against it.
+    Unsupported cases (a capability beyond the profile) are counted, not held against it; the cases a
+    run over HTTP leaves out (writes, PROTO-021) are not the profile's in that run.
     """
     by_id = {case.id: case for case in run.corpus.cases}
     profiles = list(run.corpus.profiles) or fallback_profiles(
@@ -79,7 +80,11 @@ def profile_summaries(run: RunResult) -> list[dict[str, Any]]:
     summaries: dict[str, dict[str, Any]] = {}
     for profile in profiles:
         results = [
-            result for result in run.results if result.id in by_id and profile.covers(by_id[result.id])
+            result
+            for result in run.results
+            if result.id in by_id
+            and profile.covers(by_id[result.id])
+            and store_excludes(by_id[result.id], run.options.store) is None
         ]
         missing = profile.missing(run.hello.capabilities, run.hello.format_gaps)
         claimed = not missing

@@ -207,10 +207,18 @@ def test_the_compliance_matrix_shows_each_committed_report(page: Page, site_url:
         for path in (ROOT / "conformance" / "reports").glob("*.json")
         if path.name != "interop.json"
     }
-    names = {f"{r['implementation']['name']} {r['implementation']['version']}" for r in reports.values()}
-    assert {row[0] for row in rows} == names
-    reference = next(row for row in rows if row[0].startswith("zn5-reference"))
-    assert all(value.startswith("✓") for value in reference[2:]), reference
+
+    def title(report: dict[str, Any]) -> str:
+        over_http = " over HTTP" if report["options"].get("store") == "http" else ""
+        return f"{report['implementation']['name']} {report['implementation']['version']}{over_http}"
+
+    assert {(row[0], row[2]) for row in rows} == {
+        (title(report), report["options"].get("store", "file")) for report in reports.values()
+    }
+    reference = next(row for row in rows if row[0].startswith("zn5-reference") and row[2] == "file")
+    assert all(value.startswith("✓") for value in reference[3:]), reference
+    over_http = next(row for row in rows if row[0].startswith("zn5-reference") and row[2] == "http")
+    assert {value[0] for value in over_http[3:]} == {"✓", "–"}, over_http
 
 
 FAILING = ("fail", "missed-reject", "wrong-reject", "crash", "timeout", "adapter-error", "xfail")

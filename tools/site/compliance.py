@@ -193,6 +193,8 @@ def profile_cell(report: Report, profile: Mapping[str, Any] | None) -> str:
     outcomes = profile.get("outcomes")
     counts = outcomes if isinstance(outcomes, dict) else {}
     passed, total = int(counts.get("pass", 0)), int(profile.get("cases", 0))
+    if not total:
+        return "– no case run"
     if profile.get("conformant"):
         return f"✓ {passed}/{total}"
     reason = verdict_reason(profile, list(report.profiles.values()))
