@@ -138,8 +138,9 @@ def compliance_pages(root: Path) -> dict[str, str]:
         DEVIATIONS_PAGE: deviations_page(root, reports, links),
         **badges(reports),
     }
+    interop = interop_deviations(root)
     for report in reports:
-        pages[report.page] = implementation_page(report, links)
+        pages[report.page] = implementation_page(report, links, interop)
     return pages
 
 
@@ -386,7 +387,7 @@ def case_entry(case: Mapping[str, Any], links: Mapping[str, str]) -> list[str]:
     return lines
 
 
-def implementation_page(report: Report, links: Mapping[str, str]) -> str:
+def implementation_page(report: Report, links: Mapping[str, str], interop: Sequence[Deviation]) -> str:
     document = report.document
     corpus = document.get("corpus")
     corpus_text = (
@@ -425,7 +426,37 @@ def implementation_page(report: Report, links: Mapping[str, str]) -> str:
     ]
     for case in sorted(not_passed, key=lambda case: str(case.get("id"))):
         lines += case_entry(case, links)
-    return "\n".join(lines + badge_section(report))
+    return "\n".join(lines + interop_sections(report, interop) + badge_section(report))
+
+
+def interop_sections(report: Report, interop: Sequence[Deviation]) -> list[str]:
+    """What the writer × reader matrix says of a library (its run on files): the stores it wrote that
+    other libraries read wrong, and the stores of other libraries it read wrong."""
+    if report.store == HTTP:
+        return []
+    written = [item for item in interop if item.writer == report.impl and item.adapter != report.impl]
+    read = [item for item in interop if item.adapter == report.impl and item.writer != report.impl]
+    sections = []
+    for title, found, who in (
+        ("Its writes that other libraries read wrong", written, "reader"),
+        ("Stores of other libraries that it reads wrong", read, "writer"),
+    ):
+        sections += [f"## {title}", ""]
+        if not found:
+            sections += ["None in the [writer × reader matrix](../compliance.md#writer-reader).", ""]
+            continue
+        rows = [
+            (
+                f"`{item.case_id}`",
+                f"[{cell(item.adapter if who == 'reader' else item.writer)}]"
+                f"({item.adapter if who == 'reader' else item.writer}.md)",
+                item.outcome,
+                f"`{item.command}`",
+            )
+            for item in found
+        ]
+        sections += [*table(("Store (case)", who.capitalize(), "Outcome", "Reproduce"), rows), ""]
+    return sections
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -504,6 +535,8 @@ class Deviation:
     expected_by: str | None = None
     """The expectation entry's reason; "" when the adapter's expectations do not list the case, None
     where none apply (the writer × reader matrix)."""
+    writer: str = ""
+    """In the writer × reader matrix: the adapter that wrote the store (the reader is ``adapter``)."""
 
 
 def run_deviations(report: Report) -> list[Deviation]:
@@ -573,6 +606,7 @@ def interop_deviations(root: Path) -> list[Deviation]:
                     f"zn5 interop --impl {writer} {reader}"
                     if writer != reader
                     else f"zn5 interop --impl {reader}",
+                    writer=writer,
                 )
             )
     return found
