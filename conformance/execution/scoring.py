@@ -248,7 +248,9 @@ def verify_write(case: Case, name: str, output: Path) -> Verdict:
     The comparison is strict on meaning (``meaning.py``, PROTO-020): codecs by name and whole
     configuration (a different compression level is a failure, an omitted default or an ``endian`` of
     no effect is not). A store that the reference reads only leniently fails too, and so does a chunk
-    whose header contradicts the metadata (CODEC-BLOSC-004, N5-BLOCK-008).
+    whose bytes contradict the metadata: a blosc header (CODEC-BLOSC-004), gzip or zlib framing
+    (CODEC-GZIP-001, CODEC-ZLIB-001), an N5 block header (N5-BLOCK-003, N5-BLOCK-008), a shard index
+    (CODEC-SHARDING-004, CODEC-SHARDING-006).
     """
     store = result_path(name, output)
     if not store.is_dir():

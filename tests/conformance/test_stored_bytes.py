@@ -58,6 +58,13 @@ def _gzip_as_zlib(data: bytes) -> bytes:
     return zlib.compress(gzip.decompress(data))
 
 
+def _gzip_in_two_members(data: bytes) -> bytes:
+    """The same content as two gzip members: readers take it (CODEC-GZIP-002), a writer writes one."""
+    content = gzip.decompress(data)
+    half = len(content) // 2
+    return gzip.compress(content[:half], mtime=0) + gzip.compress(content[half:], mtime=0)
+
+
 def _zlib_as_gzip(data: bytes) -> bytes:
     return gzip.compress(zlib.decompress(data), mtime=0)
 
@@ -97,6 +104,7 @@ CONTRADICTIONS: list[tuple[str, str, Tamper, str]] = [
         "CODEC-BLOSC-004",
     ),
     ("zlib framing under gzip", "zarr3/write/float32-gzip", _gzip_as_zlib, "CODEC-GZIP-001"),
+    ("gzip in two members", "zarr3/write/float32-gzip", _gzip_in_two_members, "CODEC-GZIP-001"),
     ("N5 block in varlength mode", "n5/write/float32-gzip", _n5_varlength, "N5-BLOCK-008"),
     (
         "shard index at the start, metadata says end",
