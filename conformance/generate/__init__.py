@@ -40,6 +40,7 @@ def families() -> list[Family]:
         sharding,
         spec_examples,
         vlen,
+        write_matrix,
         writes,
     )
 
@@ -56,6 +57,7 @@ def families() -> list[Family]:
         rejects.cases,
         deviations.cases,
         writes.cases,
+        write_matrix.cases,
         field.cases,
         vlen.cases,
         gold.cases,

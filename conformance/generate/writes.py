@@ -7,6 +7,8 @@ import math
 from collections.abc import Iterator
 from typing import Any
 
+import numpy as np
+
 from zn5.conformance.generate.case import CaseDraft
 from zn5.conformance.generate.common import FORMATS, build_array, codec_tokens, dtype_token, sample_values
 from zn5.conformance.generate.hierarchy import ATTRIBUTES
@@ -149,11 +151,15 @@ WRITES: list[WriteRow] = [
 ]
 
 
-def write_row_case(row: WriteRow, seed: int) -> CaseDraft:
+def write_row_case(
+    row: WriteRow, seed: int, *, values: np.ndarray[Any, Any] | None = None, path: str = "array"
+) -> CaseDraft:
+    """The write case of ``row``: ``values`` (by default a seeded sample) written as the array at
+    ``path``."""
     format_name, slug, dtype, shape, chunks, options, what, requirements = row
-    values = sample_values(dtype, shape, seed)
+    values = sample_values(dtype, shape, seed) if values is None else values
     target = create_array(
-        MemoryStore(), format=format_name, path="array", shape=shape, dtype=dtype, chunks=chunks, **options
+        MemoryStore(), format=format_name, path=path, shape=shape, dtype=dtype, chunks=chunks, **options
     )
     return CaseDraft(
         id=f"{format_name}/write/{slug}",
@@ -168,7 +174,7 @@ def write_row_case(row: WriteRow, seed: int) -> CaseDraft:
         ],
         tags=["write"],
         input_array=values,
-        target={"format": format_name, "node": "array", "metadata": describe_node(target.model)},
+        target={"format": format_name, "node": path, "metadata": describe_node(target.model)},
         origin={"generator": GENERATOR, "seed": seed},
     )
 
