@@ -12,6 +12,7 @@ runner reads the written store back and checks its chunk bytes (spec/core/arrays
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -20,8 +21,10 @@ from typing import Any
 import numpy as np
 
 from zn5.conformance.generate.case import CaseDraft
-from zn5.conformance.generate.common import sample_values
+from zn5.conformance.generate.common import FORMAT_READ_REQUIREMENTS, build_array, read_tokens, sample_values
 from zn5.conformance.generate.writes import write_row_case
+from zn5.conformance.suite.canonical import describe_node
+from zn5.reference.api import create_array, open_array
 from zn5.reference.codecs.adler32 import Adler32
 from zn5.reference.codecs.astype import AsType
 from zn5.reference.codecs.base import Codec
@@ -42,6 +45,7 @@ from zn5.reference.codecs.shuffle import Shuffle
 from zn5.reference.codecs.transpose import Transpose
 from zn5.reference.codecs.zlib import Zlib
 from zn5.reference.codecs.zstd import Zstd
+from zn5.reference.store.memory import MemoryStore
 
 GENERATOR = "zn5.conformance.generate.write_matrix"
 Values = np.ndarray[Any, Any]
@@ -812,6 +816,58 @@ def _hierarchy_rows() -> list[Row]:
     return rows
 
 
+def _lookalike_metadata_case(format_name: str) -> CaseDraft:
+    """The read side of ``uint8-attributes-named-like-members``: the attributes are presented as stored,
+    none of them taken for a member of the format (CORE-ATTR-001; N5: N5-META-005)."""
+    case_id = f"{format_name}/metadata/attributes-named-like-members"
+    store = MemoryStore()
+    attributes = LOOKALIKES[format_name]
+    array = create_array(
+        store,
+        format=format_name,
+        path="array",
+        shape=(4, 3),
+        dtype="uint8",
+        chunks=(2, 2),
+        attributes=attributes,
+    )
+    return CaseDraft(
+        id=case_id,
+        kind="metadata",
+        requirements=["CORE-ATTR-001", *(["N5-META-005"] if format_name == "n5" else [])],
+        description="user attributes named like members of the format's metadata are presented as attributes",
+        requires=[f"format:{format_name}", "op:metadata"],
+        tags=["metadata", "attributes"],
+        store=store,
+        node="array",
+        expected_node=describe_node(array.model) | {"attributes": json.loads(json.dumps(attributes))},
+        origin={"generator": GENERATOR, "seed": _seed(case_id)},
+    )
+
+
+def _one_byte_type_spelled_little() -> CaseDraft:
+    """``"<u1"``, as netCDF-C writes it: a byte order on a one-byte type reads as ``uint8``
+    (ZARR2-DTYPE-002); the sibling of ``field``'s ``"<i1"`` and ``">u1"`` cases."""
+    case_id = "zarr2/dtype/uint8-spelled-little"
+    values = sample_values("uint8", (5, 6), _seed(case_id))
+    store = build_array("zarr2", values, (4, 4))
+    document = json.loads(store.values["array/.zarray"])
+    document["dtype"] = "<u1"
+    store.values["array/.zarray"] = (json.dumps(document, indent=2, sort_keys=True) + "\n").encode()
+    return CaseDraft(
+        id=case_id,
+        kind="read",
+        requirements=[*FORMAT_READ_REQUIREMENTS["zarr2"], "ZARR2-DTYPE-002"],
+        description='a uint8 array whose type string is "<u1" (as netCDF-C writes it) reads as uint8',
+        requires=read_tokens("zarr2", values.dtype, open_array(store, path="array").model.codecs),
+        tags=["dtype"],
+        store=store,
+        node="array",
+        expected_array=values,
+        origin={"generator": GENERATOR, "seed": _seed(case_id)},
+    )
+
+
 # --- the cases ---------------------------------------------------------------------------------------
 
 
@@ -865,6 +921,9 @@ def case(row: Row) -> CaseDraft:
 
 
 def cases() -> Iterator[CaseDraft]:
-    """The write matrix."""
+    """The write matrix, then the read side of the cases the corpus lacked."""
     for row in rows():
         yield case(row)
+    for format_name in ("zarr2", "zarr3", "n5"):
+        yield _lookalike_metadata_case(format_name)
+    yield _one_byte_type_spelled_little()

@@ -180,3 +180,16 @@ def test_the_committed_zarrita_js_blosc_store_contradicts_its_metadata() -> None
     messages = [str(problem) for problem in validation.problems() if problem.requirement == "CODEC-BLOSC-004"]
     assert any("records noshuffle, the configuration says bitshuffle" in message for message in messages)
     assert any("type size 4, the configuration means 2" in message for message in messages)
+
+
+@pytest.mark.req("ZARR2-NODE-001")
+@pytest.mark.parametrize("ancestor", ["", "a", "a/b/c"])
+def test_a_zarr2_write_without_an_ancestor_group_fails(ancestor: str, tmp_path: Path) -> None:
+    case = _case("zarr2/write/int32-group-chain")
+    store = _write(case, tmp_path)
+    assert verify_write(case, STORE, tmp_path).outcome == "pass"
+    store.joinpath(*ancestor.split("/"), ".zgroup").unlink()
+    verdict = verify_write(case, STORE, tmp_path)
+    assert verdict.outcome == "fail"
+    assert "ZARR2-NODE-001" in verdict.message
+    assert f"/{ancestor}" in verdict.message
