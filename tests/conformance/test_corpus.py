@@ -12,7 +12,7 @@ import pytest
 from zn5.conformance.cli.corpus import REPOSITORY
 from zn5.conformance.generate import build
 from zn5.conformance.generate.gold import READER_SIDE
-from zn5.conformance.suite.lint import spec_problems, lint
+from zn5.conformance.suite.lint import lint, spec_problems
 from zn5.conformance.suite.requirements import Level, Requirement, load_requirements
 from zn5.conformance.suite.resources import CORPUS
 
