@@ -178,6 +178,16 @@ def _n5_chains() -> list[Chain]:
         Chain("blosc", {"compressor": Blosc("lz4", 5, "shuffle")}, ["N5-CODEC-001", "CODEC-BLOSC-005"]),
         Chain("zstd", {"compressor": Zstd(3)}, ["N5-CODEC-001", "CODEC-ZSTD-001"]),
         Chain("lz4", {"compressor": N5Lz4()}, ["N5-CODEC-001", "CODEC-N5LZ4-001"]),
+        Chain(
+            "blosc-zstd-bitshuffle",
+            {"compressor": Blosc("zstd", 3, "bitshuffle")},
+            ["N5-CODEC-001", "CODEC-BLOSC-005"],
+        ),
+        Chain(
+            "blosc-blosclz-noshuffle",
+            {"compressor": Blosc("blosclz", 9, "noshuffle")},
+            ["N5-CODEC-001", "CODEC-BLOSC-005"],
+        ),
     ]
 
 
@@ -236,6 +246,12 @@ def _type_rows(
             )
         )
     return rows
+
+
+def _rotated(items: Sequence[Any], by: int) -> list[Any]:
+    """``items`` starting at ``by``: a second walk over N5's types pairs each with another compression,
+    so every N5 compression meets two data types and two shapes."""
+    return [*items[by:], *items[:by]]
 
 
 def _type_requirements(format_name: str, code: str) -> list[str]:
@@ -877,6 +893,7 @@ def rows() -> list[Row]:
         *_type_rows("zarr2", ZARR_CODES, _zarr2_chains(), ZARR2_LAYOUTS),
         *_type_rows("zarr3", ZARR_CODES, _zarr3_chains(), ZARR3_LAYOUTS),
         *_type_rows("n5", N5_CODES, _n5_chains(), N5_LAYOUTS),
+        *_type_rows("n5", _rotated(N5_CODES, 5), _rotated(_n5_chains(), 1), N5_LAYOUTS),
         *_zarr3_one_byte_rows(),
         *_vlen_rows(),
         *_filter_rows(),
