@@ -45,6 +45,7 @@ from zn5.reference.codecs.shuffle import Shuffle
 from zn5.reference.codecs.transpose import Transpose
 from zn5.reference.codecs.zlib import Zlib
 from zn5.reference.codecs.zstd import Zstd
+from zn5.reference.model.dtype import DataType
 from zn5.reference.store.memory import MemoryStore
 
 GENERATOR = "zn5.conformance.generate.write_matrix"
@@ -248,6 +249,12 @@ def _type_rows(
     return rows
 
 
+def _named(dtype: str) -> str:
+    """The data type's canonical name with its article: "an int8", "a float32"."""
+    name = DataType.of(dtype).name
+    return f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
+
+
 def _rotated(items: Sequence[Any], by: int) -> list[Any]:
     """``items`` starting at ``by``: a second walk over N5's types pairs each with another compression,
     so every N5 compression meets two data types and two shapes."""
@@ -273,7 +280,7 @@ def _zarr3_one_byte_rows() -> list[Row]:
             (6, 5),
             (4, 4),
             {"codecs": [BytesCodec(None)]},
-            f"a {name} array whose bytes codec has no endian",
+            f"{_named(dtype)} array whose bytes codec has no endian",
             ["CODEC-BYTES-002"],
         )
         for name, dtype in (("int8", "|i1"), ("uint8", "|u1"), ("bool", "|b1"))
@@ -382,7 +389,7 @@ def _filter_rows() -> list[Row]:
                     (9, 7),
                     (4, 3),
                     _filtered(format_name, dtype, filters, last),
-                    f"a {dtype} array through {names}",
+                    f"{_named(dtype)} array through {names}",
                     ["CODEC-FILTER-001", *requirements] if filters else requirements,
                     values="small",
                 )
@@ -441,7 +448,7 @@ def _fill_rows() -> list[Row]:
                     (6, 7),
                     (3, 4),
                     {"fill_value": fill, **chain},
-                    f"a {dtype} array with fill value {fill!r}, one chunk of nothing but it",
+                    f"{_named(dtype)} array with fill value {fill!r}, one chunk of nothing but it",
                     [*(prefix + r for r in requirements), "CORE-FILL-001", "CORE-META-003"],
                     fill_chunk=True,
                 )
