@@ -22,6 +22,7 @@ import numpy as np
 
 from zn5.conformance.generate.case import CaseDraft
 from zn5.conformance.generate.common import FORMAT_READ_REQUIREMENTS, build_array, read_tokens, sample_values
+from zn5.conformance.generate.rejects import Reject, reject_cases
 from zn5.conformance.generate.writes import write_row_case
 from zn5.conformance.suite.canonical import describe_node
 from zn5.reference.api import create_array, open_array
@@ -105,6 +106,8 @@ TYPE_NAMES = {
     "S6": "bytes6",
     "U4": "utf32x4",
     "V3": "raw24",
+    "M8[ns]": "datetime64-ns",
+    "m8[s]": "timedelta64-s",
 }
 ZARR_CODES = tuple(TYPE_NAMES)
 N5_CODES = ("i1", "i2", "i4", "i8", "u1", "u2", "u4", "u8", "f4", "f8")
@@ -263,6 +266,8 @@ def _rotated(items: Sequence[Any], by: int) -> list[Any]:
 
 def _type_requirements(format_name: str, code: str) -> list[str]:
     if format_name == "zarr2":
+        if code[0] in "Mm":
+            return ["ZARR2-DTYPE-001", "ZARR2-DTYPE-003"]
         return ["ZARR2-DTYPE-001", "ZARR2-DTYPE-002"] if code[0] in "iufc" else ["ZARR2-DTYPE-001"]
     if format_name == "zarr3":
         return ["ZARR3-DTYPE-001", "CODEC-BYTES-001"]
@@ -425,6 +430,7 @@ FILLS: list[tuple[str, str, Any, list[str]]] = [
     ("bytes6-fill", "|S6", b"ab\x00c", ["FILL-006"]),
     ("utf32x4-fill", "<U4", "äb", ["FILL-007"]),
     ("raw24-fill", "|V3", b"\x01\xfe\x00", ["FILL-006"]),
+    ("datetime64-fill-nat", "<M8[ns]", np.datetime64("NaT", "ns"), ["FILL-008"]),
 ]
 """(slug, type, fill value, the format's fill requirement without its ``ZARR2-``/``ZARR3-`` prefix)."""
 
@@ -868,6 +874,25 @@ def _lookalike_metadata_case(format_name: str) -> CaseDraft:
     )
 
 
+def _as_group_with_dimensions(store: MemoryStore) -> None:
+    """Replace the dataset's attributes by a group's whose user attributes hold ``dimensions`` (and
+    ``units``), as a writer that ignores N5's reserved keys would store them (N5-META-005)."""
+    document = {"dimensions": [6, 5], "units": "nm"}
+    store.values["array/attributes.json"] = (json.dumps(document, indent=2, sort_keys=True) + "\n").encode()
+
+
+DIMENSIONS_ATTRIBUTE = Reject(
+    "n5",
+    "user-attribute-dimensions",
+    _as_group_with_dimensions,
+    "open",
+    "metadata",
+    "N5-META-002",
+    "a user attribute named dimensions, which makes the node a dataset without blockSize",
+    also=("N5-META-005",),
+)
+
+
 def _one_byte_type_spelled_little() -> CaseDraft:
     """``"<u1"``, as netCDF-C writes it: a byte order on a one-byte type reads as ``uint8``
     (ZARR2-DTYPE-002); the sibling of ``field``'s ``"<i1"`` and ``">u1"`` cases."""
@@ -951,3 +976,4 @@ def cases() -> Iterator[CaseDraft]:
     for format_name in ("zarr2", "zarr3", "n5"):
         yield _lookalike_metadata_case(format_name)
     yield _one_byte_type_spelled_little()
+    yield from reject_cases([DIMENSIONS_ATTRIBUTE], _seed("n5/reject/user-attribute-dimensions"))
