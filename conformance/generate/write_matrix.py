@@ -950,6 +950,22 @@ def _values(row: Row, seed: int) -> Values | None:
     return values
 
 
+def _layout_tokens(target: dict[str, Any]) -> list[str]:
+    """The chunk key token of a write target, and ``feature:nested-sharding`` for a shard of shards."""
+    metadata = target["metadata"]
+    encoding = metadata["chunk_key_encoding"]
+    separator = "slash" if encoding["separator"] == "/" else "dot"
+    tokens = [f"chunk-key:{encoding['name']}-{separator}"]
+    if any(
+        inner["name"] == "sharding_indexed"
+        for codec in metadata["codecs"]
+        if codec["name"] == "sharding_indexed"
+        for inner in codec["configuration"]["codecs"]
+    ):
+        tokens.append("feature:nested-sharding")
+    return tokens
+
+
 def case(row: Row) -> CaseDraft:
     """The write case of ``row``."""
     seed = _seed(row.id)
@@ -965,6 +981,7 @@ def case(row: Row) -> CaseDraft:
     )
     draft = write_row_case(write_row, seed, values=_values(row, seed), path=row.path)
     draft.origin = {"generator": GENERATOR, "seed": seed}
+    draft.requires = sorted({*draft.requires, *_layout_tokens(draft.target or {})})
     draft.tags = sorted({*draft.tags, "write-matrix"})
     return draft
 

@@ -13,6 +13,7 @@ from zn5.conformance.generate.case import CaseDraft
 from zn5.conformance.generate.common import FORMATS, build_array, codec_tokens, dtype_token, sample_values
 from zn5.conformance.generate.hierarchy import ATTRIBUTES
 from zn5.conformance.suite.canonical import describe_node
+from zn5.conformance.suite.tokens import node_tokens
 from zn5.reference.api import create_array, open_array
 from zn5.reference.codecs.blosc import Blosc
 from zn5.reference.codecs.bytes import BytesCodec
@@ -171,6 +172,7 @@ def write_row_case(
             "op:write",
             dtype_token(values.dtype),
             *codec_tokens(target.model.codecs),
+            *node_tokens(describe_node(target.model)),
         ],
         tags=["write"],
         input_array=values,
