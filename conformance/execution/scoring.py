@@ -258,8 +258,8 @@ def verify_write(case: Case, name: str, output: Path) -> Verdict:
     no effect is not). A store that the reference reads only leniently fails too, and so does a chunk
     whose bytes contradict the metadata: a blosc header (CODEC-BLOSC-004), gzip or zlib framing
     (CODEC-GZIP-001, CODEC-ZLIB-001), an N5 block header (N5-BLOCK-003, N5-BLOCK-008), a shard index
-    (CODEC-SHARDING-004, CODEC-SHARDING-006); in Zarr v2 so does a node without a ``.zgroup`` at each
-    ancestor (ZARR2-NODE-001).
+    (CODEC-SHARDING-004, CODEC-SHARDING-006). A case that cites ZARR2-NODE-001 also fails a Zarr v2 node
+    without a ``.zgroup`` at each ancestor; other cases read such stores past it (CORE-DEVIATION-005).
     """
     store = result_path(name, output)
     if not store.is_dir():
@@ -274,7 +274,7 @@ def verify_write(case: Case, name: str, output: Path) -> Verdict:
     flaws = [problem for problem in parsed.problems if problem.level != "warning"]
     if flaws:
         return Verdict("fail", "the written metadata breaks the spec: " + "; ".join(str(p) for p in flaws))
-    orphaned = missing_ancestor_groups(store, target["node"]) if target["format"] == "zarr2" else []
+    orphaned = missing_ancestor_groups(store, target["node"]) if "ZARR2-NODE-001" in case.requirements else []
     if orphaned:
         where = ", ".join(f"/{prefix}" for prefix in orphaned)
         return Verdict("fail", f"no .zgroup at the ancestors {where} of the written node (ZARR2-NODE-001)")

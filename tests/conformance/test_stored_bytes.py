@@ -193,3 +193,11 @@ def test_a_zarr2_write_without_an_ancestor_group_fails(ancestor: str, tmp_path: 
     assert verdict.outcome == "fail"
     assert "ZARR2-NODE-001" in verdict.message
     assert f"/{ancestor}" in verdict.message
+
+
+def test_only_a_case_citing_zarr2_node_001_checks_the_ancestors(tmp_path: Path) -> None:
+    """Writers that store arrays alone (CORE-DEVIATION-005) fail the cases of ZARR2-NODE-001, not all."""
+    case = _case("zarr2/write/int16-edge-chunks")
+    store = _write(case, tmp_path)
+    (store / ".zgroup").unlink()
+    assert verify_write(case, STORE, tmp_path).outcome == "pass"
