@@ -548,7 +548,7 @@ def _sharding_rows() -> list[Row]:
         ),
         Row(
             "zarr3",
-            "uint16-transpose-3d-then-sharding",
+            "uint16-3d-transpose-then-sharding",
             "<u2",
             (6, 8, 4),
             (3, 4, 4),
