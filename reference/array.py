@@ -166,10 +166,10 @@ class Array:
         return spec.fill_array() if data is None else self.pipeline.decode(data, spec)
 
     def stored_chunk_problems(self, coords: tuple[int, ...], *, decode: bool = False) -> list[Problem]:
-        """Where the stored bytes of the chunk at ``coords`` contradict the metadata (a blosc header, an
-        N5 block mode): a writer's fault that reading, led by the bytes, never sees. With ``decode``
-        the same bytes are decoded first, which raises what reading the chunk would: one store
-        request instead of two."""
+        """Where the stored bytes of the chunk at ``coords`` contradict the metadata (a blosc header, gzip
+        or zlib framing, an N5 block header, a shard index): a writer's fault that reading, led by the
+        bytes, never sees. With ``decode`` the same bytes are decoded first, which raises what reading
+        the chunk would: one store request instead of two."""
         spec = self.chunk_spec(coords)
         data = self.store.get(spec.key)
         if data is None:

@@ -267,13 +267,24 @@ def compare_node(case: Case, node: Any) -> Verdict:
     )
 
 
+def missing_ancestor_groups(store: Path, node: str) -> list[str]:
+    """The ancestors of the Zarr v2 node at ``node``, the root included, that have no ``.zgroup``: a
+    writer creates one at each (ZARR2-NODE-001)."""
+    parts = [part for part in node.split("/") if part]
+    ancestors = ["/".join(parts[:length]) for length in range(len(parts))]
+    return [prefix for prefix in ancestors if not store.joinpath(*prefix.split("/"), ".zgroup").is_file()]
+
+
 def verify_write(case: Case, name: str, output: Path) -> Verdict:
     """Check a written store with the reference: its metadata is the target's, its values the input's.
 
     The comparison is strict on meaning (``meaning.py``, PROTO-020): codecs by name and whole
     configuration (a different compression level is a failure, an omitted default or an ``endian`` of
     no effect is not). A store that the reference reads only leniently fails too, and so does a chunk
-    whose header contradicts the metadata (CODEC-BLOSC-004, N5-BLOCK-008).
+    whose bytes contradict the metadata: a blosc header (CODEC-BLOSC-004), gzip or zlib framing
+    (CODEC-GZIP-001, CODEC-ZLIB-001), an N5 block header (N5-BLOCK-003, N5-BLOCK-008), a shard index
+    (CODEC-SHARDING-004, CODEC-SHARDING-006). A case that cites ZARR2-NODE-001 also fails a Zarr v2 node
+    without a ``.zgroup`` at each ancestor; other cases read such stores past it (CORE-DEVIATION-005).
     """
     store = result_path(name, output)
     if not store.is_dir():
@@ -288,6 +299,10 @@ def verify_write(case: Case, name: str, output: Path) -> Verdict:
     flaws = [problem for problem in parsed.problems if problem.level != "warning"]
     if flaws:
         return Verdict("fail", "the written metadata breaks the spec: " + "; ".join(str(p) for p in flaws))
+    orphaned = missing_ancestor_groups(store, target["node"]) if "ZARR2-NODE-001" in case.requirements else []
+    if orphaned:
+        where = ", ".join(f"/{prefix}" for prefix in orphaned)
+        return Verdict("fail", f"no .zgroup at the ancestors {where} of the written node (ZARR2-NODE-001)")
     try:
         node = open_node(store, path=target["node"], format=target["format"])
         differences = json_differences(meaning(target["metadata"]), meaning(describe_node(node.model)))

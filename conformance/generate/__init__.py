@@ -41,6 +41,7 @@ def families() -> list[Family]:
         sharding,
         spec_examples,
         vlen,
+        write_matrix,
         writes,
     )
 
@@ -57,6 +58,7 @@ def families() -> list[Family]:
         rejects.cases,
         deviations.cases,
         writes.cases,
+        write_matrix.cases,
         field.cases,
         vlen.cases,
         gold.cases,

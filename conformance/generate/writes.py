@@ -7,6 +7,8 @@ import math
 from collections.abc import Iterator
 from typing import Any
 
+import numpy as np
+
 from zn5.conformance.generate.case import CaseDraft
 from zn5.conformance.generate.common import (
     FORMATS,
@@ -18,6 +20,7 @@ from zn5.conformance.generate.common import (
 )
 from zn5.conformance.generate.hierarchy import ATTRIBUTES
 from zn5.conformance.suite.canonical import describe_node
+from zn5.conformance.suite.tokens import node_tokens
 from zn5.reference.api import create_array, open_array
 from zn5.reference.codecs.blosc import Blosc
 from zn5.reference.codecs.bytes import BytesCodec
@@ -156,14 +159,17 @@ WRITES: list[WriteRow] = [
 ]
 
 
-def write_row_case(row: WriteRow) -> CaseDraft:
-    """The write case of ``row``, its values drawn with the hash of its id."""
+def write_row_case(
+    row: WriteRow, *, values: np.ndarray[Any, Any] | None = None, path: str = "array"
+) -> CaseDraft:
+    """The write case of ``row``: ``values`` (by default a sample drawn with the hash of its id) written
+    as the array at ``path``."""
     format_name, slug, dtype, shape, chunks, options, what, requirements = row
     case_id = f"{format_name}/write/{slug}"
     seed = id_seed(case_id)
-    values = sample_values(dtype, shape, seed)
+    values = sample_values(dtype, shape, seed) if values is None else values
     target = create_array(
-        MemoryStore(), format=format_name, path="array", shape=shape, dtype=dtype, chunks=chunks, **options
+        MemoryStore(), format=format_name, path=path, shape=shape, dtype=dtype, chunks=chunks, **options
     )
     return CaseDraft(
         id=case_id,
@@ -175,10 +181,11 @@ def write_row_case(row: WriteRow) -> CaseDraft:
             "op:write",
             dtype_token(values.dtype),
             *codec_tokens(target.model.codecs),
+            *node_tokens(describe_node(target.model)),
         ],
         tags=["write"],
         input_array=values,
-        target={"format": format_name, "node": "array", "metadata": describe_node(target.model)},
+        target={"format": format_name, "node": path, "metadata": describe_node(target.model)},
         origin={"generator": GENERATOR, "seed": seed},
     )
 

@@ -13,9 +13,15 @@ from typing import Any
 
 from zn5.reference.codecs._bounded import corrupt, inflate
 from zn5.reference.codecs._config import check_members, integer
-from zn5.reference.codecs.base import BytesBytesCodec, ChunkSpec
+from zn5.reference.codecs._framing import count_streams
+from zn5.reference.codecs.base import BytesBytesCodec, ChunkSpec, StoredProblem
+from zn5.reference.codecs.zlib import is_zlib_header as is_zlib_start
 
 MAGIC = b"\x1f\x8b"
+DEFLATE = 8
+"""The header's compression method byte (CM); RFC 1952 defines no other."""
+FNAME = 0x08
+"""The flag bit (FLG) of a member whose header carries a file name."""
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,29 @@ class Gzip(BytesBytesCodec):
 
     def encode(self, data: bytes, spec: ChunkSpec) -> bytes:
         return gzip.compress(data, compresslevel=self.level, mtime=0)
+
+    def stored_problems(self, data: bytes, spec: ChunkSpec) -> list[StoredProblem]:
+        """The value must be one gzip member (CODEC-GZIP-001), not a zlib or raw DEFLATE stream and not
+        several members; a member with a modification time or a file name breaks CODEC-GZIP-003."""
+        if len(data) < 10 or not data.startswith(MAGIC) or data[2] != DEFLATE:
+            found = (
+                "a zlib stream"
+                if is_zlib_start(data)
+                else f"bytes starting {data[:3].hex(' ') or 'with nothing'}"
+            )
+            message = f"the value is {found}, not a gzip member (1f 8b 08)"
+            return [StoredProblem(message, "CODEC-GZIP-001")]
+        problems = []
+        streams = count_streams(data, 31, MAGIC)
+        if streams is not None and streams.streams > 1:
+            message = f"the value holds {streams.streams} gzip members; a writer writes one"
+            problems.append(StoredProblem(message, "CODEC-GZIP-001"))
+        mtime = int.from_bytes(data[4:8], "little")
+        if mtime or data[3] & FNAME:
+            what = f"modification time {mtime}" if mtime else "a file name"
+            message = f"the gzip header records {what}, so equal input gives different bytes"
+            problems.append(StoredProblem(message, "CODEC-GZIP-003", "warning"))
+        return problems
 
     def decode(self, data: bytes, spec: ChunkSpec, max_size: int) -> bytes:
         if not data.startswith(MAGIC):  # a zlib stream (78 ..) is the usual mistake (CODEC-GZIP-001)

@@ -35,6 +35,20 @@ def _block_error(spec: ChunkSpec, message: str, requirement: str) -> ChunkError:
     return ChunkError.at(spec.key, message, requirement)  # type: ignore[return-value]
 
 
+def _size_problems(sizes: tuple[int, ...], spec: ChunkSpec) -> list[StoredProblem]:
+    """Header sizes beyond ``blockSize`` (N5-BLOCK-004), or other than the block's part inside the
+    dataset (N5-EDGE-003: padded edge blocks are readable, but a writer truncates them)."""
+    if any(size > full for size, full in zip(sizes, spec.shape, strict=True)):
+        message = f"block sizes {list(sizes)} exceed the dataset's blockSize {list(spec.shape)}"
+        return [StoredProblem(message, "N5-BLOCK-004")]
+    if sizes != spec.valid_shape:
+        message = (
+            f"block sizes {list(sizes)} are not the block's part {list(spec.valid_shape)} inside the dataset"
+        )
+        return [StoredProblem(message, "N5-EDGE-003", "warning")]
+    return []
+
+
 @dataclass(frozen=True)
 class N5Block(ArrayBytesCodec):
     """The N5 block layout with its ``compression`` (0 or 1 bytes→bytes codec)."""
@@ -105,19 +119,62 @@ class N5Block(ArrayBytesCodec):
         return chunk
 
     def stored_problems(self, data: bytes, spec: ChunkSpec) -> list[StoredProblem]:
-        """A writer writes default-mode blocks (N5-BLOCK-008), whose compression's header agrees with it."""
-        sizes, payload = self._parse_header(data, spec)
-        (mode,) = struct.unpack_from(">H", data)
-        found = []
-        if mode != MODE_DEFAULT:
-            found.append(
-                StoredProblem(f"the block has mode {mode}; a writer writes mode 0 (default)", "N5-BLOCK-008")
-            )
+        """A writer writes a default-mode block (N5-BLOCK-008) whose header has the dataset's number of
+        dimensions (N5-BLOCK-003) and sizes within ``blockSize`` (N5-BLOCK-004), truncated at the
+        dataset's edge (N5-EDGE-003), whose payload holds exactly those elements (N5-BLOCK-006), and
+        whose compression's own header agrees with the metadata."""
+        header, problems = self._header_problems(data, spec)
+        if header is None:
+            return problems
+        sizes, payload = header
         expected = math.prod(sizes) * spec.dtype.itemsize
         for codec in reversed(self.completed(spec).compression):
-            found.extend(codec.stored_problems(payload, spec))
+            problems.extend(codec.stored_problems(payload, spec))
             payload = codec.decode(payload, spec, expected)
-        return found
+        if len(payload) != expected:
+            message = (
+                f"the payload holds {len(payload)} bytes, the header's sizes {list(sizes)} need {expected}"
+            )
+            problems.append(StoredProblem(message, "N5-BLOCK-006"))
+        return problems
+
+    def _header_problems(
+        self, data: bytes, spec: ChunkSpec
+    ) -> tuple[tuple[tuple[int, ...], bytes] | None, list[StoredProblem]]:
+        """The block's sizes and payload (None when the header cannot be read), and what in the header
+        contradicts the metadata."""
+        if len(data) < 4:
+            return None, [
+                StoredProblem(f"a block of {len(data)} bytes has no complete header", "N5-BLOCK-003")
+            ]
+        mode, ndim = struct.unpack_from(">HH", data)
+        if mode not in (MODE_DEFAULT, MODE_VARLENGTH, MODE_OBJECT):
+            return None, [StoredProblem(f"the block has the unknown mode {mode}", "N5-BLOCK-003")]
+        problems = []
+        if mode != MODE_DEFAULT:
+            message = f"the block has mode {mode}; a writer writes mode 0 (default)"
+            problems.append(StoredProblem(message, "N5-BLOCK-008"))
+        if mode == MODE_OBJECT:
+            return None, problems
+        if ndim != len(spec.shape):
+            message = f"the block header has {ndim} dimensions, the dataset has {len(spec.shape)}"
+            return None, [*problems, StoredProblem(message, "N5-BLOCK-003")]
+        header_size = 4 + 4 * ndim + (4 if mode == MODE_VARLENGTH else 0)
+        if len(data) < header_size:
+            message = f"a block of {len(data)} bytes has no complete header"
+            return None, [*problems, StoredProblem(message, "N5-BLOCK-003")]
+        sizes = struct.unpack_from(f">{ndim}I", data, 4)
+        problems.extend(_size_problems(sizes, spec))
+        if mode == MODE_VARLENGTH:
+            (count,) = struct.unpack_from(">I", data, 4 + 4 * ndim)
+            if count != math.prod(sizes):
+                message = (
+                    f"a varlength block holds {count} elements; sizes {list(sizes)} hold {math.prod(sizes)}"
+                )
+                problems.append(StoredProblem(message, "N5-BLOCK-005"))
+        if any(size > full for size, full in zip(sizes, spec.shape, strict=True)):
+            return None, problems
+        return (sizes, data[header_size:]), problems
 
     def _parse_header(self, data: bytes, spec: ChunkSpec) -> tuple[tuple[int, ...], bytes]:
         """The block's sizes and its (still compressed) payload; checks N5-BLOCK-003 to N5-BLOCK-005."""

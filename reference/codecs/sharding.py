@@ -13,7 +13,7 @@ import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
-from itertools import product
+from itertools import pairwise, product
 from typing import Any, Literal
 
 import numpy as np
@@ -184,18 +184,54 @@ class Sharding(ArrayBytesCodec):
         return out
 
     def stored_problems(self, data: bytes, spec: ChunkSpec) -> list[StoredProblem]:
-        """The headers of every stored inner chunk must agree with the inner chain."""
-        getter = _BytesGetter(spec.key, data)
-        index = self._read_index(getter, spec)
+        """The index sits where ``index_location`` says and passes its own codecs (CODEC-SHARDING-004);
+        every entry is the absent pair or the exact range of one inner chunk (CODEC-SHARDING-006), inside
+        the value and clear of the index (CODEC-SHARDING-004); the inner chunks' headers agree with the
+        inner chain."""
+        index, problems = self._stored_index(data, spec)
         if index is None:
-            return []
-        found = []
+            return problems
+        size = self.index_size(spec)
+        index_range = (0, size) if self.index_location == "start" else (len(data) - size, len(data))
+        ranges: list[tuple[tuple[int, ...], int, int]] = []
         for position in product(*map(range, self._chunks_per_shard(spec))):
             offset, nbytes = (int(v) for v in index[position])
-            if offset != ABSENT:
+            problem = _entry_problem(position, offset, nbytes, len(data), index_range)
+            if problem is not None:
+                problems.append(problem)
+            elif offset != ABSENT:
+                ranges.append((position, offset, nbytes))
                 inner = data[offset : offset + nbytes]
-                found.extend(self.inner_pipeline.stored_problems(inner, self._inner_spec(spec, position)))
-        return found
+                problems.extend(self.inner_pipeline.stored_problems(inner, self._inner_spec(spec, position)))
+        problems.extend(_overlap_problems(ranges))
+        return problems
+
+    def _stored_index(
+        self, data: bytes, spec: ChunkSpec
+    ) -> tuple[np.ndarray[Any, Any] | None, list[StoredProblem]]:
+        """The index at the declared location, or None with the reason it cannot be read there
+        (CODEC-SHARDING-004), naming the other end when the index is found there instead."""
+        size = self.index_size(spec)
+        if len(data) < size:
+            message = f"the shard has {len(data)} bytes, fewer than its {size}-byte index"
+            return None, [StoredProblem(message, "CODEC-SHARDING-004")]
+        try:
+            return self._index_at(data, spec, self.index_location), []
+        except ChunkError as error:
+            other = "start" if self.index_location == "end" else "end"
+            message = f"the index at the {self.index_location} of the shard fails its codecs ({error})"
+            try:
+                self._index_at(data, spec, other)
+                message += f"; a valid index sits at the {other}, where the metadata does not put it"
+            except ChunkError:
+                pass
+            return None, [StoredProblem(message, "CODEC-SHARDING-004")]
+
+    def _index_at(self, data: bytes, spec: ChunkSpec, location: str) -> np.ndarray[Any, Any]:
+        """The index decoded from the ``location`` end of ``data``; ChunkError when its codecs fail."""
+        size = self.index_size(spec)
+        raw = data[:size] if location == "start" else data[len(data) - size :]
+        return self.index_pipeline.decode(raw, self._index_spec(spec))
 
     def _overlaps(self, region: Region) -> Iterator[tuple[tuple[int, ...], Region, Region]]:
         ranges = [
@@ -256,6 +292,41 @@ class Sharding(ArrayBytesCodec):
     def max_encoded_size(self, spec: ChunkSpec) -> int:
         inner = self.inner_pipeline.max_encoded_size(self._inner_spec(spec, (0,) * len(spec.shape)))
         return self.index_size(spec) + inner * math.prod(self._chunks_per_shard(spec))
+
+
+def _entry_problem(
+    position: tuple[int, ...], offset: int, nbytes: int, length: int, index_range: tuple[int, int]
+) -> StoredProblem | None:
+    """What is wrong with one index entry of a shard of ``length`` bytes whose index takes
+    ``index_range``: half an absent pair (CODEC-SHARDING-006), a range beyond the value
+    (CODEC-SHARDING-004), or a range over the index's own bytes (CODEC-SHARDING-006)."""
+    where = f"index entry {list(position)} = ({offset}, {nbytes})"
+    if offset == ABSENT and nbytes == ABSENT:
+        return None
+    if ABSENT in (offset, nbytes):
+        return StoredProblem(f"{where} is neither a range nor the absent pair", "CODEC-SHARDING-006")
+    if offset + nbytes > length:
+        return StoredProblem(f"{where} ends beyond the shard's {length} bytes", "CODEC-SHARDING-004")
+    if offset < index_range[1] and index_range[0] < offset + nbytes:
+        message = f"{where} overlaps the index at bytes [{index_range[0]}, {index_range[1]})"
+        return StoredProblem(message, "CODEC-SHARDING-006")
+    return None
+
+
+def _overlap_problems(ranges: list[tuple[tuple[int, ...], int, int]]) -> list[StoredProblem]:
+    """Inner chunks whose ranges overlap without being the same range: no two inner chunks can both
+    hold their exact encoded bytes there (CODEC-SHARDING-006). Equal ranges, one encoding shared by
+    equal inner chunks, are not reported."""
+    problems = []
+    ordered = sorted(ranges, key=lambda entry: (entry[1], entry[2]))
+    for (first, start, size), (second, other, other_size) in pairwise(ordered):
+        if other < start + size and (start, size) != (other, other_size):
+            message = (
+                f"inner chunks {list(first)} at [{start}, {start + size}) and {list(second)} at "
+                f"[{other}, {other + other_size}) overlap"
+            )
+            problems.append(StoredProblem(message, "CODEC-SHARDING-006"))
+    return problems
 
 
 @dataclass(frozen=True)

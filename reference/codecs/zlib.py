@@ -12,7 +12,10 @@ from typing import Any
 
 from zn5.reference.codecs._bounded import corrupt, inflate
 from zn5.reference.codecs._config import check_members, integer
-from zn5.reference.codecs.base import BytesBytesCodec, ChunkSpec
+from zn5.reference.codecs._framing import count_streams
+from zn5.reference.codecs.base import BytesBytesCodec, ChunkSpec, StoredProblem
+
+GZIP_MAGIC = b"\x1f\x8b"
 
 
 def is_zlib_header(data: bytes) -> bool:
@@ -38,6 +41,22 @@ class Zlib(BytesBytesCodec):
 
     def encode(self, data: bytes, spec: ChunkSpec) -> bytes:
         return zlib.compress(data, self.level)
+
+    def stored_problems(self, data: bytes, spec: ChunkSpec) -> list[StoredProblem]:
+        """The value must be exactly one zlib stream (CODEC-ZLIB-001): not a gzip member (N5's
+        ``useZlib`` mix-up), not raw DEFLATE, and nothing after the stream's end."""
+        if not is_zlib_header(data):
+            found = (
+                "a gzip member"
+                if data.startswith(GZIP_MAGIC)
+                else f"bytes starting {data[:2].hex(' ') or 'with nothing'}"
+            )
+            return [StoredProblem(f"the value is {found}, not a zlib stream", "CODEC-ZLIB-001")]
+        streams = count_streams(data, 15)
+        if streams is not None and streams.trailing:
+            message = f"{streams.trailing} bytes follow the end of the zlib stream"
+            return [StoredProblem(message, "CODEC-ZLIB-001")]
+        return []
 
     def decode(self, data: bytes, spec: ChunkSpec, max_size: int) -> bytes:
         if not is_zlib_header(data):  # a gzip member (1f 8b) is the usual mistake (CODEC-ZLIB-001)

@@ -21,6 +21,7 @@ import numpy as np
 from zn5.reference.codecs import registry
 from zn5.reference.codecs._numcodecs import NumcodecsFilter
 from zn5.reference.codecs.base import ArrayArrayCodec, ArrayBytesCodec, BytesBytesCodec, ChunkSpec, Codec
+from zn5.reference.codecs.blosc import Blosc
 from zn5.reference.codecs.bytes import BytesCodec, Endian
 from zn5.reference.codecs.pipeline import CodecPipeline
 from zn5.reference.codecs.transpose import Transpose
@@ -172,6 +173,27 @@ def _parse_chain(
         object_codecs[0] if object_codecs else BytesCodec(_filters_byte_order(array_filters, endian, report))
     )
     return (*layout, *array_filters, serialiser, *byte_codecs)
+
+
+def with_blosc_typesizes(codecs: tuple[Codec, ...], dtype: DataType, ndim: int) -> tuple[Codec, ...]:
+    """The chain with each ``blosc`` that leaves its type size to the array given the item size
+    numcodecs hands it, as a reader resolves it (CODEC-BLOSC-006): the item size of the last array
+    filter's output, and 1 after a variable-length codec or any bytes filter, whose output is bytes."""
+    spec = ChunkSpec((1,) * ndim, dtype.numpy_dtype, dtype.zeros_bytes(), (1,) * ndim, "<new array>")
+    itemsize = spec.dtype.itemsize
+    completed: list[Codec] = []
+    for codec in codecs:
+        if isinstance(codec, ArrayArrayCodec):
+            spec = codec.resolve(spec)
+            itemsize = spec.dtype.itemsize
+        elif isinstance(codec, VlenUtf8 | VlenBytes):
+            itemsize = 1
+        elif isinstance(codec, BytesBytesCodec):
+            if isinstance(codec, Blosc) and codec.typesize is None:
+                codec = replace(codec, typesize=itemsize)
+            itemsize = 1
+        completed.append(codec)
+    return tuple(completed)
 
 
 def _filters_byte_order(

@@ -9,6 +9,8 @@ updated.
 
 from __future__ import annotations
 
+import itertools
+import math
 import warnings
 from pathlib import Path
 
@@ -49,10 +51,42 @@ def n5_blosc_type_size(array: StoredArray) -> set[Problem]:
     return {("warning", "CODEC-BLOSC-005", key, "") for key in keys}
 
 
+def written_chunks(array: StoredArray) -> list[tuple[int, ...]]:
+    """The grid positions of the chunks that ``array.region`` writes."""
+    counts = [math.ceil(part.stop / chunk) for part, chunk in zip(array.region, array.chunks, strict=True)]
+    return list(itertools.product(*map(range, counts)))
+
+
+def n5_padded_edges(array: StoredArray) -> set[Problem]:
+    """tensorstore 0.1.86 pads N5 edge blocks to the full blockSize, where a writer truncates them
+    (N5-EDGE-003, a SHOULD: readers take either)."""
+    if array.format != "n5":
+        return set()
+    return {
+        ("warning", "N5-EDGE-003", "data/" + "/".join(map(str, position)), "")
+        for position in written_chunks(array)
+        if any((p + 1) * c > n for p, c, n in zip(position, array.chunks, array.shape, strict=True))
+    }
+
+
+def gzip_time_stamps(array: StoredArray) -> set[Problem]:
+    """numcodecs (under zarr-python 3.1) writes the current time into each gzip member's header, where a
+    writer writes 0 (CODEC-GZIP-003, a SHOULD)."""
+    if array.compressor != "gzip" or array.format == "n5":
+        return set()
+    separator = array.separator or "."
+    return {
+        ("warning", "CODEC-GZIP-003", "data/" + separator.join(map(str, position)), "")
+        for position in written_chunks(array)
+    }
+
+
 def breaks(library: str, array: StoredArray) -> set[Problem]:
     """What the store ``library`` writes for ``array`` breaks, as measured with the pinned versions."""
     if library == "tensorstore":  # writes the array alone: no root group document, no N5 root version
-        return {NO_ROOT_GROUP[array.format]} | n5_blosc_type_size(array)
+        return {NO_ROOT_GROUP[array.format]} | n5_blosc_type_size(array) | n5_padded_edges(array)
+    if library == "zarr-python":
+        return gzip_time_stamps(array)
     if library == "z5py" and array.format == "n5":
         return n5_blosc_type_size(array)
     if library == "z5py" and array.format == "zarr2" and array.numpy_dtype.kind in "iu":

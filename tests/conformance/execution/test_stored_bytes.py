@@ -58,6 +58,13 @@ def _gzip_as_zlib(data: bytes) -> bytes:
     return zlib.compress(gzip.decompress(data))
 
 
+def _gzip_in_two_members(data: bytes) -> bytes:
+    """The same content as two gzip members: readers take it (CODEC-GZIP-002), a writer writes one."""
+    content = gzip.decompress(data)
+    half = len(content) // 2
+    return gzip.compress(content[:half], mtime=0) + gzip.compress(content[half:], mtime=0)
+
+
 def _zlib_as_gzip(data: bytes) -> bytes:
     return gzip.compress(zlib.decompress(data), mtime=0)
 
@@ -97,6 +104,7 @@ CONTRADICTIONS: list[tuple[str, str, Tamper, str]] = [
         "CODEC-BLOSC-004",
     ),
     ("zlib framing under gzip", "zarr3/write/float32-gzip", _gzip_as_zlib, "CODEC-GZIP-001"),
+    ("gzip in two members", "zarr3/write/float32-gzip", _gzip_in_two_members, "CODEC-GZIP-001"),
     ("N5 block in varlength mode", "n5/write/float32-gzip", _n5_varlength, "N5-BLOCK-008"),
     (
         "shard index at the start, metadata says end",
@@ -172,3 +180,24 @@ def test_the_committed_zarrita_js_blosc_store_contradicts_its_metadata() -> None
     messages = [str(problem) for problem in validation.problems() if problem.requirement == "CODEC-BLOSC-004"]
     assert any("records noshuffle, the configuration says bitshuffle" in message for message in messages)
     assert any("type size 4, the configuration means 2" in message for message in messages)
+
+
+@pytest.mark.req("ZARR2-NODE-001")
+@pytest.mark.parametrize("ancestor", ["", "a", "a/b/c"])
+def test_a_zarr2_write_without_an_ancestor_group_fails(ancestor: str, tmp_path: Path) -> None:
+    case = _case("zarr2/write/int32-group-chain")
+    store = _write(case, tmp_path)
+    assert verify_write(case, STORE, tmp_path).outcome == "pass"
+    store.joinpath(*ancestor.split("/"), ".zgroup").unlink()
+    verdict = verify_write(case, STORE, tmp_path)
+    assert verdict.outcome == "fail"
+    assert "ZARR2-NODE-001" in verdict.message
+    assert f"/{ancestor}" in verdict.message
+
+
+def test_only_a_case_citing_zarr2_node_001_checks_the_ancestors(tmp_path: Path) -> None:
+    """Writers that store arrays alone (CORE-DEVIATION-005) fail the cases of ZARR2-NODE-001, not all."""
+    case = _case("zarr2/write/int16-edge-chunks")
+    store = _write(case, tmp_path)
+    (store / ".zgroup").unlink()
+    assert verify_write(case, STORE, tmp_path).outcome == "pass"
