@@ -144,7 +144,8 @@ def read_case(
     codecs: Sequence[Codec] | None = None,
     level: Level = "MUST",
 ) -> CaseDraft:
-    """A read case of the array at ``node`` of ``store``, which reads as ``expected``.
+    """A read case of the array at ``node`` of ``store``, which holds ``expected`` wherever ``selection``
+    (by default the whole array) reads.
 
     Its values were drawn with ``seed``, by default the hash of the case id (:func:`id_seed`). It requires
     the format (the first part of ``case_id``), the data type of ``expected``, the codecs the reference
@@ -162,6 +163,13 @@ def read_case(
         store=store,
         node=node,
         selection=selection,
-        expected_array=expected,
+        expected_array=expected[numpy_selection(selection)],
         origin={"generator": generator, "seed": id_seed(case_id) if seed is None else seed},
     )
+
+
+def numpy_selection(selection: Selection) -> Any:
+    """The NumPy index of a case's selection: ``[start, stop, step]`` per sliced axis, or an integer."""
+    if selection is None:
+        return ...
+    return tuple(item if isinstance(item, int) else slice(*item) for item in selection)

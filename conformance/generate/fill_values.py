@@ -148,7 +148,7 @@ def _null_fill_read_case(seed: int) -> CaseDraft:
         GENERATOR,
         "zarr2/fill-value/null-written-chunks",
         store,
-        values[WRITTEN],
+        values,
         seed=seed,
         requirements=["ZARR2-FILL-001", "CORE-FILL-003"],
         description="the written chunk of an array with fill_value null reads exactly",

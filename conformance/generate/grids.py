@@ -110,19 +110,13 @@ def _grid_case(format_name: str, row: Any) -> CaseDraft:
         GENERATOR,
         case_id,
         store,
-        values[_numpy_selection(selection)],
+        values,
         requirements=[*FORMAT_READ_REQUIREMENTS[format_name], *requirements],
         description=f"{what} reads exactly",
         tags=["grid", *(["selection"] if selection else [])],
         extra=extra,
         selection=selection,
     )
-
-
-def _numpy_selection(selection: Selection) -> Any:
-    if selection is None:
-        return ...
-    return tuple(item if isinstance(item, int) else slice(*item) for item in selection)
 
 
 def _missing_chunks_case(format_name: str, selection: Selection) -> CaseDraft:
@@ -141,7 +135,7 @@ def _missing_chunks_case(format_name: str, selection: Selection) -> CaseDraft:
         GENERATOR,
         case_id,
         store,
-        expected[_numpy_selection(selection)],
+        expected,
         requirements=[*FORMAT_READ_REQUIREMENTS[format_name], *requirements],
         description=f"{part} chunks never written reads the fill value {fill} there",
         tags=["grid", "missing-chunk"],
@@ -193,7 +187,7 @@ def _corrupt_chunks_case(format_name: str, empty: bool) -> CaseDraft:
         GENERATOR,
         case_id,
         store,
-        values[_numpy_selection(selection)],
+        values,
         requirements=[*FORMAT_READ_REQUIREMENTS[format_name], "CORE-ARRAY-003", "CORE-ARRAY-002"],
         description=what,
         tags=["grid", "selection"],
