@@ -15,7 +15,7 @@ from zn5.conformance.generate.common import (
     FORMAT_READ_REQUIREMENTS,
     build_array,
     id_seed,
-    read_tokens,
+    read_case,
     sample_values,
 )
 from zn5.reference.api import open_array
@@ -123,22 +123,20 @@ N5: list[tuple[str, dict[str, Any], list[str]]] = [
 
 def _case(format_name: str, slug: str, options: dict[str, Any], requirements: list[str]) -> CaseDraft:
     case_id = f"{format_name}/codec/{slug}"
-    seed = id_seed(case_id)
-    values = sample_values("int32", SHAPE, seed) // 1024  # smaller values: the compressors have work to do
+    # smaller values: the compressors have work to do
+    values = sample_values("int32", SHAPE, id_seed(case_id)) // 1024
     store = build_array(format_name, values, CHUNKS, **options)
     codecs: tuple[Codec, ...] = open_array(store, path="array").model.codecs
     chain = " → ".join(codec.name for codec in codecs)
-    return CaseDraft(
-        id=case_id,
-        kind="read",
+    return read_case(
+        GENERATOR,
+        case_id,
+        store,
+        values,
         requirements=[*FORMAT_READ_REQUIREMENTS[format_name], "CORE-CODEC-002", *requirements],
         description=f"int32 9x10 array in 4x6 chunks through the chain {chain} reads exactly",
-        requires=read_tokens(format_name, values.dtype, codecs),
         tags=["codec"],
-        store=store,
-        node="array",
-        expected_array=values,
-        origin={"generator": GENERATOR, "seed": seed},
+        codecs=codecs,
     )
 
 
@@ -152,8 +150,7 @@ def _multi_member_case(format_name: str) -> CaseDraft:
     """Every chunk holds two gzip members; the chunks are built from the values here, not by the reference."""
     shape, chunks = (8, 6), (4, 3)
     case_id = f"{format_name}/codec/gzip-multi-member"
-    seed = id_seed(case_id)
-    values = sample_values("int32", shape, seed) // 1024
+    values = sample_values("int32", shape, id_seed(case_id)) // 1024
     store = build_array(format_name, values, chunks, write=None, compressor=Gzip(1))
     for i in range(shape[0] // chunks[0]):
         for j in range(shape[1] // chunks[1]):
@@ -165,40 +162,32 @@ def _multi_member_case(format_name: str) -> CaseDraft:
                 )
             else:
                 store.values[f"array/{i}.{j}"] = _gzip_members(block.astype("<i4").tobytes())
-    codecs = open_array(store, path="array").model.codecs
-    return CaseDraft(
-        id=case_id,
-        kind="read",
+    return read_case(
+        GENERATOR,
+        case_id,
+        store,
+        values,
         requirements=[*FORMAT_READ_REQUIREMENTS[format_name], "CODEC-GZIP-002"],
         description="chunks of two concatenated gzip members read as the concatenation of their contents",
-        requires=read_tokens(format_name, values.dtype, codecs),
         tags=["codec"],
-        store=store,
-        node="array",
-        expected_array=values,
-        origin={"generator": GENERATOR, "seed": seed},
     )
 
 
 def _empty_filters_case() -> CaseDraft:
     case_id = "zarr2/codec/filters-empty-list"
-    seed = id_seed(case_id)
-    values = sample_values("int32", SHAPE, seed) // 1024
+    values = sample_values("int32", SHAPE, id_seed(case_id)) // 1024
     store = build_array("zarr2", values, CHUNKS, compressor=Zlib(1))
     document = json.loads(store.values["array/.zarray"])
     document["filters"] = []
     store.values["array/.zarray"] = (json.dumps(document, indent=2, sort_keys=True) + "\n").encode()
-    return CaseDraft(
-        id=case_id,
-        kind="read",
+    return read_case(
+        GENERATOR,
+        case_id,
+        store,
+        values,
         requirements=[*FORMAT_READ_REQUIREMENTS["zarr2"], "ZARR2-META-006"],
         description="filters given as an empty array mean no filters",
-        requires=read_tokens("zarr2", values.dtype, open_array(store, path="array").model.codecs),
         tags=["codec"],
-        store=store,
-        node="array",
-        expected_array=values,
-        origin={"generator": GENERATOR, "seed": seed},
     )
 
 
@@ -344,22 +333,19 @@ blosc receives bytes, so its type size is 1."""
 
 def _numcodecs_compressor_case(slug: str, compressor: Codec, configuration: dict[str, Any]) -> CaseDraft:
     case_id = f"zarr3/codec/{slug}"
-    seed = id_seed(case_id)
-    values = sample_values("int16", SHAPE, seed) // 64
+    values = sample_values("int16", SHAPE, id_seed(case_id)) // 64
     store = build_array("zarr3", values, CHUNKS, codecs=[BytesCodec("little"), compressor])
     document = json.loads(store.values["array/zarr.json"])
     document["codecs"][1] = {"name": f"numcodecs.{compressor.v2_ids[0]}", "configuration": configuration}
     store.values["array/zarr.json"] = _document_bytes(document)
-    return CaseDraft(
-        id=case_id,
-        kind="read",
+    return read_case(
+        GENERATOR,
+        case_id,
+        store,
+        values,
         requirements=[*FORMAT_READ_REQUIREMENTS["zarr3"], "ZARR3-CODEC-002"],
         description=f"the compressor {document['codecs'][1]['name']} with the configuration "
         f"{json.dumps(configuration, sort_keys=True)}, as zarr-python 3 writes it, reads exactly",
-        requires=read_tokens("zarr3", values.dtype, (BytesCodec("little"), compressor)),
         tags=["codec", "numcodecs"],
-        store=store,
-        node="array",
-        expected_array=values,
-        origin={"generator": GENERATOR, "seed": seed},
+        codecs=(BytesCodec("little"), compressor),
     )

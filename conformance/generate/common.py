@@ -8,8 +8,10 @@ from typing import Any
 
 import numpy as np
 
+from zn5.conformance.generate.case import CaseDraft, Selection
+from zn5.conformance.suite.case import Level
 from zn5.conformance.suite.tokens import dtype_name_token
-from zn5.reference.api import create_array
+from zn5.reference.api import create_array, open_array
 from zn5.reference.codecs.base import Codec
 from zn5.reference.model.dtype import DataType
 from zn5.reference.store.memory import MemoryStore
@@ -124,3 +126,50 @@ def codec_tokens(codecs: Sequence[Codec]) -> list[str]:
 def read_tokens(format_name: str, dtype: Any, codecs: Sequence[Codec], *extra: str) -> list[str]:
     """The tokens of a read case."""
     return [f"format:{format_name}", "op:read", dtype_token(dtype), *codec_tokens(codecs), *extra]
+
+
+def read_case(
+    generator: str,
+    case_id: str,
+    store: MemoryStore,
+    expected: np.ndarray[Any, Any],
+    *,
+    seed: int | None = None,
+    requirements: list[str],
+    description: str,
+    tags: list[str],
+    extra: Sequence[str] = (),
+    node: str = "array",
+    selection: Selection = None,
+    codecs: Sequence[Codec] | None = None,
+    level: Level = "MUST",
+) -> CaseDraft:
+    """A read case of the array at ``node`` of ``store``, which holds ``expected`` wherever ``selection``
+    (by default the whole array) reads.
+
+    Its values were drawn with ``seed``, by default the hash of the case id (:func:`id_seed`). It requires
+    the format (the first part of ``case_id``), the data type of ``expected``, the codecs the reference
+    opens at ``node`` (or ``codecs``) and the ``extra`` tokens."""
+    if codecs is None:
+        codecs = open_array(store, path=node.strip("/")).model.codecs
+    return CaseDraft(
+        id=case_id,
+        kind="read",
+        level=level,
+        requirements=requirements,
+        description=description,
+        requires=read_tokens(case_id.split("/", 1)[0], expected.dtype, codecs, *extra),
+        tags=tags,
+        store=store,
+        node=node,
+        selection=selection,
+        expected_array=expected[numpy_selection(selection)],
+        origin={"generator": generator, "seed": id_seed(case_id) if seed is None else seed},
+    )
+
+
+def numpy_selection(selection: Selection) -> Any:
+    """The NumPy index of a case's selection: ``[start, stop, step]`` per sliced axis, or an integer."""
+    if selection is None:
+        return ...
+    return tuple(item if isinstance(item, int) else slice(*item) for item in selection)

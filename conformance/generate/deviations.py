@@ -24,7 +24,7 @@ from zn5.conformance.generate.common import (
     FORMAT_READ_REQUIREMENTS,
     build_array,
     id_seed,
-    read_tokens,
+    read_case,
     sample_values,
 )
 from zn5.reference.api import open_array
@@ -184,16 +184,15 @@ def cases() -> Iterator[CaseDraft]:
         with warnings.catch_warnings():  # the deviation's own warning: the codecs it reads are the tokens
             warnings.simplefilter("ignore", LenientReadWarning)
             codecs = open_array(store, path="array").model.codecs
-        yield CaseDraft(
-            id=case_id,
-            kind="read",
-            level="MAY",
+        yield read_case(
+            GENERATOR,
+            case_id,
+            store,
+            expected,
             requirements=[*FORMAT_READ_REQUIREMENTS[deviation.format], deviation.entry],
             description=f"{deviation.description} reads as the writer meant, against {deviation.breaks}",
-            requires=read_tokens(deviation.format, values.dtype, codecs, FEATURE),
             tags=["deviation"],
-            store=store,
-            node="array",
-            expected_array=expected,
-            origin={"generator": GENERATOR, "seed": id_seed(case_id)},
+            extra=[FEATURE],
+            codecs=codecs,
+            level="MAY",
         )

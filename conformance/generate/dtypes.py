@@ -14,10 +14,9 @@ from zn5.conformance.generate.common import (
     ZARR_TYPES,
     build_array,
     id_seed,
-    read_tokens,
+    read_case,
     sample_values,
 )
-from zn5.reference.api import open_array
 from zn5.reference.model.dtype import DataType
 
 GENERATOR = "zn5.conformance.generate.dtypes"
@@ -31,13 +30,13 @@ def _case(format_name: str, dtype: str, endian: str) -> CaseDraft:
     name = type_slug(np.dtype(dtype))
     ordered = DataType.of(dtype).has_byte_order and format_name != "n5"
     case_id = f"{format_name}/dtype/{name}-{endian}" if ordered else f"{format_name}/dtype/{name}"
-    seed = id_seed(case_id)
-    values = sample_values(dtype, SHAPE, seed)
+    values = sample_values(dtype, SHAPE, id_seed(case_id))
     store = build_array(format_name, values, CHUNKS, endian=endian if format_name != "n5" else None)
-    codecs = open_array(store, path="array").model.codecs
-    return CaseDraft(
-        id=case_id,
-        kind="read",
+    return read_case(
+        GENERATOR,
+        case_id,
+        store,
+        values,
         requirements=[
             *FORMAT_READ_REQUIREMENTS[format_name],
             "CORE-DTYPE-001",
@@ -47,12 +46,7 @@ def _case(format_name: str, dtype: str, endian: str) -> CaseDraft:
             *(["CORE-DTYPE-004"] if values.dtype.kind == "U" else []),
         ],
         description=f"{dtype} elements stored {endian}-endian in a 5x7 array of 2x3 chunks read exactly",
-        requires=read_tokens(format_name, values.dtype, codecs),
         tags=["dtype", "edge-chunk"],
-        store=store,
-        node="array",
-        expected_array=values,
-        origin={"generator": GENERATOR, "seed": seed},
     )
 
 

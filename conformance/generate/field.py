@@ -20,11 +20,10 @@ from zn5.conformance.generate.common import (
     FORMAT_READ_REQUIREMENTS,
     build_array,
     id_seed,
-    read_tokens,
+    read_case,
     sample_values,
 )
 from zn5.conformance.generate.writes import WriteRow, write_row_case
-from zn5.reference.api import open_array
 from zn5.reference.codecs.blosc import Blosc
 from zn5.reference.codecs.bytes import BytesCodec
 from zn5.reference.codecs.crc32c import Crc32c
@@ -120,17 +119,14 @@ def _read_case(
 ) -> CaseDraft:
     """A read case of the array at ``array`` in ``store``, tagged by the second part of its ID."""
     format_name, tag = case_id.split("/")[:2]
-    return CaseDraft(
-        id=case_id,
-        kind="read",
+    return read_case(
+        GENERATOR,
+        case_id,
+        store,
+        values,
         requirements=[*FORMAT_READ_REQUIREMENTS[format_name], *requirements],
         description=description,
-        requires=read_tokens(format_name, values.dtype, open_array(store, path="array").model.codecs),
         tags=[tag],
-        store=store,
-        node="array",
-        expected_array=values,
-        origin={"generator": GENERATOR, "seed": id_seed(case_id)},
     )
 
 

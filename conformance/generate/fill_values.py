@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from zn5.conformance.generate.case import CaseDraft
-from zn5.conformance.generate.common import build_array, id_seed, read_tokens, sample_values
+from zn5.conformance.generate.common import build_array, id_seed, read_case, sample_values
 from zn5.conformance.suite.canonical import describe_node
 from zn5.reference.api import open_array
 from zn5.reference.formats.zarr3 import NODE_KEY
@@ -97,11 +97,13 @@ def fill_case(format_name: str, row: tuple[str, str, Any, Any, str], seed: int) 
     expected = np.empty(SHAPE, dtype=values.dtype)
     expected[...] = element[0]
     expected[WRITTEN] = values[WRITTEN]
-    codecs = open_array(store, path="array").model.codecs
     spelled_text = json.dumps(spelled, ensure_ascii=False)
-    return CaseDraft(
-        id=f"{format_name}/fill-value/{slug}",
-        kind="read",
+    return read_case(
+        GENERATOR,
+        f"{format_name}/fill-value/{slug}",
+        store,
+        expected,
+        seed=seed,
         requirements=[
             REQUIREMENTS[format_name][kind],
             "CORE-FILL-001",
@@ -109,12 +111,7 @@ def fill_case(format_name: str, row: tuple[str, str, Any, Any, str], seed: int) 
             *(["CORE-META-004"] if slug in EXACT_INTEGERS else []),
         ],
         description=f"fill_value {spelled_text} for {values.dtype.str} fills the chunks never written",
-        requires=read_tokens(format_name, values.dtype, codecs),
         tags=["fill-value", "missing-chunk"],
-        store=store,
-        node="array",
-        expected_array=expected,
-        origin={"generator": GENERATOR, "seed": seed},
     )
 
 
@@ -147,18 +144,17 @@ def _null_fill_case(seed: int) -> CaseDraft:
 def _null_fill_read_case(seed: int) -> CaseDraft:
     values = sample_values("int32", SHAPE, seed)
     store = build_array("zarr2", values, CHUNKS, write=WRITTEN, fill_value=None)
-    return CaseDraft(
-        id="zarr2/fill-value/null-written-chunks",
-        kind="read",
+    return read_case(
+        GENERATOR,
+        "zarr2/fill-value/null-written-chunks",
+        store,
+        values,
+        seed=seed,
         requirements=["ZARR2-FILL-001", "CORE-FILL-003"],
         description="the written chunk of an array with fill_value null reads exactly",
-        requires=["format:zarr2", "op:read", "dtype:int32", "codec:bytes", "feature:undefined-fill"],
         tags=["fill-value"],
-        store=store,
-        node="array",
+        extra=["feature:undefined-fill"],
         selection=[[0, 2, 1], [0, 3, 1]],
-        expected_array=values[WRITTEN],
-        origin={"generator": GENERATOR, "seed": seed},
     )
 
 

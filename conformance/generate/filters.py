@@ -17,7 +17,7 @@ import numpy as np
 
 from zn5.conformance.generate.case import CaseDraft
 from zn5.conformance.generate.codecs import _document_bytes, _expected_node
-from zn5.conformance.generate.common import FORMAT_READ_REQUIREMENTS, build_array, id_seed, read_tokens
+from zn5.conformance.generate.common import FORMAT_READ_REQUIREMENTS, build_array, id_seed, read_case
 from zn5.conformance.generate.rejects.faults import flip_last_byte, set_member
 from zn5.conformance.generate.rejects.table import Reject, reject_cases
 from zn5.conformance.generate.writes import WriteRow, write_cases
@@ -178,8 +178,7 @@ def _options(format_name: str, row: Row) -> dict[str, Any]:
 
 def _read_case(format_name: str, row: Row) -> CaseDraft:
     case_id = f"{format_name}/filter/{row.slug}"
-    seed = id_seed(case_id)
-    values = row.values(seed)
+    values = row.values(id_seed(case_id))
     store = build_array(format_name, values, CHUNKS, **_options(format_name, row))
     codecs = open_array(store, path="array").model.codecs
     chain = " → ".join(codec.name for codec in codecs)
@@ -187,17 +186,15 @@ def _read_case(format_name: str, row: Row) -> CaseDraft:
     requirements = (
         row.requirements if format_name == "zarr2" else [r for r in row.requirements if "ZARR2" not in r]
     )
-    return CaseDraft(
-        id=case_id,
-        kind="read",
+    return read_case(
+        GENERATOR,
+        case_id,
+        store,
+        row.expected(values),
         requirements=[*FORMAT_READ_REQUIREMENTS[format_name], "CODEC-FILTER-001", *requirements],
         description=f"{values.dtype.name} 9x10 array in 4x6 chunks through {chain} reads {lossy}",
-        requires=read_tokens(format_name, values.dtype, codecs),
         tags=["codec", "filter"],
-        store=store,
-        node="array",
-        expected_array=row.expected(values),
-        origin={"generator": GENERATOR, "seed": seed},
+        codecs=codecs,
     )
 
 

@@ -14,10 +14,9 @@ from zn5.conformance.generate.common import (
     FORMATS,
     build_array,
     id_seed,
-    read_tokens,
+    read_case,
     sample_values,
 )
-from zn5.reference.api import open_array
 from zn5.reference.codecs.gzip import Gzip
 
 GENERATOR = "zn5.conformance.generate.grids"
@@ -105,78 +104,59 @@ GRIDS: list[tuple[str, tuple[int, ...], tuple[int, ...], Selection, str, list[st
 def _grid_case(format_name: str, row: Any) -> CaseDraft:
     slug, shape, chunks, selection, what, requirements, extra = row
     case_id = f"{format_name}/grid/{slug}"
-    seed = id_seed(case_id)
-    values = sample_values("uint16", shape, seed)
+    values = sample_values("uint16", shape, id_seed(case_id))
     store = build_array(format_name, values, chunks, compressor=Gzip(1))
-    codecs = open_array(store, path="array").model.codecs
-    return CaseDraft(
-        id=case_id,
-        kind="read",
+    return read_case(
+        GENERATOR,
+        case_id,
+        store,
+        values,
         requirements=[*FORMAT_READ_REQUIREMENTS[format_name], *requirements],
         description=f"{what} reads exactly",
-        requires=read_tokens(format_name, values.dtype, codecs, *extra),
         tags=["grid", *(["selection"] if selection else [])],
-        store=store,
-        node="array",
+        extra=extra,
         selection=selection,
-        expected_array=values[_numpy_selection(selection)],
-        origin={"generator": GENERATOR, "seed": seed},
     )
-
-
-def _numpy_selection(selection: Selection) -> Any:
-    if selection is None:
-        return ...
-    return tuple(item if isinstance(item, int) else slice(*item) for item in selection)
 
 
 def _missing_chunks_case(format_name: str, selection: Selection) -> CaseDraft:
     shape, chunks = (10, 8), (3, 3)
     case_id = f"{format_name}/grid/missing-chunks{'-selection' if selection else ''}"
-    seed = id_seed(case_id)
-    values = sample_values("int16", shape, seed)
+    values = sample_values("int16", shape, id_seed(case_id))
     fill = 0 if format_name == "n5" else -7
     written = (slice(0, 6), slice(3, 8))
     options: dict[str, Any] = {} if format_name == "n5" else {"fill_value": fill}
     store = build_array(format_name, values, chunks, write=written, compressor=Gzip(1), **options)
     expected = np.full(shape, fill, dtype=values.dtype)
     expected[written] = values[written]
-    codecs = open_array(store, path="array").model.codecs
     requirements = ["CORE-CHUNK-001", *(["N5-FILL-001"] if format_name == "n5" else [])]
     part = "a selection over" if selection else "an array with"
-    return CaseDraft(
-        id=case_id,
-        kind="read",
+    return read_case(
+        GENERATOR,
+        case_id,
+        store,
+        expected,
         requirements=[*FORMAT_READ_REQUIREMENTS[format_name], *requirements],
         description=f"{part} chunks never written reads the fill value {fill} there",
-        requires=read_tokens(format_name, values.dtype, codecs),
         tags=["grid", "missing-chunk"],
-        store=store,
-        node="array",
         selection=selection,
-        expected_array=expected[_numpy_selection(selection)],
-        origin={"generator": GENERATOR, "seed": seed},
     )
 
 
 def _zero_dimensional_case(format_name: str) -> CaseDraft:
     case_id = f"{format_name}/grid/zero-dimensional"
-    seed = id_seed(case_id)
-    values = sample_values("float64", (), seed) + 0.5
+    values = sample_values("float64", (), id_seed(case_id)) + 0.5
     store = build_array(format_name, values, ())
-    codecs = open_array(store, path="array").model.codecs
     keys = ["CORE-KEY-003", "ZARR2-KEY-001"] if format_name == "zarr2" else ["CORE-KEY-002", "ZARR3-META-003"]
-    return CaseDraft(
-        id=case_id,
-        kind="read",
+    return read_case(
+        GENERATOR,
+        case_id,
+        store,
+        values,
         requirements=[*FORMAT_READ_REQUIREMENTS[format_name], "CORE-GRID-002", "CORE-GRID-006", *keys],
         description="a 0-d array holds one element in one chunk and reads exactly",
-        requires=read_tokens(format_name, values.dtype, codecs, "feature:zero-dimensional"),
         tags=["grid"],
-        store=store,
-        node="array",
-        expected_array=values,
-        origin={"generator": GENERATOR, "seed": seed},
+        extra=["feature:zero-dimensional"],
     )
 
 
@@ -190,8 +170,7 @@ def _corrupt_chunks_case(format_name: str, empty: bool) -> CaseDraft:
     selection: Selection = [[4, 4, 1], [0, 9, 1]] if empty else [[1, 3, 1], [5, 7, 1]]
     slug = "empty-selection-reads-no-chunk" if empty else "selection-reads-only-its-chunks"
     case_id = f"{format_name}/grid/{slug}"
-    seed = id_seed(case_id)
-    values = sample_values("int16", shape, seed)
+    values = sample_values("int16", shape, id_seed(case_id))
     store = build_array(format_name, values, chunks, compressor=Gzip(1))
     met = set() if empty else {CHUNK_KEY[format_name].format(0, 1)}
     for i in range(3):
@@ -199,24 +178,20 @@ def _corrupt_chunks_case(format_name: str, empty: bool) -> CaseDraft:
             key = CHUNK_KEY[format_name].format(i, j)
             if key not in met:
                 store.values[key] = CORRUPT
-    codecs = open_array(store, path="array").model.codecs
     what = (
         "an empty selection reads no chunk, though every chunk is corrupt"
         if empty
         else "a selection inside one chunk reads only that chunk, though every other is corrupt"
     )
-    return CaseDraft(
-        id=case_id,
-        kind="read",
+    return read_case(
+        GENERATOR,
+        case_id,
+        store,
+        values,
         requirements=[*FORMAT_READ_REQUIREMENTS[format_name], "CORE-ARRAY-003", "CORE-ARRAY-002"],
         description=what,
-        requires=read_tokens(format_name, values.dtype, codecs),
         tags=["grid", "selection"],
-        store=store,
-        node="array",
         selection=selection,
-        expected_array=values[_numpy_selection(selection)],
-        origin={"generator": GENERATOR, "seed": seed},
     )
 
 

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from zn5.conformance.generate.case import CaseDraft
-from zn5.conformance.generate.common import FORMATS, build_array, id_seed, read_tokens, sample_values
+from zn5.conformance.generate.common import FORMATS, build_array, id_seed, read_case, sample_values
 from zn5.conformance.suite.canonical import describe_node
-from zn5.reference.api import create_array, create_group, open_array
+from zn5.reference.api import create_array, create_group
 from zn5.reference.codecs.blosc import Blosc
 from zn5.reference.codecs.gzip import Gzip
 from zn5.reference.store.memory import MemoryStore
@@ -108,23 +108,20 @@ def _group_case(format_name: str) -> CaseDraft:
 
 def _opened_by_path(format_name: str) -> CaseDraft:
     case_id = f"{format_name}/hierarchy/no-ancestor-metadata"
-    seed = id_seed(case_id)
-    values = sample_values("int8", (4, 5), seed)
+    values = sample_values("int8", (4, 5), id_seed(case_id))
     store = build_array(format_name, values, (2, 2), path="x/y/array")
     for key in [key for key in store.values if key.count("/") < 3 and not key.startswith("x/y/array")]:
         del store.values[key]
-    codecs = open_array(store, path="x/y/array").model.codecs
-    return CaseDraft(
-        id=case_id,
-        kind="read",
+    return read_case(
+        GENERATOR,
+        case_id,
+        store,
+        values,
         requirements=["CORE-NODE-004"],
         description="an array whose ancestors have no group metadata opens by its path",
-        requires=read_tokens(format_name, values.dtype, codecs, "feature:implicit-group"),
         tags=["hierarchy"],
-        store=store,
+        extra=["feature:implicit-group"],
         node="x/y/array",
-        expected_array=values,
-        origin={"generator": GENERATOR, "seed": seed},
     )
 
 
@@ -225,36 +222,30 @@ def _consolidated_cases() -> Iterator[CaseDraft]:
     case_id = "zarr3/hierarchy/stale-consolidated-metadata"
     seed = id_seed(case_id)
     store, values = _consolidated_store(seed)
-    yield CaseDraft(
-        id=case_id,
-        kind="read",
+    yield read_case(
+        GENERATOR,
+        case_id,
+        store,
+        values,
         requirements=["ZARR3-META-008", "ZARR3-META-002"],
         description="an array reads by its own zarr.json, not by the root's stale consolidated_metadata",
-        requires=read_tokens("zarr3", values.dtype, open_array(store, path="array").model.codecs),
         tags=["hierarchy"],
-        store=store,
-        node="array",
-        expected_array=values,
-        origin={"generator": GENERATOR, "seed": seed},
     )
 
 
 def _path_with_slashes(format_name: str) -> CaseDraft:
     case_id = f"{format_name}/hierarchy/path-with-slashes"
-    seed = id_seed(case_id)
-    values = sample_values("int8", (4, 5), seed)
+    values = sample_values("int8", (4, 5), id_seed(case_id))
     store = build_array(format_name, values, (2, 2), path="group/array")
-    return CaseDraft(
-        id=case_id,
-        kind="read",
+    return read_case(
+        GENERATOR,
+        case_id,
+        store,
+        values,
         requirements=["CORE-NODE-001"],
         description="the path '/group/array/' with a leading and a trailing '/' names the node group/array",
-        requires=read_tokens(format_name, values.dtype, open_array(store, path="group/array").model.codecs),
         tags=["hierarchy"],
-        store=store,
         node="/group/array/",
-        expected_array=values,
-        origin={"generator": GENERATOR, "seed": seed},
     )
 
 

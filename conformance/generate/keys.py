@@ -14,10 +14,9 @@ from zn5.conformance.generate.common import (
     FORMAT_READ_REQUIREMENTS,
     build_array,
     id_seed,
-    read_tokens,
+    read_case,
     sample_values,
 )
-from zn5.reference.api import open_array
 
 GENERATOR = "zn5.conformance.generate.keys"
 
@@ -80,8 +79,7 @@ def _stray_chunk(format_name: str) -> bytes:
 
 def _stray_keys_case(format_name: str) -> CaseDraft:
     case_id = f"{format_name}/key/stray-keys"
-    seed = id_seed(case_id)
-    values = sample_values("int16", (4, 4), seed)
+    values = sample_values("int16", (4, 4), id_seed(case_id))
     values[values == STRAY_VALUE] = STRAY_VALUE + 1
     store = build_array(format_name, values, (2, 2))
     del store.values[{"zarr2": "array/1.1", "zarr3": "array/c/1/1", "n5": "array/1/1"}[format_name]]
@@ -89,18 +87,14 @@ def _stray_keys_case(format_name: str) -> CaseDraft:
         store.values[f"array/{key}"] = _stray_chunk(format_name)
     expected = values.copy()
     expected[2:, 2:] = 0
-    codecs = open_array(store, path="array").model.codecs
-    return CaseDraft(
-        id=case_id,
-        kind="read",
+    return read_case(
+        GENERATOR,
+        case_id,
+        store,
+        expected,
         requirements=[*FORMAT_READ_REQUIREMENTS[format_name], "CORE-KEY-004", "CORE-CHUNK-001"],
         description="keys such as '01', '+1' or past the grid name no chunk; the missing chunk reads as fill",
-        requires=read_tokens(format_name, values.dtype, codecs),
         tags=["chunk-key", "missing-chunk"],
-        store=store,
-        node="array",
-        expected_array=expected,
-        origin={"generator": GENERATOR, "seed": seed},
     )
 
 
@@ -108,21 +102,17 @@ def cases() -> Iterator[CaseDraft]:
     """One read case per key encoding, on a 3-d array so that the order of the parts matters."""
     for format_name, slug, options, example, requirements, token in KEYS:
         case_id = f"{format_name}/key/{slug}"
-        seed = id_seed(case_id)
-        values = sample_values("uint8", (5, 7, 3), seed)
+        values = sample_values("uint8", (5, 7, 3), id_seed(case_id))
         store = build_array(format_name, values, (3, 3, 3), **options)
-        codecs = open_array(store, path="array").model.codecs
-        yield CaseDraft(
-            id=case_id,
-            kind="read",
+        yield read_case(
+            GENERATOR,
+            case_id,
+            store,
+            values,
             requirements=[*FORMAT_READ_REQUIREMENTS[format_name], "CORE-KEY-001", *requirements],
             description=f"chunk keys such as '{example}' locate each chunk of a 5x7x3 array",
-            requires=read_tokens(format_name, values.dtype, codecs, token),
             tags=["chunk-key"],
-            store=store,
-            node="array",
-            expected_array=values,
-            origin={"generator": GENERATOR, "seed": seed},
+            extra=[token],
         )
     for format_name in ("zarr2", "zarr3", "n5"):
         yield _stray_keys_case(format_name)
@@ -133,23 +123,19 @@ def _nested_keys_without_separator_case() -> CaseDraft:
     """A Zarr v2 array written with ``"/"`` keys whose ``.zarray`` does not say so, as stores were before
     ``dimension_separator`` existed: its chunks are at ``"."`` keys, so it reads as fill (ZARR2-META-013)."""
     case_id = "zarr2/key/nested-keys-without-separator"
-    seed = id_seed(case_id)
-    values = sample_values("uint8", (5, 7, 3), seed)
+    values = sample_values("uint8", (5, 7, 3), id_seed(case_id))
     store = build_array("zarr2", values, (3, 3, 3), dimension_separator="/", fill_value=7)
     document = json.loads(store.values["array/.zarray"])
     del document["dimension_separator"]
     store.values["array/.zarray"] = (json.dumps(document, indent=2, sort_keys=True) + "\n").encode()
-    codecs = open_array(store, path="array").model.codecs
-    return CaseDraft(
-        id=case_id,
-        kind="read",
+    return read_case(
+        GENERATOR,
+        case_id,
+        store,
+        np.full_like(values, 7),
         requirements=[*FORMAT_READ_REQUIREMENTS["zarr2"], "ZARR2-META-007", "ZARR2-META-013"],
         description="an array whose chunks sit at '0/0/0' keys while its .zarray names no separator reads "
         "as its fill value: the separator is '.', never guessed from the keys",
-        requires=read_tokens("zarr2", values.dtype, codecs, "chunk-key:v2-dot"),
         tags=["chunk-key"],
-        store=store,
-        node="array",
-        expected_array=np.full_like(values, 7),
-        origin={"generator": GENERATOR, "seed": seed},
+        extra=["chunk-key:v2-dot"],
     )

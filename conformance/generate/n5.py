@@ -77,40 +77,38 @@ def _case_id(slug: str, requirements: list[str], area: str | None = None) -> str
     return f"n5/{area}/{slug}"
 
 
-def _padded_edge_blocks() -> CaseDraft:
-    values = _values()
-    store = build_array("n5", values, BLOCK)
-    padded = np.zeros(BLOCK, dtype="uint16")
-    for key, origin in (("array/1/0/0", (4, 0, 0)), ("array/1/1/0", (4, 2, 0)), ("array/0/1/0", (0, 2, 0))):
-        region = tuple(slice(o, o + b) for o, b in zip(origin, BLOCK, strict=True))
-        block = padded.copy()
-        part = values[region]
-        block[tuple(slice(0, n) for n in part.shape)] = part
-        store.values[key] = _block_bytes(block, BLOCK)
-    return _case(
+# (slug, description, requirement IDs, the keys of the edge blocks stored padded to the full block size)
+PADDED: list[tuple[str, str, list[str], tuple[str, ...]]] = [
+    (
         "edge-blocks-padded",
         "edge blocks padded to the full block size read like truncated ones",
         ["N5-BLOCK-004", "N5-AXIS-001", "N5-EDGE-001"],
-        store,
-        values,
-        _tokens(),
-    )
-
-
-def _mixed_edge_blocks() -> CaseDraft:
-    values = _values()
-    store = build_array("n5", values, BLOCK)
-    block = np.zeros(BLOCK, dtype="uint16")
-    block[:1, :1, :] = values[4:, 2:, :]
-    store.values["array/1/1/0"] = _block_bytes(block, BLOCK)
-    return _case(
+        ("array/1/0/0", "array/1/1/0", "array/0/1/0"),
+    ),
+    (
         "edge-blocks-mixed",
         "one padded and several truncated edge blocks in one dataset read exactly",
         ["N5-BLOCK-004", "N5-EDGE-001"],
-        store,
-        values,
-        _tokens(),
-    )
+        ("array/1/1/0",),
+    ),
+]
+
+
+def _padded_edge_blocks(
+    slug: str, description: str, requirements: list[str], keys: tuple[str, ...]
+) -> CaseDraft:
+    """The edge blocks at ``keys`` hold their region's elements padded with zeros to ``BLOCK``
+    (N5-BLOCK-004); the other edge blocks are truncated, as the reference writes them."""
+    values = _values()
+    store = build_array("n5", values, BLOCK)
+    for key in keys:
+        position = [int(part) for part in key.split("/")[1:]]
+        region = tuple(slice(i * b, i * b + b) for i, b in zip(position, BLOCK, strict=True))
+        part = values[region]
+        block = np.zeros(BLOCK, dtype="uint16")
+        block[tuple(slice(0, n) for n in part.shape)] = part
+        store.values[key] = _block_bytes(block, BLOCK)
+    return _case(slug, description, requirements, store, values, _tokens())
 
 
 def _small_interior_block() -> CaseDraft:
@@ -230,8 +228,8 @@ def _user_attributes() -> CaseDraft:
 
 def cases() -> Iterator[CaseDraft]:
     """The N5 read cases."""
-    yield _padded_edge_blocks()
-    yield _mixed_edge_blocks()
+    for row in PADDED:
+        yield _padded_edge_blocks(*row)
     yield _varlength_block()
     yield _axis_order()
     yield _no_root_attributes()

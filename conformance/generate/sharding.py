@@ -13,7 +13,7 @@ from zn5.conformance.generate.common import (
     FORMAT_READ_REQUIREMENTS,
     build_array,
     id_seed,
-    read_tokens,
+    read_case,
     sample_values,
 )
 from zn5.reference.codecs.base import Codec
@@ -127,24 +127,20 @@ def cases() -> Iterator[CaseDraft]:
     """The Zarr v3 sharding cases."""
     for slug, shape, shard, codec, selection, what, requirements, written in SHARDS:
         case_id = f"zarr3/sharding/{slug}"
-        seed = id_seed(case_id)
-        values = sample_values("uint16", shape, seed)
+        values = sample_values("uint16", shape, id_seed(case_id))
         store = build_array("zarr3", values, shard, codecs=[codec], write=written, fill_value=3)
         expected = np.full(shape, 3, dtype=values.dtype)
         expected[written] = values[written]
-        if selection is not None:
-            expected = expected[tuple(slice(*item) for item in selection if isinstance(item, list))]
         extra = ["feature:nested-sharding"] if slug == "nested" else []
-        yield CaseDraft(
-            id=case_id,
-            kind="read",
+        yield read_case(
+            GENERATOR,
+            case_id,
+            store,
+            expected,
             requirements=[*FORMAT_READ_REQUIREMENTS["zarr3"], *requirements],
             description=f"uint16 data in {what} reads exactly",
-            requires=read_tokens("zarr3", values.dtype, [codec], *extra),
             tags=["sharding"],
-            store=store,
-            node="array",
+            extra=extra,
             selection=selection,
-            expected_array=expected,
-            origin={"generator": GENERATOR, "seed": seed},
+            codecs=[codec],
         )

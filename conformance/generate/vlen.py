@@ -16,7 +16,7 @@ from zn5.conformance.generate.common import (
     FORMAT_READ_REQUIREMENTS,
     build_array,
     id_seed,
-    read_tokens,
+    read_case,
     sample_values,
 )
 from zn5.conformance.generate.fill_values import fill_row_case
@@ -119,11 +119,13 @@ def _read_case(format_name: str, kind: str, seed: int, **options: Any) -> CaseDr
     """Every element of a 5x7 array in 2x3 chunks (edge chunks on both axes) read exactly."""
     values = sample_values(TYPES[kind], SHAPE, seed)
     store = build_array(format_name, values, CHUNKS, **options)
-    codecs = open_array(store, path="array").model.codecs
     compressed = "compressor" in options
-    return CaseDraft(
-        id=f"{format_name}/vlen/{kind}-edge-chunks{'-gzip' if compressed else ''}",
-        kind="read",
+    return read_case(
+        GENERATOR,
+        f"{format_name}/vlen/{kind}-edge-chunks{'-gzip' if compressed else ''}",
+        store,
+        values,
+        seed=seed,
         requirements=[
             *FORMAT_READ_REQUIREMENTS[format_name],
             MAPPING[format_name],
@@ -135,12 +137,7 @@ def _read_case(format_name: str, kind: str, seed: int, **options: Any) -> CaseDr
             f"{kind} elements (empty, non-ASCII, with NUL) in a 5x7 array of 2x3 chunks"
             f"{' with gzip' if compressed else ''} read exactly"
         ),
-        requires=read_tokens(format_name, values.dtype, codecs),
         tags=["dtype", "vlen", "edge-chunk"],
-        store=store,
-        node="array",
-        expected_array=values,
-        origin={"generator": GENERATOR, "seed": seed},
     )
 
 
@@ -158,18 +155,15 @@ def _sharded_case(seed: int) -> CaseDraft:
     )
     expected = np.full(values.shape, "–", dtype=values.dtype)
     expected[written] = values[written]
-    codecs = open_array(store, path="array").model.codecs
-    return CaseDraft(
-        id="zarr3/sharding/vlen-string",
-        kind="read",
+    return read_case(
+        GENERATOR,
+        "zarr3/sharding/vlen-string",
+        store,
+        expected,
+        seed=seed,
         requirements=["ZARR3-VLEN-001", "CORE-VLEN-003", "CODEC-SHARDING-001", "CODEC-SHARDING-003"],
         description="strings in 4x4 shards of 2x2 inner chunks, some never written, read with their fill",
-        requires=read_tokens("zarr3", values.dtype, codecs),
         tags=["vlen", "sharding", "edge-chunk", "missing-chunk"],
-        store=store,
-        node="array",
-        expected_array=expected,
-        origin={"generator": GENERATOR, "seed": seed},
     )
 
 
