@@ -10,6 +10,7 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
+import FetchStore from "@zarrita/storage/fetch";
 import FileSystemStore from "@zarrita/storage/fs";
 import * as zarr from "zarrita";
 
@@ -35,6 +36,7 @@ const CAPABILITIES = [
   "format:zarr3",
   "op:read",
   "op:write",
+  "store:http",
   "codec:blosc",
   "codec:bytes",
   "codec:crc32c",
@@ -160,8 +162,10 @@ function itemsizeOf(canonical) {
 
 // Reading.
 
+/** The node of a store: a folder through FileSystemStore, or in a run over HTTP the URL the kit hands
+ * the hook, through zarrita's FetchStore on Node's fetch (PROTO-022). */
 function location(storeRoot, node) {
-  const store = new FileSystemStore(storeRoot);
+  const store = /^https?:\/\//.test(storeRoot) ? new FetchStore(storeRoot) : new FileSystemStore(storeRoot);
   const root = zarr.root(store);
   return node ? root.resolve(node) : root;
 }
