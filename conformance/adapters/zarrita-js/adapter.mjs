@@ -14,7 +14,7 @@ import FetchStore from "@zarrita/storage/fetch";
 import FileSystemStore from "@zarrita/storage/fs";
 import * as zarr from "zarrita";
 
-import { Refusal, Skip, cOrderBytes, describeError, selectionAxes, serve } from "../kits/javascript/zn5-adapter-kit.mjs";
+import { Refusal, Skip, cOrderBytes, describeError, isStoreUrl, selectionAxes, serve } from "../kits/javascript/zn5-adapter-kit.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ADAPTER_VERSION = JSON.parse(readFileSync(join(HERE, "package.json"), "utf8")).version;
@@ -165,7 +165,7 @@ function itemsizeOf(canonical) {
 /** The node of a store: a folder through FileSystemStore, or in a run over HTTP the URL the kit hands
  * the hook, through zarrita's FetchStore on Node's fetch (PROTO-022). */
 function location(storeRoot, node) {
-  const store = /^https?:\/\//.test(storeRoot) ? new FetchStore(storeRoot) : new FileSystemStore(storeRoot);
+  const store = isStoreUrl(storeRoot) ? new FetchStore(storeRoot) : new FileSystemStore(storeRoot);
   const root = zarr.root(store);
   return node ? root.resolve(node) : root;
 }

@@ -46,6 +46,11 @@ export function inside(root, relative) {
   return full;
 }
 
+/** Whether a hook's store is a URL (a run over HTTP, storeLocation) rather than a folder. */
+export function isStoreUrl(store) {
+  return /^https?:\/\//.test(store);
+}
+
 /**
  * Where a hook finds the store of folder `relative` of the case: inside `input` in a run on files, or
  * its URL under `inputUrl` in a run over HTTP (PROTO-021), where the input folder holds no store; an

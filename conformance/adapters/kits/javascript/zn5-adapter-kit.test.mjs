@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 
-import { Refusal, Skip, cOrderBytes, failureReply, helloReply, readArray, runCase, selectionAxes, storeLocation, writeArray } from "./zn5-adapter-kit.mjs";
+import { Refusal, Skip, cOrderBytes, failureReply, helloReply, readArray, runCase, isStoreUrl, selectionAxes, storeLocation, writeArray } from "./zn5-adapter-kit.mjs";
 
 const axis = (start, stop, step, keep, count) => ({ start, stop, step, keep, count });
 
@@ -92,6 +92,7 @@ test("runCase hands the read hook a store's URL in a run over HTTP and its folde
   await runCase({ capabilities: ["format:zarr3"], read }, kase, "/input", mkdtempSync(join(tmpdir(), "kit-")), "http://127.0.0.1:8123/c1");
   await runCase({ capabilities: ["format:zarr3"], read }, kase, "/input", mkdtempSync(join(tmpdir(), "kit-")));
   assert.deepEqual(seen, ["http://127.0.0.1:8123/c1/data/store", "/input/data/store"]);
+  assert.deepEqual(seen.map(isStoreUrl), [true, false]);
 });
 
 test("storeLocation refuses a store path that leaves the served input", () => {
