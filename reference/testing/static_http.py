@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-RANGE = re.compile(r"bytes=(\d*)-(\d*)$")
+RANGE = re.compile(r"bytes=(\d*)-(\d*)$", re.IGNORECASE)
+"""A byte range; range unit names are case-insensitive (RFC 9110 section 14.1): zarr-java asks "Bytes=-64"."""
 
 
 def free_port() -> int:

@@ -100,19 +100,29 @@ def category(message: str, phase: str) -> str:
 # --- reading -----------------------------------------------------------------------------------------
 
 
-def open_node(store: Path, node: str) -> tuple[Any, Any]:
+def dataset_name(location: str) -> str:
+    """GDAL's name of the store at ``location``: the folder, or a ``/vsicurl/`` URL in the driver's own
+    ``ZARR:"…"`` syntax, for GDAL's probe of the bare URL asks the server for the folder, which a static
+    server answers 404 (it never lists) and GDAL takes as "no such file"."""
+    return f'ZARR:"{location}"' if location.startswith("/vsicurl/") else location
+
+
+def open_node(store: str, node: str) -> tuple[Any, Any]:
     """The dataset GDAL opens and the array (or group) at ``node`` in it.
 
-    GDAL opens the store's root folder and resolves the node path itself (``OpenMDArrayFromFullname``,
-    then ``OpenGroupFromFullname``); a store whose root has no metadata GDAL recognises is opened, as GDAL
-    users open it, by pointing GDAL at the node's own folder (CORE-NODE-001).
+    GDAL opens the store's root (a folder, or over HTTP a ``/vsicurl/`` URL) and resolves the node path
+    itself (``OpenMDArrayFromFullname``, then ``OpenGroupFromFullname``); a store whose root has no
+    metadata GDAL recognises is opened, as GDAL users open it, by pointing GDAL at the node's own folder
+    (CORE-NODE-001).
     """
     try:
-        dataset = gdal.OpenEx(str(store), gdal.OF_MULTIDIM_RASTER)
+        dataset = gdal.OpenEx(dataset_name(store), gdal.OF_MULTIDIM_RASTER)
     except RuntimeError as error:
-        if not node or "not recognized" not in str(error):
+        # a root without metadata: "not recognized" from a folder, "Cannot find any of Zarr metadata
+        # files" from the ZARR:"…" name of a URL
+        if not node or not any(text in str(error) for text in ("not recognized", "Cannot find any of Zarr")):
             raise RefusedError(category(str(error), "open"), f"GDAL: {error}") from error
-        return open_folder(store.joinpath(*node.split("/")))
+        return open_folder("/".join([store, *(part for part in node.split("/") if part)]))
     root = dataset.GetRootGroup()
     if not node.strip("/"):
         return dataset, root
@@ -126,12 +136,13 @@ def open_node(store: Path, node: str) -> tuple[Any, Any]:
     return dataset, group
 
 
-def open_folder(folder: Path) -> tuple[Any, Any]:
+def open_folder(folder: str) -> tuple[Any, Any]:
     """The dataset GDAL opens in the node's folder and the array in it (or its root group)."""
-    dataset = library_call("open", lambda: gdal.OpenEx(str(folder), gdal.OF_MULTIDIM_RASTER))
+    dataset = library_call("open", lambda: gdal.OpenEx(dataset_name(folder), gdal.OF_MULTIDIM_RASTER))
     root = dataset.GetRootGroup()
-    if folder.name in (root.GetMDArrayNames() or []):
-        return dataset, library_call("open", lambda: root.OpenMDArray(folder.name))
+    name = folder.rsplit("/", 1)[-1]
+    if name in (root.GetMDArrayNames() or []):
+        return dataset, library_call("open", lambda: root.OpenMDArray(name))
     return dataset, root
 
 
@@ -349,11 +360,13 @@ class GdalAdapter(Adapter):
         "feature:undefined-fill",
         "feature:implicit-group",
         "feature:known-deviations",
+        "store:http",
     )
 
     def open(self, store: Path, node: str, format: str) -> Any:
         """The node's folder opened by GDAL (an array's own folder, so no root group metadata is needed)."""
-        return open_node(store, node)
+        url = self.store_url(store)  # over HTTP: GDAL's own HTTP file system, /vsicurl/ (PROTO-022)
+        return open_node(str(store) if url is None else f"/vsicurl/{url}", node)
 
     def read(self, array: Any, selection: Selection) -> Values:
         """The values of ``selection``, read with ``MDArray.ReadAsArray``."""

@@ -72,6 +72,7 @@ CLAIMS = (
     "feature:nested-sharding",
     "feature:undefined-fill",
     "feature:zero-dimensional",
+    "store:http",
 )
 FORMAT_GAPS: Mapping[tuple[str, str], str] = {
     ("zarr3", "codec:numcodecs.zlib"): 'tensorstore\'s zarr3 driver has no codec "numcodecs.zlib" (zlib only '
@@ -100,15 +101,24 @@ CATEGORY_PATTERNS = (  # tensorstore raises ValueError for most problems; its me
 # --- opening --------------------------------------------------------------------------------------------
 
 
-def spec(folder: Path, node: str, format: str) -> dict[str, Any]:
-    """The spec of the array at ``node`` of the store in ``folder``: the node path goes to tensorstore
-    as it is, in the driver's ``path`` member, which tensorstore joins to the store's path itself."""
-    return {"driver": DRIVERS[format], "kvstore": {"driver": "file", "path": f"{folder}/"}, "path": node}
+def kvstore(folder: Path, url: str | None = None) -> dict[str, Any]:
+    """The key-value store of a store: its folder (driver ``file``), or in a run over HTTP the URL it is
+    served at (driver ``http``, tensorstore's own HTTP store; PROTO-022)."""
+    if url is None:
+        return {"driver": "file", "path": f"{folder}/"}
+    return {"driver": "http", "base_url": f"{url}/"}
 
 
-def open_array(folder: Path, node: str, format: str) -> Any:
+def spec(folder: Path, node: str, format: str, url: str | None = None) -> dict[str, Any]:
+    """The spec of the array at ``node`` of the store in ``folder`` (or at ``url``): the node path goes
+    to tensorstore as it is, in the driver's ``path`` member, which tensorstore joins to the store's
+    path itself."""
+    return {"driver": DRIVERS[format], "kvstore": kvstore(folder, url), "path": node}
+
+
+def open_array(folder: Path, node: str, format: str, url: str | None = None) -> Any:
     """The array, opened for reading only."""
-    return ts.open(spec(folder, node, format), open=True, read=True).result()
+    return ts.open(spec(folder, node, format, url), open=True, read=True).result()
 
 
 def read_values(array: Any, key: Any) -> np.ndarray[Any, Any]:
@@ -315,7 +325,7 @@ class TensorstoreAdapter(BaseAdapter):
     format_gaps = FORMAT_GAPS
 
     def open_array(self, store: Path, node: str, format: str, scratch: Path) -> Any:
-        return open_array(store, node, format)
+        return open_array(store, node, format, self.store_url(store))
 
     def read(self, array: Any, key: Any, format: str) -> Any:
         values = read_values(array, key)
@@ -326,10 +336,11 @@ class TensorstoreAdapter(BaseAdapter):
     def open_node(self, store: Path, node: str, format: str, scratch: Path) -> Any:
         if format == "zarr2":
             raise CannotRunError("tensorstore exposes no Zarr v2 attributes (.zattrs) and has no group API")
+        url = self.store_url(store)
         try:
-            return open_array(store, node, format)
+            return open_array(store, node, format, url)
         except Exception:
-            if not _has_array_document(store / node.strip("/"), format):
+            if not _has_array_document(kvstore(store, url), node.strip("/"), format):
                 raise CannotRunError(f"tensorstore has no group API; /{node} is no array") from None
             raise
 
@@ -378,20 +389,20 @@ class TensorstoreAdapter(BaseAdapter):
         return "metadata" if phase == "open" else "chunk"
 
 
-def _has_array_document(folder: Path, format: str) -> bool:
-    """Whether ``folder`` holds an array document of ``format`` (to tell a group from a broken array)."""
-    if format == "zarr3":
-        path = folder / "zarr.json"
-        try:
-            document = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return path.exists()
-        return not (isinstance(document, dict) and document.get("node_type") == "group")
-    path = folder / "attributes.json"
+def _has_array_document(store: Mapping[str, Any], node: str, format: str) -> bool:
+    """Whether the node at ``node`` of the key-value store ``store`` has an array document of
+    ``format`` (to tell a group from a broken array); read through tensorstore's own store."""
+    name = "zarr.json" if format == "zarr3" else "attributes.json"
+    key = f"{node}/{name}" if node else name
+    found = ts.KvStore.open(store).result().read(key).result()
+    if found.state != "value":
+        return False
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return path.exists()
+        document = json.loads(bytes(found.value))
+    except ValueError:
+        return True
+    if format == "zarr3":
+        return not (isinstance(document, dict) and document.get("node_type") == "group")
     return isinstance(document, dict) and any(
         key in document for key in ("dimensions", "dataType", "blockSize")
     )

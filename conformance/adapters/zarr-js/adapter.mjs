@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 
 import * as zarr from "zarr";
 
-import { Refusal, Skip, cOrderBytes, describeError, inside, selectionAxes, serve } from "../kits/javascript/zn5-adapter-kit.mjs";
+import { Refusal, Skip, cOrderBytes, describeError, inside, isStoreUrl, selectionAxes, serve } from "../kits/javascript/zn5-adapter-kit.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ADAPTER_VERSION = JSON.parse(readFileSync(join(HERE, "package.json"), "utf8")).version;
@@ -37,6 +37,7 @@ const CAPABILITIES = [
   "op:read",
   "op:metadata",
   "op:write",
+  "store:http",
   "codec:blosc",
   "codec:bytes",
   "codec:gzip",
@@ -191,8 +192,14 @@ function fillValue(fill, dataType) {
 
 // Reading.
 
+/** zarr.js' store of an input store: the folder, or in a run over HTTP its URL through zarr.js' own
+ * HTTPStore on Node's fetch (PROTO-022). */
+function inputStore(storeRoot) {
+  return isStoreUrl(storeRoot) ? new zarr.HTTPStore(storeRoot) : new FileStore(storeRoot);
+}
+
 async function openArray(storeRoot, node) {
-  const store = new FileStore(storeRoot);
+  const store = inputStore(storeRoot);
   const array = await library("open", () => zarr.openArray({ store, path: node, mode: "r" }));
   // ZarrArray's constructor starts resolving its compressor (getCodec) without awaiting it; awaiting
   // it here makes an unknown compressor a refusal at open, not an unhandled promise rejection.
@@ -272,7 +279,7 @@ async function describe(storeRoot, node) {
   } catch (error) {
     // openArray says ContainsGroupError when the path holds a .zgroup and no .zarray.
     if (error?.zarrKind !== "ContainsGroupError") throw error;
-    const group = await library("open", () => zarr.openGroup(new FileStore(storeRoot), node, "r"));
+    const group = await library("open", () => zarr.openGroup(inputStore(storeRoot), node, "r"));
     return { node_type: "group", attributes: await library("open", () => group.attrs.asObject()) };
   }
   return library("open", () => describeArray(array));

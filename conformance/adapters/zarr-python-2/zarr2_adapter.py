@@ -81,6 +81,7 @@ CAPABILITIES = sorted(
         "feature:implicit-group",
         "feature:undefined-fill",
         "feature:zero-dimensional",
+        "store:http",
     }
 )
 
@@ -390,13 +391,23 @@ def store(folder: Path, format: str) -> Any:
     return zarr.N5Store(str(folder)) if format == "n5" else zarr.DirectoryStore(str(folder))
 
 
-def read(folder: Path, node: str, format: str, selection: list[Any] | None) -> Any:
-    """The values read (in N5's declared order) and the canonical type of an object array (else None),
-    or a rejected reply."""
+def input_store(input: Path, url: str | None, relative: str, format: str) -> Any:
+    """zarr 2's read-only store of the input store at ``relative``: its folder, or in a run over HTTP
+    (``url``, the run message's input_url) the URL it is served at, through zarr 2's own fsspec stores
+    (FSStore, N5FSStore) on fsspec's HTTP file system (PROTO-021, PROTO-022)."""
+    if url is None:
+        return store(input / relative, format)
+    where = f"{url}/{relative}"
+    return zarr.N5FSStore(where, mode="r") if format == "n5" else zarr.storage.FSStore(where, mode="r")
+
+
+def read(opened: Any, node: str, format: str, selection: list[Any] | None) -> Any:
+    """The values read from the store ``opened`` (in N5's declared order) and the canonical type of an
+    object array (else None), or a rejected reply."""
     key = selection_key(selection)
     phase = "open"
     try:
-        array = zarr.open_array(store=store(folder, format), path=node, mode="r")
+        array = zarr.open_array(store=opened, path=node, mode="r")
         name = object_type(array) if array.dtype.kind == "O" else None
         phase = "read"
         if format == "n5":
@@ -408,8 +419,8 @@ def read(folder: Path, node: str, format: str, selection: list[Any] | None) -> A
     return values, name
 
 
-def run(case: dict[str, Any], input: Path, output: Path) -> dict[str, Any]:
-    """The reply (without seq) for one case."""
+def run(case: dict[str, Any], input: Path, output: Path, url: str | None = None) -> dict[str, Any]:
+    """The reply (without seq) for one case; ``url`` is the run message's input_url in a run over HTTP."""
     operation, source = case["operation"], case["input"]
     node = source.get("node", "")
     if operation["op"] == "write":
@@ -432,7 +443,8 @@ def run(case: dict[str, Any], input: Path, output: Path) -> dict[str, Any]:
         return {"status": "ok", "result": {"store": "store"}}
     if operation["op"] == "metadata":
         try:
-            opened = zarr.open(store=store(input / source["store"], case["format"]), path=node, mode="r")
+            where = input_store(input, url, source["store"], case["format"])
+            opened = zarr.open(store=where, path=node, mode="r")
         except Exception as error:
             return rejected(error, "open")
         return {"status": "ok", "result": {"node": describe(opened, case["format"] == "n5")}}
@@ -441,13 +453,14 @@ def run(case: dict[str, Any], input: Path, output: Path) -> dict[str, Any]:
         for format, folder in sorted(source["stores"].items()):
             if format not in ("zarr2", "n5"):
                 continue
-            values = read(input / folder, node, format, operation.get("selection"))
+            values = read(input_store(input, url, folder, format), node, format, operation.get("selection"))
             if isinstance(values, dict):
                 return values
             write_array(values[0], output / format, values[1])
             arrays[format] = f"{format}/array.json"
         return {"status": "ok", "result": {"arrays": arrays}}
-    values = read(input / source["store"], node, case["format"], operation.get("selection"))
+    opened = input_store(input, url, source["store"], case["format"])
+    values = read(opened, node, case["format"], operation.get("selection"))
     if isinstance(values, dict):
         return values
     write_array(values[0], output, values[1])
@@ -471,7 +484,8 @@ def handle(message: dict[str, Any]) -> dict[str, Any] | None:
     if message.get("cmd") != "run":
         return None
     try:
-        reply = run(message["case"], Path(message["input"]), Path(message["output"]))
+        input, output = Path(message["input"]), Path(message["output"])
+        reply = run(message["case"], input, output, message.get("input_url"))
     except Exception as error:
         reply = {"status": "adapter-error", "message": f"{type(error).__name__}: {error}"}
         reply["traceback"] = traceback.format_exc()

@@ -83,6 +83,7 @@ CLAIMS = (
     "feature:nested-sharding",
     "feature:undefined-fill",
     "feature:zero-dimensional",
+    "store:http",
 )
 NOT_FOUND = (FileNotFoundError, zarr.errors.NodeNotFoundError)
 UNSUPPORTED = (zarr.errors.UnknownCodecError, numcodecs.errors.UnknownCodecError, NotImplementedError)
@@ -262,6 +263,14 @@ def local_store(folder: Path, *, read_only: bool) -> zarr.storage.LocalStore:
     return zarr.storage.LocalStore(folder, read_only=read_only)
 
 
+def input_store(folder: Path, url: str | None) -> zarr.storage.StoreLike:
+    """zarr's read-only store of an input store: its folder, or in a run over HTTP the URL it is served
+    at, through zarr's own fsspec store (fsspec's HTTP file system on aiohttp; PROTO-022)."""
+    if url is None:
+        return local_store(folder, read_only=True)
+    return zarr.storage.FsspecStore.from_url(url, read_only=True)
+
+
 class ZarrPythonAdapter(BaseAdapter):
     """zarr-python 3 (its own codec pipeline) on Zarr v2 and v3."""
 
@@ -281,12 +290,12 @@ class ZarrPythonAdapter(BaseAdapter):
             yield
 
     def open_array(self, store: Path, node: str, format: str, scratch: Path) -> Any:
-        return zarr.open_array(
-            local_store(store, read_only=True), path=node, zarr_format=FORMATS[format], mode="r"
-        )
+        opened = input_store(store, self.store_url(store))
+        return zarr.open_array(opened, path=node, zarr_format=FORMATS[format], mode="r")
 
     def open_node(self, store: Path, node: str, format: str, scratch: Path) -> Any:
-        return zarr.open(local_store(store, read_only=True), path=node, zarr_format=FORMATS[format], mode="r")
+        opened = input_store(store, self.store_url(store))
+        return zarr.open(opened, path=node, zarr_format=FORMATS[format], mode="r")
 
     def describe(self, node: Any, format: str) -> dict[str, Any]:
         return describe(node)

@@ -10,10 +10,11 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
+import FetchStore from "@zarrita/storage/fetch";
 import FileSystemStore from "@zarrita/storage/fs";
 import * as zarr from "zarrita";
 
-import { Refusal, Skip, cOrderBytes, describeError, selectionAxes, serve } from "../kits/javascript/zn5-adapter-kit.mjs";
+import { Refusal, Skip, cOrderBytes, describeError, isStoreUrl, selectionAxes, serve } from "../kits/javascript/zn5-adapter-kit.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ADAPTER_VERSION = JSON.parse(readFileSync(join(HERE, "package.json"), "utf8")).version;
@@ -35,6 +36,7 @@ const CAPABILITIES = [
   "format:zarr3",
   "op:read",
   "op:write",
+  "store:http",
   "codec:blosc",
   "codec:bytes",
   "codec:crc32c",
@@ -160,8 +162,10 @@ function itemsizeOf(canonical) {
 
 // Reading.
 
+/** The node of a store: a folder through FileSystemStore, or in a run over HTTP the URL the kit hands
+ * the hook, through zarrita's FetchStore on Node's fetch (PROTO-022). */
 function location(storeRoot, node) {
-  const store = new FileSystemStore(storeRoot);
+  const store = isStoreUrl(storeRoot) ? new FetchStore(storeRoot) : new FileSystemStore(storeRoot);
   const root = zarr.root(store);
   return node ? root.resolve(node) : root;
 }

@@ -410,6 +410,7 @@ class ZarritaAdapter(Adapter):
         "feature:empty-axis",
         "feature:nested-sharding",
         "feature:known-deviations",
+        "store:http",
     )
     format_gaps: ClassVar[Mapping[str, Sequence[str]]] = {
         "zarr3": [
@@ -425,8 +426,10 @@ class ZarritaAdapter(Adapter):
     }
 
     def open(self, store: Path, node: str, format: str) -> Any:
-        """The node at ``node``: ``Group.open_or_array`` (v3) or ``GroupV2.open_or_array`` (v2)."""
-        path = zarrita.LocalStore(store) / node
+        """The node at ``node``: ``Group.open_or_array`` (v3) or ``GroupV2.open_or_array`` (v2); in a run
+        over HTTP through zarrita's RemoteStore (fsspec's HTTP file system on aiohttp, PROTO-022)."""
+        url = self.store_url(store)
+        path = (zarrita.LocalStore(store) if url is None else zarrita.RemoteStore(url)) / node
         if format == "zarr3":
             return library("open", lambda: sync(zarrita.Group.open_or_array(path)))
         return library("open", lambda: sync(zarrita.GroupV2.open_or_array(path)))

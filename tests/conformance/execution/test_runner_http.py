@@ -15,6 +15,7 @@ from zn5.conformance.cli import main
 from zn5.conformance.execution.connection import Connection, InProcessConnection
 from zn5.conformance.execution.expectations import Entry, Expectations
 from zn5.conformance.execution.runner import Runner, RunOptions, RunResult
+from zn5.conformance.report.run import build_report
 from zn5.conformance.suite.case import Corpus
 
 READS = ("zarr3/sharding/*", "zarr2/reject/*", "n5/grid/*", "cross/*")
@@ -107,8 +108,11 @@ def test_an_expectation_for_http_applies_only_over_http() -> None:
     case_id = "zarr2/grid/" + Path(next(iter(Corpus.load().select(["zarr2/grid/*"]))).id).name
     entry = Entry(case_id, "skip", "a skip that only a run over HTTP makes", "not filed", store="http")
     expectations = Expectations("zn5-reference", "0", None, (entry,))
-    over_http = by_id(http_run(ReferenceAdapter(), (case_id,), expectations))
-    assert over_http[case_id][0] == "skipped"
+    result = http_run(ReferenceAdapter(), (case_id,), expectations)
+    assert by_id(result)[case_id][0] == "skipped"
+    (reported,) = build_report(result)["cases"]  # the report, valid by its schema, names the entry's store
+    assert reported["expectation"] == entry.to_json()
+    assert reported["expectation"]["store"] == "http"
     on_files = Runner(Corpus.load(), lambda: InProcessConnection(ReferenceAdapter()), expectations).run(
         (case_id,)
     )

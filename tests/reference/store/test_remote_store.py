@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import time
+import urllib.request
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -138,6 +139,16 @@ def test_http_ranges_follow_the_store_contract(http_store_server: StaticServer) 
     assert store.get_range("k", 10, 2) == b""
     assert store.get_range("absent", 0, 2) is None
     assert store.contains("k") and not store.contains("absent")
+
+
+def test_the_static_server_reads_a_range_unit_in_any_case(http_store_server: StaticServer) -> None:
+    """RFC 9110 section 14.1: range unit names are case-insensitive (zarr-java's HttpStore sends "Bytes=")."""
+    (http_store_server.root / "k").write_bytes(b"0123456789")
+    spellings = (("Bytes", "-4", b"6789"), ("BYTES", "2-4", b"234"), ("bytes", "8-", b"89"))
+    for unit, wanted, expected in spellings:
+        request = urllib.request.Request(f"{http_store_server.url}/k", headers={"Range": f"{unit}={wanted}"})
+        with urllib.request.urlopen(request, timeout=5) as answer:
+            assert (answer.status, answer.read()) == (206, expected)
 
 
 @pytest.mark.req("STORE-REMOTE-003")

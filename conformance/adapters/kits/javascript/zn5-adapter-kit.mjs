@@ -46,6 +46,24 @@ export function inside(root, relative) {
   return full;
 }
 
+/** Whether a hook's store is a URL (a run over HTTP, storeLocation) rather than a folder. */
+export function isStoreUrl(store) {
+  return /^https?:\/\//.test(store);
+}
+
+/**
+ * Where a hook finds the store of folder `relative` of the case: inside `input` in a run on files, or
+ * its URL under `inputUrl` in a run over HTTP (PROTO-021), where the input folder holds no store; an
+ * Error when `relative` leaves the input.
+ */
+export function storeLocation(input, inputUrl, relative) {
+  if (!inputUrl) return inside(input, relative);
+  const base = inputUrl.endsWith("/") ? inputUrl : `${inputUrl}/`;
+  const url = new URL(relative, base);
+  if (!url.href.startsWith(base)) throw new Error(`${relative} lies outside ${inputUrl}`);
+  return url.href.replace(/\/+$/, "");
+}
+
 // Selections.
 
 /**
@@ -127,10 +145,13 @@ export function readArray(path) {
  *   read(store, node, format, selection) -> {raw, dataType, shape}   read, reject, equivalence cases
  *   describe(store, node, format) -> canonical node description      metadata cases (optional)
  *   write(target, values, store)                                     write cases; values null for a group
- * `store` is an absolute folder, `selection` the case's (null for all), `target` the case's
- * operation.target ({format, node, metadata}).
+ * `store` is an absolute folder, or in a run over HTTP (`inputUrl` given, the run message's input_url,
+ * PROTO-021) the store's http:// URL (storeLocation), which the library opens with its own HTTP store
+ * (PROTO-022); a write case's store is always a folder. `selection` is the case's (null for all),
+ * `target` the case's operation.target ({format, node, metadata}).
  */
-export async function runCase(adapter, kase, input, output) {
+export async function runCase(adapter, kase, input, output, inputUrl = undefined) {
+  const store = (relative) => storeLocation(input, inputUrl, relative);
   const operation = kase.operation;
   const node = kase.input.node ?? "";
   const selection = operation.selection ?? null;
@@ -142,18 +163,18 @@ export async function runCase(adapter, kase, input, output) {
   }
   if (operation.op === "metadata") {
     if (!adapter.describe) throw new Skip("the adapter does not describe nodes");
-    return { status: "ok", result: { node: await adapter.describe(inside(input, kase.input.store), node, kase.format) } };
+    return { status: "ok", result: { node: await adapter.describe(store(kase.input.store), node, kase.format) } };
   }
   if (kase.input.stores) {
     const arrays = {};
     for (const [format, folder] of Object.entries(kase.input.stores).sort()) {
       if (!adapter.capabilities.includes(`format:${format}`)) continue;
-      writeArray(join(output, format), await adapter.read(inside(input, folder), node, format, selection));
+      writeArray(join(output, format), await adapter.read(store(folder), node, format, selection));
       arrays[format] = `${format}/array.json`;
     }
     return { status: "ok", result: { arrays } };
   }
-  writeArray(output, await adapter.read(inside(input, kase.input.store), node, kase.format, selection));
+  writeArray(output, await adapter.read(store(kase.input.store), node, kase.format, selection));
   return { status: "ok", result: { array: "array.json" } };
 }
 
@@ -207,7 +228,7 @@ export async function serve(adapter) {
     if (message?.cmd === "run") {
       let answer;
       try {
-        answer = await runCase(adapter, message.case, message.input, message.output);
+        answer = await runCase(adapter, message.case, message.input, message.output, message.input_url);
       } catch (error) {
         answer = failureReply(error);
       }

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 
-import { Refusal, Skip, cOrderBytes, failureReply, helloReply, readArray, runCase, selectionAxes, writeArray } from "./zn5-adapter-kit.mjs";
+import { Refusal, Skip, cOrderBytes, failureReply, helloReply, readArray, runCase, isStoreUrl, selectionAxes, storeLocation, writeArray } from "./zn5-adapter-kit.mjs";
 
 const axis = (start, stop, step, keep, count) => ({ start, stop, step, keep, count });
 
@@ -83,4 +83,19 @@ test("runCase reads an equivalence case's stores in the declared formats only", 
 test("runCase skips a metadata case when the adapter does not describe", async () => {
   const kase = { format: "zarr3", operation: { op: "metadata" }, input: { store: "s" } };
   await assert.rejects(runCase({ capabilities: [] }, kase, "/input", "/output"), Skip);
+});
+
+test("runCase hands the read hook a store's URL in a run over HTTP and its folder in a run on files", async () => {
+  const seen = [];
+  const read = (store) => (seen.push(store), { raw: new Uint8Array([1]), dataType: "uint8", shape: [1] });
+  const kase = { format: "zarr3", operation: { op: "read", selection: null }, input: { store: "data/store", node: "a" } };
+  await runCase({ capabilities: ["format:zarr3"], read }, kase, "/input", mkdtempSync(join(tmpdir(), "kit-")), "http://127.0.0.1:8123/c1");
+  await runCase({ capabilities: ["format:zarr3"], read }, kase, "/input", mkdtempSync(join(tmpdir(), "kit-")));
+  assert.deepEqual(seen, ["http://127.0.0.1:8123/c1/data/store", "/input/data/store"]);
+  assert.deepEqual(seen.map(isStoreUrl), [true, false]);
+});
+
+test("storeLocation refuses a store path that leaves the served input", () => {
+  assert.throws(() => storeLocation("/input", "http://127.0.0.1:8123/c1", "../c2/store"), /outside/);
+  assert.throws(() => storeLocation("/input", undefined, "../store"), /outside/);
 });

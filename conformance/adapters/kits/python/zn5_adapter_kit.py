@@ -107,10 +107,23 @@ class Adapter:
     """Declared tokens the library lacks in one format: ``{"zarr2": ["codec:gzip"]}``."""
     library_errors: ClassVar[tuple[type[BaseException], ...]] = ()
     """The exceptions with which the library refuses an input."""
+    served: tuple[Path, str] | None = None
+    """In a run over HTTP: the case's input folder and the run message's ``input_url`` (:meth:`store_url`)."""
 
     def open(self, store: Path, node: str, format: str) -> Any:
-        """The node at path ``node`` of the store in folder ``store`` (read, reject and metadata cases)."""
+        """The node at path ``node`` of the store in folder ``store`` (read, reject and metadata cases).
+
+        In a run over HTTP (``zn5 run --store http``) that folder is not on disk: an adapter that declares
+        ``store:http`` opens :meth:`store_url` with the library's own HTTP store instead.
+        """
         raise CannotRunError("this adapter does not open nodes")
+
+    def store_url(self, store: Path) -> str | None:
+        """The URL the store of folder ``store`` is served at in a run over HTTP, else None (PROTO-021)."""
+        if self.served is None:
+            return None
+        input, url = self.served
+        return url + "/" + store.relative_to(input).as_posix()
 
     def read(self, array: Any, selection: Selection) -> Values:
         """The values of ``selection`` of what :meth:`open` opened."""
@@ -292,8 +305,10 @@ def handle(adapter: Adapter, message: Mapping[str, Any]) -> Reply | None:
         return adapter.hello()
     if message.get("cmd") != "run":
         return None
+    input, url = Path(message["input"]), message.get("input_url")
+    adapter.served = None if url is None else (input, url)
     try:
-        reply = run_case(adapter, message["case"], Path(message["input"]), Path(message["output"]))
+        reply = run_case(adapter, message["case"], input, Path(message["output"]))
     except Exception as error:
         reply = {"status": "adapter-error", "message": f"{type(error).__name__}: {error}"}
         reply["traceback"] = traceback.format_exc()

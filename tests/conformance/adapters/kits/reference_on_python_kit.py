@@ -49,8 +49,8 @@ class ReferenceOnKit(Adapter):
     format_gaps = FORMAT_GAPS
 
     def open(self, store: Path, node: str, format: str) -> Any:
-        with refusing():
-            return open(store, path=node, format=format)
+        with refusing():  # over HTTP (store:http is in the vocabulary) the store's URL, PROTO-022
+            return open(self.store_url(store) or store, path=node, format=format)
 
     def read(self, array: Any, selection: Selection) -> Values:
         if not isinstance(array, Array):

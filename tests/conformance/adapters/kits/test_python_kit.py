@@ -69,6 +69,19 @@ def test_every_case_passes_through_the_kit_but_the_format_gaps(report: dict[str,
     assert report["passed"]
 
 
+@pytest.mark.req("PROTO-022")
+def test_over_http_the_kit_hands_the_adapter_each_stores_url(tmp_path: Path) -> None:
+    selected = ("--select", "zarr3/sharding/*", "--select", "zarr2/reject/*", "--select", "cross/*")
+    command = [str(ZN5), "run", "--adapter", f"{sys.executable} {ADAPTER}", "--store", "http", *selected]
+    subprocess.run([*command, "--report-dir", str(tmp_path)], capture_output=True, check=False, timeout=300)
+    report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    outcomes = {case["id"]: case["outcome"] for case in report["cases"]}
+    cases = Corpus.load(CORPUS).select(["zarr3/sharding/*", "zarr2/reject/*", "cross/*"])
+    # no store was on disk, so each case that passes read its stores by URL
+    assert outcomes == {case.id: "unsupported" if gapped(case) else "pass" for case in cases}
+    assert list(outcomes.values()).count("pass") > 40
+
+
 def test_refusals_through_the_kit_keep_their_category(report: dict[str, Any]) -> None:
     rejects = [case for case in report["cases"] if case["kind"] == "reject" and case["outcome"] == "pass"]
     assert rejects

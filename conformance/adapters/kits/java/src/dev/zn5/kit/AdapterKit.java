@@ -297,6 +297,23 @@ public final class AdapterKit {
         }
     }
 
+    /** The input folder and the run message's input_url of the case in hand, in a run over HTTP; else null. */
+    private static volatile String[] served;
+
+    /**
+     * The URL the store of folder {@code store} is served at in a run over HTTP ({@code zn5 run --store
+     * http}), else null (PROTO-021). The folder is then not on disk: an adapter that declares
+     * {@code store:http} opens that URL with its library's own HTTP store (PROTO-022).
+     */
+    public static String storeUrl(Path store) {
+        String[] now = served;
+        if (now == null) {
+            return null;
+        }
+        String relative = Path.of(now[0]).relativize(store).toString().replace('\\', '/');
+        return now[1] + "/" + relative;
+    }
+
     /** {@code relative} resolved inside {@code root}; an IOException when it leaves it. */
     public static Path inside(Path root, String relative) throws IOException {
         Path path = root.resolve(relative).normalize();
@@ -380,6 +397,8 @@ public final class AdapterKit {
     public static ObjectNode runReply(Adapter adapter, JsonNode message) {
         ObjectNode reply = JSON.createObjectNode();
         reply.put("seq", message.path("seq").asLong(0));
+        JsonNode url = message.get("input_url");
+        served = url == null || url.isNull() ? null : new String[] {message.get("input").asText(), url.asText()};
         try {
             JsonNode result = runCase(adapter, message.get("case"), Path.of(message.get("input").asText()),
                 Path.of(message.get("output").asText()));

@@ -103,6 +103,31 @@ class AdapterKitTest {
         assertThrows(java.io.IOException.class, () -> AdapterKit.inside(Path.of("/input"), "../x"));
     }
 
+    @Test
+    void storeUrlIsTheServedUrlOfAStoreInARunOverHttpOnly() throws Exception {
+        String[] seen = new String[1];
+        AdapterKit.Adapter probe = new AdapterKit.Adapter() {
+            @Override
+            public AdapterKit.Hello hello() {
+                return FAKE.hello();
+            }
+
+            @Override
+            public AdapterKit.ArrayValues read(Path store, String node, String format, JsonNode selection)
+                throws Exception {
+                seen[0] = AdapterKit.storeUrl(store);
+                return FAKE.read(store, node, format, selection);
+            }
+        };
+        String run = "{\"cmd\": \"run\", \"seq\": 1, \"input\": \"/input\", \"output\": \"%s\"%s,"
+            + " \"case\": {\"format\": \"zarr3\", \"operation\": {\"op\": \"read\"}, \"input\": {\"store\": \"data/s\"}}}";
+        Path output = Files.createTempDirectory("kit-");
+        AdapterKit.runReply(probe, json(String.format(run, output, ", \"input_url\": \"http://127.0.0.1:9/c1\"")));
+        assertEquals("http://127.0.0.1:9/c1/data/s", seen[0]);
+        AdapterKit.runReply(probe, json(String.format(run, output, "")));
+        assertEquals(null, seen[0]);
+    }
+
     private static long[] longs(String text) {
         return text.isEmpty() ? new long[0] : java.util.Arrays.stream(text.split(",")).mapToLong(Long::parseLong).toArray();
     }

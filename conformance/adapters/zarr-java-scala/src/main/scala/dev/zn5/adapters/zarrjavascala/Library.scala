@@ -5,7 +5,7 @@ import java.nio.file.{NoSuchFileException, Path}
 import com.fasterxml.jackson.databind.JsonNode
 import com.fasterxml.jackson.databind.exc.{InvalidFormatException, InvalidTypeIdException}
 import dev.zarr.zarrjava.core
-import dev.zarr.zarrjava.store.{FilesystemStore, StoreHandle}
+import dev.zarr.zarrjava.store.{FilesystemStore, HttpStore, Store, StoreHandle}
 import dev.zn5.kit.AdapterKit
 
 import scala.util.{Failure, Success, Try}
@@ -58,9 +58,12 @@ object Library {
     case root                  => s"$error (caused by $root)"
   }
 
-  /** The store handle of a node: the store folder, then the keys of the node path. */
-  def handle(store: Path, node: String): StoreHandle =
-    new StoreHandle(new FilesystemStore(store), node.split('/').filter(_.nonEmpty).toSeq: _*)
+  /** The store handle of a node: the store folder (in a run over HTTP zarr-java's HttpStore at the URL the
+    * kit gives, PROTO-022), then the keys of the node path. */
+  def handle(store: Path, node: String): StoreHandle = {
+    val opened: Store = Option(AdapterKit.storeUrl(store)).fold[Store](new FilesystemStore(store))(new HttpStore(_))
+    new StoreHandle(opened, node.split('/').filter(_.nonEmpty).toSeq: _*)
+  }
 
   /** The node at a handle through zarr-java's node entry points, for "zarr2", "zarr3" or "any" format. */
   def openNode(handle: StoreHandle, format: String): Result[core.Node] = attempt("open") {

@@ -28,7 +28,7 @@ object Main extends AdapterKit.Adapter {
     "codec:sharding_indexed", "codec:numcodecs.zlib",
     "chunk-key:default-slash", "chunk-key:default-dot", "chunk-key:v2-slash", "chunk-key:v2-dot",
     "feature:implicit-group", "feature:nested-sharding", "feature:undefined-fill", "feature:empty-axis",
-    "feature:zero-dimensional"
+    "feature:zero-dimensional", "store:http"
   ) ++ Canonical.elements.keys.toSeq.sorted.map(name => s"dtype:$name")
 
   /** (format, token) -> why: a claimed token zarr-java 0.0.9 does not have in that format; the hello reply lists

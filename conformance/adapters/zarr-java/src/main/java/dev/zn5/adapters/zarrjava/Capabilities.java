@@ -48,7 +48,8 @@ final class Capabilities {
         "feature:nested-sharding",
         "feature:undefined-fill",
         "feature:empty-axis",
-        "feature:zero-dimensional"
+        "feature:zero-dimensional",
+        "store:http"
     );
 
     /** (format, token) to why: a claimed token zarr-java 0.0.9 does not have in that format. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.zarr.zarrjava.store.FilesystemStore;
+import dev.zarr.zarrjava.store.HttpStore;
 import dev.zarr.zarrjava.store.StoreHandle;
 import dev.zn5.kit.AdapterKit;
 import dev.zn5.kit.AdapterKit.Refused;
@@ -29,10 +30,14 @@ final class Cases implements AdapterKit.Adapter {
             Capabilities.gapsByFormat());
     }
 
-    /** The store handle of a node: the store folder, then the node path's keys. */
+    /**
+     * The store handle of a node: the store folder (or, in a run over HTTP, zarr-java's HttpStore at the
+     * URL the store is served at, PROTO-022), then the node path's keys.
+     */
     static StoreHandle handle(Path store, String node) {
         String[] keys = node.isEmpty() ? new String[0] : node.split("/");
-        return new StoreHandle(new FilesystemStore(store), keys);
+        String url = AdapterKit.storeUrl(store);
+        return new StoreHandle(url == null ? new FilesystemStore(store) : new HttpStore(url), keys);
     }
 
     /**
