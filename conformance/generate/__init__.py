@@ -37,6 +37,7 @@ def families() -> list[Family]:
         hierarchy,
         keys,
         n5,
+        objects,
         rejects,
         sharding,
         spec_examples,
@@ -59,6 +60,7 @@ def families() -> list[Family]:
         writes.cases,
         field.cases,
         vlen.cases,
+        objects.cases,
         gold.cases,
         spec_examples.cases,
     ]
