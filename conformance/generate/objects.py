@@ -21,6 +21,7 @@ from zn5.conformance.generate.common import (
 )
 from zn5.conformance.generate.rejects.faults import Fault, faults, replace_chunk, set_member
 from zn5.conformance.generate.rejects.table import Reject, reject_cases
+from zn5.conformance.generate.writes import WriteRow, write_cases
 from zn5.reference.api import open_array
 from zn5.reference.codecs.bytes import BytesCodec, Endian
 from zn5.reference.codecs.categorize import Categorize
@@ -38,6 +39,22 @@ BYTE_ORDERS: dict[str, Endian] = {">": "big", "<": "little"}
 REJECT_SHAPE = (6, 5)
 REJECT_LABELS = tuple(sorted(set(sample_values("T", REJECT_SHAPE, id_seed("zarr2/twin/categorize")).flat)))
 """Every element a reject row's twin holds: whatever the seed, its values are an order of the same texts."""
+
+WRITE_SHAPE = (5, 4)
+WRITE_LABELS = tuple(sorted(set(sample_values("T", WRITE_SHAPE, id_seed("zarr2/write/categorize")).flat)))
+"""Every element the write case's values hold, whatever their seed."""
+WRITES: list[WriteRow] = [
+    (
+        "zarr2",
+        "string-categorize",
+        "T",
+        WRITE_SHAPE,
+        (2, 3),
+        {"fill_value": "", "codecs": [Categorize(WRITE_LABELS, "|O"), BytesCodec(None), Gzip(1)]},
+        "a string array with categorize (|u1 codes) and gzip",
+        ["ZARR2-VLEN-006", "CODEC-CATEGORIZE-001"],
+    ),
+]
 
 
 def _labelled(seed: int, labels: tuple[str, ...], dtype: Any, extra: tuple[str, ...] = ()) -> Any:
@@ -232,10 +249,11 @@ def _rejects() -> list[Reject]:
 
 
 def cases() -> Iterator[CaseDraft]:
-    """Read and reject cases of Zarr v2 object arrays other than vlen-utf8 and vlen-bytes."""
+    """Read, reject and write cases of Zarr v2 object arrays other than vlen-utf8 and vlen-bytes."""
     yield _string_case("zarr2/categorize/string-u1", "|u1")
     yield _string_case("zarr2/categorize/string-u2-big-endian", ">u2")
     yield _unlabelled_case("zarr2/categorize/string-unlabelled-elements")
     yield _missing_chunks_case("zarr2/categorize/string-missing-chunks")
     yield _utf32_case("zarr2/categorize/fixed-length-utf32")
     yield from reject_cases(_rejects())
+    yield from write_cases(WRITES)
