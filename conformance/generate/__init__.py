@@ -37,6 +37,7 @@ def families() -> list[Family]:
         hierarchy,
         keys,
         n5,
+        objects,
         rejects,
         sharding,
         spec_examples,
@@ -61,6 +62,7 @@ def families() -> list[Family]:
         write_matrix.cases,
         field.cases,
         vlen.cases,
+        objects.cases,
         gold.cases,
         spec_examples.cases,
     ]

@@ -58,6 +58,7 @@ CODECS = (
     "n5.lz4",
     "vlen-utf8",
     "vlen-bytes",
+    "numcodecs.categorize",
 )
 FEATURES = {
     "feature:zero-dimensional": "arrays with no dimensions",

@@ -15,6 +15,7 @@ from zn5.reference.codecs.bitround import BitRound
 from zn5.reference.codecs.blosc import Blosc
 from zn5.reference.codecs.bytes import BytesCodec
 from zn5.reference.codecs.bz2 import Bz2
+from zn5.reference.codecs.categorize import Categorize
 from zn5.reference.codecs.crc32 import Crc32
 from zn5.reference.codecs.crc32c import Crc32c
 from zn5.reference.codecs.delta import Delta
@@ -65,6 +66,7 @@ CODECS: tuple[type[Codec], ...] = (
     # variable-length data (spec/codecs/vlen.md)
     VlenUtf8,
     VlenBytes,
+    Categorize,
 )
 BY_NAME: Mapping[str, type[Codec]] = {codec.name: codec for codec in CODECS}
 BY_V2_ID: Mapping[str, type[Codec]] = {alias: codec for codec in CODECS for alias in codec.v2_ids}

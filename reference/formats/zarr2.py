@@ -23,6 +23,7 @@ from zn5.reference.codecs._numcodecs import NumcodecsFilter
 from zn5.reference.codecs.base import ArrayArrayCodec, ArrayBytesCodec, BytesBytesCodec, ChunkSpec, Codec
 from zn5.reference.codecs.blosc import Blosc
 from zn5.reference.codecs.bytes import BytesCodec, Endian
+from zn5.reference.codecs.categorize import Categorize
 from zn5.reference.codecs.pipeline import CodecPipeline
 from zn5.reference.codecs.transpose import Transpose
 from zn5.reference.codecs.vlen import VlenBytes, VlenUtf8
@@ -58,14 +59,18 @@ OBJECT_TYPES: Mapping[str, DataType] = {
     codec.v2_ids[0]: DataType.of(codec.kind_of_element) for codec in (VlenUtf8, VlenBytes)
 }
 """The object codecs the reference reads, and the core type each gives an object array (ZARR2-VLEN-001)."""
-UNSUPPORTED_OBJECT_CODECS = ("vlen-array", "json2", "msgpack2", "categorize")
-"""Object codecs without a core type: ragged arrays, JSON and MessagePack values, categories
+CATEGORIZED_TYPE = DataType.of("string")
+"""The core type of an object array whose first filter is ``categorize``: its labels are text
+(ZARR2-VLEN-006)."""
+UNSUPPORTED_OBJECT_CODECS = ("vlen-array", "json2", "msgpack2")
+"""Object codecs without a core type: ragged numeric arrays, JSON and MessagePack values
 (ZARR2-VLEN-002)."""
 
 
 def object_dtype(doc: Mapping[str, Any], report: Report) -> DataType | None:
-    """The core type of an object array: the one its first filter, the object codec, names
-    (ZARR2-VLEN-001, ZARR2-VLEN-002, ZARR2-VLEN-005); pickle is refused unread (CORE-VLEN-005)."""
+    """The core type of an object array: the one its first filter, the object codec or categorize,
+    names (ZARR2-VLEN-001, ZARR2-VLEN-002, ZARR2-VLEN-005, ZARR2-VLEN-006); pickle is refused unread
+    (CORE-VLEN-005)."""
     filters = doc.get("filters")
     first = filters[0] if isinstance(filters, list) and filters else None
     codec_id = first.get("id") if isinstance(first, dict) else None
@@ -80,6 +85,8 @@ def object_dtype(doc: Mapping[str, Any], report: Report) -> DataType | None:
             )
         if codec_id in OBJECT_TYPES:
             return OBJECT_TYPES[codec_id]
+        if codec_id == Categorize.v2_ids[0]:
+            return CATEGORIZED_TYPE
     report.error(
         "filters",
         f"an object array's first filter must be an object codec such as vlen-utf8 (got {first!r})",

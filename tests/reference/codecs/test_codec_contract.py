@@ -66,8 +66,12 @@ class Sample:
     dtypes: tuple[str, ...]
     shape: tuple[int, ...] = (3, 5)
     bounds: tuple[float, float] | None = None
+    elements: tuple[Any, ...] | None = None
+    """The values drawn, when only some values of the type survive the codec (None: any)."""
 
 
+LABELS = ["", "zn5", "äβ€😀", "a\x00b"]
+"""Labels of the categorize samples: the empty string, non-ASCII text and a NUL among them."""
 SAMPLES: dict[str, tuple[Sample, ...]] = {
     "bytes": (
         Sample(
@@ -147,6 +151,10 @@ SAMPLES: dict[str, tuple[Sample, ...]] = {
     "numcodecs.jenkins_lookup3": (Sample({}, NUMERIC), Sample({"initval": 5}, NUMERIC)),
     "vlen-utf8": (Sample({}, ("T",)),),
     "vlen-bytes": (Sample({}, ("O",)),),
+    "numcodecs.categorize": (
+        Sample({"labels": LABELS, "dtype": "|O", "astype": "|u1"}, ("T",), elements=tuple(LABELS)),
+        Sample({"labels": LABELS[1:], "dtype": "<U4", "astype": "<u2"}, ("U4",), elements=tuple(LABELS)),
+    ),
 }
 
 
@@ -213,6 +221,7 @@ WRONG_TYPE: dict[str, tuple[str, Any] | None] = {
     "numcodecs.jenkins_lookup3": ("initval", "0"),
     "vlen-utf8": None,
     "vlen-bytes": None,
+    "numcodecs.categorize": ("labels", "zn5"),
 }
 """For each codec a member and a value of the wrong JSON type for it; None for a codec that has no
 configuration members, so that only an unknown member can be wrong."""
@@ -288,9 +297,14 @@ def build(codec: type[Codec], configuration: dict[str, Any]) -> Codec:
     return built
 
 
-def chunks(dtype: np.dtype[Any], shape: tuple[int, ...], bounds: tuple[float, float] | None) -> Any:
-    """Chunks of ``dtype`` and ``shape``; values within ``bounds`` when given."""
+def chunks(dtype: np.dtype[Any], shape: tuple[int, ...], sample: Sample) -> Any:
+    """Chunks of ``dtype`` and ``shape``; values within the sample's bounds or among its elements."""
     count = int(np.prod(shape))
+    bounds = sample.bounds
+    if sample.elements is not None:
+        return st.lists(st.sampled_from(sample.elements), min_size=count, max_size=count).map(
+            lambda values: np.array(values, dtype=object).astype(dtype).reshape(shape)
+        )
     if dtype.kind in "TO":
         items = st.text(max_size=6) if dtype.kind == "T" else st.binary(max_size=6)
         return st.lists(items, min_size=count, max_size=count).map(
@@ -376,7 +390,7 @@ def test_encode_then_decode_gives_the_chunk_back(
     instance = build(codec, sample.configuration)
     spec = spec_of(numpy_type(dtype), sample.shape)
     assert instance.problems(spec) == []
-    chunk = data.draw(chunks(spec.dtype, spec.shape, sample.bounds))
+    chunk = data.draw(chunks(spec.dtype, spec.shape, sample))
     encoded, most = encode(instance, chunk, spec)
     if isinstance(instance, ArrayArrayCodec):
         target = instance.resolve(spec)
