@@ -10,13 +10,15 @@ GDAL pointed at the node's own folder when the store root has no metadata it rec
 selection of the case with ``ReadAsArray`` (``Read`` for strings), printing the store's dtype and fill
 value, the type GDAL gives, and what it returns or raises. Without case IDs it shows why the adapter
 declares no Zarr v3: what GDAL makes of a final Zarr v3 array of the corpus, and what GDAL's own
-FORMAT=ZARR_V3 writes.
+FORMAT=ZARR_V3 writes. With ``--writes`` it creates a Zarr v2 store with GDAL alone (the blosc shuffles,
+a uint64 no-data value, JSON-subtype and Int64 attributes) and prints the .zarray and .zattrs GDAL writes.
 """
 
 from __future__ import annotations
 
 import importlib
 import json
+import struct
 import sys
 import tempfile
 from pathlib import Path
@@ -98,9 +100,42 @@ def show_zarr3() -> None:
     print(f"GDAL {gdal.__version__} FORMAT=ZARR_V3 writes: {written}")
 
 
+def show_writes() -> None:
+    """Print the .zarray and .zattrs documents GDAL's FORMAT=ZARR_V2 writes for the options of the write
+    entries: each BLOSC_SHUFFLE word, a uint64 no-data value, and attributes holding big integers or null."""
+    folder = Path(tempfile.mkdtemp(prefix="gdal-reproduce-")) / "v2"
+    dataset = gdal.GetDriverByName("Zarr").CreateMultiDimensional(str(folder), [], ["FORMAT=ZARR_V2"])
+    root = dataset.GetRootGroup()
+    kinds = []
+    for shuffle in ("NONE", "BYTE", "BIT"):
+        dimension = root.CreateDimension(f"x_{shuffle}", "", "", 4)
+        options = ["COMPRESS=BLOSC", "BLOSC_CNAME=lz4", f"BLOSC_SHUFFLE={shuffle}"]
+        kinds.append(
+            root.CreateMDArray(
+                f"blosc_{shuffle}", [dimension], gdal.ExtendedDataType.Create(gdal.GDT_UInt16), options
+            )
+        )
+    dimension = root.CreateDimension("y", "", "", 4)
+    array = root.CreateMDArray("uint64", [dimension], gdal.ExtendedDataType.Create(gdal.GDT_UInt64))
+    array.SetNoDataValueUInt64(2**64 - 1)
+    for name, text in (("json 2**53+1", "9007199254740993"), ("json five", "5"), ("json null", "null")):
+        attribute = array.CreateAttribute(name, [], gdal.ExtendedDataType.CreateString(0, gdal.GEDTST_JSON))
+        attribute.WriteString(text)
+    attribute = array.CreateAttribute("Int64 2**53+1", [], gdal.ExtendedDataType.Create(gdal.GDT_Int64))
+    attribute.WriteRaw(struct.pack("<q", 2**53 + 1))
+    # GDAL writes the metadata as its objects close; on the JSON text null GDAL 3.6.2 prints "JSON parsing
+    # error: continue" from the dataset's destructor, then writes the attribute as the string "null"
+    del attribute, array, dimension, kinds, root, dataset
+    for path in sorted(folder.rglob(".za*")):
+        print(f"{path.relative_to(folder)}: {json.dumps(json.loads(path.read_text(encoding='utf-8')))}")
+
+
 if __name__ == "__main__":
     gdal.UseExceptions()
     gdal.SetConfigOption("GDAL_PAM_ENABLED", "NO")
+    if sys.argv[1:] == ["--writes"]:
+        show_writes()
+        sys.exit()
     for case_id in sys.argv[1:]:
         show_case(case_id)
     if len(sys.argv) == 1:

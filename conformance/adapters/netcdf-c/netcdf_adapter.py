@@ -98,12 +98,14 @@ def attributes(node: Any) -> dict[str, Any]:
 
 def set_attributes(node: Any, document: Mapping[str, Any]) -> None:
     """Hand the JSON attributes of a canonical description to ``setncattr`` as they are; netCDF4-python
-    refuses the values it has no netCDF type for (objects, null, booleans) with TypeError."""
+    refuses the values it has no netCDF type for (objects, null, booleans) with TypeError. netCDF's
+    attribute model has no such values, so the case cannot be run (skipped), not refused."""
     for name, value in document.items():
         try:
             node.setncattr(name, value)
         except TypeError as error:
-            raise kit.RefusedError("unsupported", f"setncattr({name!r}, {value!r}): {error}") from error
+            reason = f"netCDF has no attribute type for {name!r}: {value!r} ({error})"
+            raise kit.CannotRunError(reason) from error
 
 
 # --- writing -----------------------------------------------------------------------------------------
@@ -205,6 +207,7 @@ class NetcdfAdapter(kit.Adapter):
         "chunk-key:v2-dot",
         "chunk-key:v2-slash",
         "feature:zero-dimensional",
+        "feature:empty-axis",
         "feature:undefined-fill",
         "feature:known-deviations",
     )

@@ -9,7 +9,9 @@ For each corpus case named, it opens the case's store with nothing but zarrita (
 or ``GroupV2.open_or_array`` on a ``LocalStore``, the node path as the case gives it) and reads every
 element with zarrita's slicing, printing what zarrita returns or raises. Without case IDs it writes the
 small arrays of the write deviations (NaN, -Infinity, bool, complex and undefined fill values) into a
-temporary folder and prints the metadata documents zarrita wrote.
+temporary folder and prints the metadata documents zarrita wrote, then the layout deviations: the
+.zgroup documents of ArrayV2.create at a nested path, the shard index of a shard whose index is at the
+start with absent inner chunks, and a write to a one-dimensional sharded array.
 """
 
 from __future__ import annotations
@@ -78,6 +80,12 @@ def show_writes() -> None:
         "v2 float64 fill nan": lambda: zarrita.ArrayV2.create(
             store / "v2-nan", shape=(2,), dtype=np.dtype("<f8"), chunks=(2,), fill_value=float("nan")
         ),
+        "v2 float16 fill -inf": lambda: zarrita.ArrayV2.create(
+            store / "v2-f2-ninf", shape=(2,), dtype=np.dtype("<f2"), chunks=(2,), fill_value=float("-inf")
+        ),
+        "v3 float64 fill inf": lambda: zarrita.Array.create(
+            store / "v3-inf", shape=(2,), dtype="float64", chunk_shape=(2,), fill_value=float("inf")
+        ),
         "v2 bool fill True": lambda: zarrita.ArrayV2.create(
             store / "v2-bool", shape=(2,), dtype=np.dtype("|b1"), chunks=(2,), fill_value=True
         ),
@@ -102,9 +110,53 @@ def show_writes() -> None:
             print(f"{title}: {error!r}")
 
 
+def sharded(
+    store: Any, name: str, shape: tuple[int, ...], shard: tuple[int, ...], inner: tuple[int, ...]
+) -> Any:
+    """An int16 array (fill 0) with its shard index at the start, the index and inner chunks with the bytes
+    codec only."""
+    metadata, common = zarrita.metadata, zarrita.common
+    bytes_codec = common.make_cattr().structure(
+        {"name": "bytes", "configuration": {"endian": "little"}}, metadata.CodecMetadata
+    )
+    configuration = metadata.ShardingCodecConfigurationMetadata(
+        chunk_shape=inner,
+        codecs=[bytes_codec],
+        index_codecs=[bytes_codec],
+        index_location=metadata.ShardingCodecIndexLocation("start"),
+    )
+    codec = metadata.ShardingCodecMetadata(configuration=configuration)
+    return zarrita.Array.create(
+        store / name, shape=shape, dtype="int16", chunk_shape=shard, fill_value=0, codecs=[codec]
+    )
+
+
+def show_layouts() -> None:
+    """Print the documents of a nested ArrayV2, a start shard index with absent inner chunks and what a
+    one-dimensional sharded write with an edge shard raises."""
+    root = Path(tempfile.mkdtemp(prefix="zarrita-reproduce-"))
+    store = zarrita.LocalStore(root)
+    zarrita.ArrayV2.create(store / "a" / "b" / "array", shape=(2,), dtype=np.dtype("<i4"), chunks=(2,))
+    written = sorted(str(path.relative_to(root)) for path in root.rglob(".z*"))
+    print(f"v2 ArrayV2.create at a/b/array writes: {written}")
+    array = sharded(store, "shard-start", (4, 4), (4, 4), (2, 2))
+    values = np.zeros((4, 4), dtype="int16")
+    values[0, 0] = 7  # inner chunks [0, 1], [1, 0] and [1, 1] hold only the fill value: absent
+    array[:, :] = values
+    index = (root / "shard-start" / "c" / "0" / "0").read_bytes()[:64]
+    pairs = np.frombuffer(index, dtype="<u8").reshape(-1, 2).tolist()
+    print(f"v3 shard index at the start (offset, nbytes): {pairs}")
+    try:
+        sharded(store, "shard-1d", (10,), (8,), (4,))[:] = np.arange(10, dtype="int16")
+        print("v3 one-dimensional sharded write: ok")
+    except Exception as error:
+        print(f"v3 one-dimensional sharded write: {error!r}")
+
+
 if __name__ == "__main__":
     warnings.simplefilter("ignore")
     for case_id in sys.argv[1:]:
         show_case(case_id)
     if len(sys.argv) == 1:
         show_writes()
+        show_layouts()

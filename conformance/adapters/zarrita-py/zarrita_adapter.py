@@ -194,9 +194,14 @@ def v3_codec(codec: Mapping[str, Any]) -> Any:
 
 
 def fill_element(metadata: Mapping[str, Any], dtype: np.dtype[Any]) -> Any:
-    """The fill value as the plain Python value zarrita's create methods take (None when undefined)."""
+    """The fill value as the plain Python value zarrita's create methods take (None when undefined). A
+    datetime64 or timedelta64 fill is its int64 count (ZARR2-FILL-003): NumPy's ``item()`` would give None
+    for NaT and a datetime or timedelta object, which zarrita cannot write, for units of seconds or more."""
     raw = fill_bytes(metadata)
-    return None if raw is None else np.frombuffer(raw, dtype=dtype, count=1)[0].item()
+    if raw is None:
+        return None
+    element_type = np.dtype("<i8") if dtype.kind in "Mm" else dtype
+    return np.frombuffer(raw, dtype=element_type, count=1)[0].item()
 
 
 def write_v3(path: Any, metadata: Mapping[str, Any], values: np.ndarray[Any, Any]) -> None:
