@@ -80,6 +80,8 @@ FORMAT_GAPS: Mapping[tuple[str, str], str] = {
     ("zarr3", "codec:numcodecs.bz2"): "tensorstore's zarr3 driver has no numcodecs.bz2 codec",
     ("zarr3", "dtype:fixed_length_bytes"): "tensorstore's zarr3 driver has no fixed-length bytes data type "
     '(only Zarr v2 "|S<n>")',
+    ("zarr3", "codec:numcodecs.lzma"): 'tensorstore\'s zarr3 driver has no codec "numcodecs.lzma" (the same '
+    "format only as N5 xz)",
     ("zarr2", "codec:numcodecs.lzma"): 'tensorstore\'s zarr driver registers no "lzma" compressor (it reads '
     "the same format only as N5 xz)",
     ("zarr2", "codec:crc32c"): 'tensorstore\'s zarr driver registers no "crc32c" compressor (crc32c only as '
@@ -137,9 +139,19 @@ def v2_compressor(codec: Mapping[str, Any]) -> dict[str, Any]:
     if codec["name"] == "blosc":  # Zarr v2's blosc has no typesize and numbers its shuffles
         config.pop("typesize", None)
         config["shuffle"] = BLOSC_SHUFFLES.index(config["shuffle"])
+    if codec["name"] == "zstd" and config.pop("checksum", False):  # its Zarr v2 zstd has only "level"
+        raise CannotRunError("tensorstore's zarr driver has no zstd checksum option")
     if codec["name"] not in ids:  # let tensorstore refuse what it has no compressor for
         return {"id": codec["name"], **config}
     return {"id": ids[codec["name"]], **config}
+
+
+def byte_axis(values: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    """Fixed-length bytes or raw values as tensorstore holds them: one-byte elements (its "char" or
+    "byte" type) along an extra last axis as long as the element."""
+    dtype = values.dtype
+    flat = np.ascontiguousarray(values).reshape(-1).view(f"{dtype.kind}1")
+    return flat.reshape(*values.shape, dtype.itemsize)
 
 
 def zarr2_metadata(description: Mapping[str, Any], dtype: np.dtype[Any]) -> dict[str, Any]:
@@ -361,6 +373,8 @@ class TensorstoreAdapter(BaseAdapter):
             raise CannotRunError("tensorstore's zarr driver cannot write Zarr v2 attributes (.zattrs)")
         dtype = numpy_dtype(description["data_type"])
         fill = fill_element(description["fill_value"], dtype)
+        if fill is not None and dtype.kind in "SV":  # one fill byte per position of the byte axis
+            fill = byte_axis(np.asarray(fill, dtype=dtype))
         if format == "zarr2":
             metadata = zarr2_metadata(description, dtype)
             if fill is None:
@@ -377,6 +391,8 @@ class TensorstoreAdapter(BaseAdapter):
         return ts.open(create, create=True, **extra).result()
 
     def write(self, array: Any, key: Any, values: np.ndarray[Any, Any], format: str) -> None:
+        if array.rank > values.ndim:  # "|S<n>" and raw types: tensorstore adds an axis of n bytes
+            values = byte_axis(values)
         array[key].write(values).result()
 
     def category(self, error: Exception, phase: str) -> str:

@@ -76,6 +76,8 @@ FORMAT_GAPS: Mapping[tuple[str, str], str] = {
     "index checksum)",
 }
 
+DEFAULT_INDEX_CODECS = ({"name": "bytes", "configuration": {"endian": "little"}}, {"name": "crc32c"})
+
 # --- opening and reading --------------------------------------------------------------------------------
 
 
@@ -184,6 +186,28 @@ def n5_compression(block: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
     return name, options
 
 
+def check_chunks(shape: Sequence[int], chunks: Sequence[int]) -> None:
+    """Refuse a chunk larger than a non-empty axis: ``create_dataset`` cuts chunks to the shape (an
+    empty axis goes to z5py as it is)."""
+    if any(chunk > size > 0 for size, chunk in zip(shape, chunks, strict=True)):
+        raise CannotExpressError("z5py's create_dataset cuts a chunk larger than the array to the shape")
+
+
+def check_shard_index(sharding: Mapping[str, Any]) -> None:
+    """Refuse a shard index z5py does not write: it has no argument for the index location or codecs and
+    always writes the index at the end, as little-endian bytes with a crc32c checksum."""
+    location = sharding.get("index_location", "end")
+    codecs = [
+        (codec["name"], codec.get("configuration", {}).get("endian", "little"))
+        for codec in sharding.get("index_codecs", DEFAULT_INDEX_CODECS)
+    ]
+    if location != "end" or codecs != [("bytes", "little"), ("crc32c", "little")]:
+        raise CannotExpressError(
+            "z5py's create_dataset has no argument for the shard index location or codecs (it writes the "
+            "index at the end, as little-endian bytes and crc32c)"
+        )
+
+
 def create_arguments(description: Mapping[str, Any], format: str) -> dict[str, Any]:
     """``Group.create_dataset``'s keyword arguments for a canonical array description."""
     dtype = numpy_dtype(description["data_type"])
@@ -193,6 +217,8 @@ def create_arguments(description: Mapping[str, Any], format: str) -> dict[str, A
     encoding = description["chunk_key_encoding"]
     fill = description["fill_value"]
     arguments: dict[str, Any] = {"dtype": dtype}
+    sharded = len(codecs) == 1 and codecs[0]["name"] == "sharding_indexed"
+    check_chunks(shape, codecs[0]["configuration"]["chunk_shape"] if sharded else chunks)
     if format == "n5":
         name, options = n5_compression(codecs[0])
         return {**arguments, "shape": shape[::-1], "chunks": chunks[::-1], "compression": name, **options}
@@ -215,8 +241,9 @@ def create_arguments(description: Mapping[str, Any], format: str) -> dict[str, A
     if description.get("dimension_names") is not None:
         raise CannotExpressError("z5py writes no dimension names")
     arguments.update(zarr_format=3, chunk_key_encoding=encoding["name"])
-    if len(codecs) == 1 and codecs[0]["name"] == "sharding_indexed":
+    if sharded:
         sharding = codecs[0]["configuration"]
+        check_shard_index(sharding)
         name, options = zarr_chain(sharding["codecs"], format)
         return {
             **arguments,

@@ -61,11 +61,12 @@ V2_IDS = {  # canonical codec name -> numcodecs id, for Zarr v2 filters and comp
     "numcodecs.lzma": "lzma",
     "numcodecs.delta": "delta",
     "numcodecs.crc32": "crc32",
+    "crc32c": "crc32c",  # numcodecs' CRC32C, as a Zarr v2 filter or compressor
     **{f"numcodecs.{id_}": id_ for id_ in (*NUMCODECS_FILTERS, *NUMCODECS_CHECKSUMS)},
 }
 CANONICAL_NAMES = {v2_id: name for name, v2_id in V2_IDS.items()}
 CLAIMS = (
-    *(f"codec:{name}" for name in ("bytes", "transpose", "sharding_indexed", "crc32c", *V2_IDS)),
+    *(f"codec:{name}" for name in ("bytes", "transpose", "sharding_indexed", *V2_IDS)),
     *(f"dtype:{name}" for name in ("bool", "float16", "float32", "float64", "complex64", "complex128")),
     *INTEGER_DTYPES,
     *RAW_DTYPES,
