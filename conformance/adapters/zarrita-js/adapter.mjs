@@ -212,10 +212,15 @@ function fillScalar(hex, dataType) {
   return element;
 }
 
-/** The kit's input array as the {data, shape, stride} zarr.set takes. */
+/** The kit's input array as zarr.set takes it: {data, shape, stride}, or the bare scalar of a
+ * zero-dimensional array (zarr.set refuses a chunk object for shape []). */
 function chunkOf({ dataType, shape, raw }) {
   const [, Typed] = SIMPLE[dataType] ?? [];
   if (!Typed) throw new Error(`no typed array for ${dataType}`);
+  if (shape.length === 0) {
+    const element = new Typed(raw.slice().buffer, 0, 1)[0];
+    return dataType === "bool" ? element !== 0 : element;
+  }
   const buffer = raw.slice().buffer;
   const data = dataType === "bool" ? new zarr.BoolArray(buffer) : new Typed(buffer);
   const stride = shape.map((_, axis) => shape.slice(axis + 1).reduce((a, b) => a * b, 1));

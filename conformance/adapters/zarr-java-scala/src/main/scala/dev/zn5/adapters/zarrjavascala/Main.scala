@@ -77,7 +77,10 @@ object Writing {
     val handle = Library.handle(store, target.at("/node").asText(""))
     val format = target.text("/format")
     require(format == "zarr2" || format == "zarr3", s"zarr-java writes no $format")
-    def unsupported(reason: String) = Refusal("unsupported", "write", reason)
+    // what zarr-java cannot express (Create's Left, e.g. a big-endian Zarr v2 data type) is refused up front
+    // with a skipped reply: the library is never asked, so there is no refusal of its to score
+    def unsupported(reason: String): Nothing =
+      throw new AdapterKit.Skip(s"zarr-java ${Main.libraryVersion} cannot write this array: $reason")
     (description.text("/node_type"), values) match {
       case ("group", _) => Library.attempt("write") {
         if (format == "zarr2") v2.Group.create(handle, Create.attributes(description))
@@ -90,7 +93,7 @@ object Writing {
                      if (format == "zarr2") Create.v2Array(description).map(m => v2.Array.create(handle, m): core.Array)
                      else Create.v3Array(description).map(m => v3.Array.create(handle, m): core.Array)
                    }
-          array <- built.left.map(unsupported)
+          array = built.fold(unsupported, identity)
           _     <- Library.attempt("write") {
                      val element = Canonical.element(array.metadata().dataType())
                      array.write(Canonical.fromBytes(values.raw, element, values.intShape, array.metadata().dataType().getMA2DataType))

@@ -146,7 +146,9 @@ final class Cases implements AdapterKit.Adapter {
                     array.metadata().dataType().getMA2DataType());
                 array.write(data);
             } catch (Create.Unsupported error) {
-                throw new Refused("unsupported", "write", error.getMessage(), error);
+                // refused up front, before zarr-java is asked: a skipped reply, not a refusal of the library's
+                throw new AdapterKit.Skip("zarr-java " + Versions.ZARR_JAVA + " cannot write this array: "
+                    + error.getMessage());
             } catch (Exception error) {
                 throw refused(error, "write");
             }

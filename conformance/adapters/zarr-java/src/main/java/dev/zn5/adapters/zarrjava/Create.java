@@ -26,7 +26,7 @@ import java.util.Map;
 /**
  * The zarr-java metadata objects for a canonical node description (the target of a write case):
  * the inverse of {@link Describe}. What zarr-java cannot express is refused with an
- * {@link Unsupported}, which the adapter reports as the library refusing the write.
+ * {@link Unsupported}, which the adapter reports as a skipped write (the library is never asked).
  */
 final class Create {
 
