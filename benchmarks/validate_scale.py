@@ -1,5 +1,5 @@
-"""Memory and speed at 10 000 and 40 000 chunks: the reference's writes, and ``zn5 validate --chunks``
-serially and on a dask LocalCluster.
+"""Memory and speed at 10 000, 40 000 (and, with ``--sizes``, 250 000) chunks: the reference's writes,
+and ``zn5 validate --chunks`` serially and on a dask LocalCluster.
 
 The array: 1000 × 1000 float64 (8 MB) in chunks of 10 × 10 (10 000 chunks) or 5 × 5 (40 000 chunks),
 gzip level 1, Zarr v3, in a temporary directory. Three chunks are then broken (two bytes strings that
@@ -16,8 +16,8 @@ Each measurement runs in a fresh process (this script calls itself), twice: once
 resident set size (``ru_maxrss``, which includes the interpreter, numpy and, for dask, distributed), and
 once under ``tracemalloc`` for the peak of Python's own allocations, which is what grows with the number
 of chunks when something per chunk is kept. The table prints both, chunks per second, and the ratio of
-the 40 000-chunk figures to the 10 000-chunk ones: flat memory shows a ratio near 1, memory that grows
-with the chunks a ratio near 4.
+each larger count's figures to the smallest's: flat memory shows a ratio near 1, memory that grows
+with the chunks a ratio near the ratio of the counts (4 for 40k/10k, 25 for 250k/10k).
 
 Run it with ``.venv/bin/python benchmarks/validate_scale.py`` (the dask extra installed; about four
 minutes on two cores). The machine's load moves the times by tens of percent; the memory figures are
@@ -52,7 +52,8 @@ from zn5.reference.store.base import Store
 from zn5.reference.store.local import LocalStore
 
 SHAPE: Final = (1000, 1000)
-CHUNKS: Final = {10_000: (10, 10), 40_000: (5, 5)}
+CHUNKS: Final = {10_000: (10, 10), 40_000: (5, 5), 250_000: (2, 2)}
+"""Chunk counts and their chunk shapes; ``--sizes`` picks which run (default: 10 000 and 40 000)."""
 VARIANTS: Final = (
     ("write", "before"),
     ("write", "after"),
@@ -159,6 +160,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--one", nargs=3, metavar=("TASK", "VARIANT", "CHUNKS"), help=argparse.SUPPRESS)
     parser.add_argument("--traced", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--sizes", type=int, nargs="+", choices=sorted(CHUNKS), default=[10_000, 40_000], help="chunk counts"
+    )
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        metavar="TASK VARIANT",
+        help='variants to run, e.g. "validate serial" "write after"',
+    )
     arguments = parser.parse_args()
     if arguments.one:
         task, variant, chunks = arguments.one
@@ -166,8 +176,10 @@ def main() -> None:
         return
     print(f"{'what':<24} {'chunks':>7} {'chunks/s':>9} {'peak RSS MB':>12} {'traced peak MB':>15}")
     for task, variant in VARIANTS:
+        if arguments.only and f"{task} {variant}" not in arguments.only:
+            continue
         rows = {}
-        for chunks in CHUNKS:
+        for chunks in sorted(arguments.sizes):
             timed = in_child(task, variant, chunks, traced=False)
             traced = in_child(task, variant, chunks, traced=True)
             rows[chunks] = (chunks / timed["seconds"], timed["rss"], traced["traced"])
@@ -175,9 +187,12 @@ def main() -> None:
             print(
                 f"{task + ' ' + variant:<24} {chunks:>7} {rate:>9.0f} {rss:>12.1f} {peak:>15.2f}", flush=True
             )
-        (_, rss_small, peak_small), (_, rss_large, peak_large) = rows.values()
-        ratios = f"{rss_large / rss_small:>11.2f}× {peak_large / peak_small:>14.2f}×"
-        print(f"{'':<24} {'40k/10k':>7} {'':>9} {ratios}")
+        smallest, *larger = sorted(rows)
+        for chunks in larger:
+            ratios = (
+                f"{rows[chunks][1] / rows[smallest][1]:>11.2f}× {rows[chunks][2] / rows[smallest][2]:>14.2f}×"
+            )
+            print(f"{'':<24} {f'{chunks // 1000}k/{smallest // 1000}k':>7} {'':>9} {ratios}")
 
 
 if __name__ == "__main__":

@@ -18,7 +18,6 @@ from zn5.reference.errors import MetadataError, NodeNotFoundError, StoreError
 from zn5.reference.formats.chain import ChainOptions
 from zn5.reference.formats.deviations import MissingGroupDocumentWarning
 from zn5.reference.formats.dialect import detect_format, dialect, read_node, write_node
-from zn5.reference.formats.zarr2 import with_blosc_typesizes
 from zn5.reference.group import Group
 from zn5.reference.model.dtype import DataType
 from zn5.reference.model.grid import RegularGrid
@@ -186,8 +185,7 @@ def create_array(
             ChainOptions(len(shape), data_type, order, tuple(filters), compressor, byte_order)
         )
     )
-    if format == "zarr2":
-        chain = with_blosc_typesizes(chain, data_type, len(shape))
+    chain = format_dialect.complete_codecs(chain, data_type, len(shape))
     model = ArrayModel(
         shape=tuple(int(n) for n in shape),
         data_type=data_type,

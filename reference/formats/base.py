@@ -20,6 +20,7 @@ from zn5.reference.errors import Problem
 from zn5.reference.formats.chain import ChainOptions, standard_chain
 from zn5.reference.formats.deviations import LenientReadWarning
 from zn5.reference.formats.documents import Parsed
+from zn5.reference.model.dtype import DataType
 from zn5.reference.model.keys import ChunkKeyEncoding, KeyEncodingName, Separator
 from zn5.reference.model.node import ArrayModel, GroupModel
 
@@ -97,6 +98,11 @@ class Dialect(ABC):
         """The codec chain of a new array built from ``create_array``'s options: the Zarr chain unless the
         format has its own."""
         return standard_chain(options)
+
+    def complete_codecs(self, codecs: tuple[Codec, ...], data_type: DataType, ndim: int) -> tuple[Codec, ...]:
+        """The codec chain of a new array as the format stores it: what its documents leave to the array,
+        written out (default: the chain as given)."""
+        return codecs
 
     def check_root(self, root_documents: Callable[[], Documents]) -> None:
         """Refuse a container the reader cannot read as a whole; ``root_documents`` reads the root's

@@ -493,5 +493,9 @@ class Zarr2Dialect(Dialect):
     def schema_name(self, document_name: str, path: str, document: Mapping[str, Any]) -> str:
         return "zarr2/" + document_name.lstrip(".")
 
+    def complete_codecs(self, codecs: tuple[Codec, ...], data_type: DataType, ndim: int) -> tuple[Codec, ...]:
+        """Each blosc's type size written out, as numcodecs hands it (CODEC-BLOSC-006)."""
+        return with_blosc_typesizes(codecs, data_type, ndim)
+
 
 ZARR2: Final = Zarr2Dialect()
