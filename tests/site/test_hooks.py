@@ -43,3 +43,28 @@ def test_an_rfc_that_no_longer_stands_gets_a_banner(
 @pytest.mark.parametrize("status", ["Draft", "Review", "Accepted", "Final"])
 def test_a_standing_rfc_has_no_banner(hooks: ModuleType, status: str) -> None:
     assert hooks.status_banner({"status": status}) == ""
+
+
+@pytest.mark.parametrize(
+    ("passing", "expected"),
+    [
+        (["reference", "zarr-python", "zarrs-python", "zarrs"], ["zarr-python", "zarrs"]),
+        (["reference", "zarrs-python"], ["zarrs-python"]),
+        (["zarr-python", "zarr-java", "zarr-java-scala"], ["zarr-java", "zarr-python"]),
+        (["reference"], []),
+    ],
+    ids=["shared-codebase-counted-once", "a-wrapper-alone", "scala-wraps-java", "reference-only"],
+)
+def test_a_confirmation_counts_implementations_with_no_codebase_in_common(
+    hooks: ModuleType, passing: list[str], expected: list[str]
+) -> None:
+    evidence = sys.modules["evidence"]  # the sibling module hooks.py imported (tools/site/evidence.py)
+    bases = {
+        "reference": frozenset({"zn5-reference"}),
+        "zarr-python": frozenset({"zarr-python-3"}),
+        "zarrs": frozenset({"zarrs"}),
+        "zarrs-python": frozenset({"zarr-python-3", "zarrs"}),
+        "zarr-java": frozenset({"zarr-java"}),
+        "zarr-java-scala": frozenset({"zarr-java"}),
+    }
+    assert evidence.independent(passing, bases) == expected

@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import Any, Final
 
 from compliance import compliance_pages
+from evidence import PAGE as CONFIRMATION_PAGE
+from evidence import confirmation_page
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
@@ -143,6 +145,7 @@ def generated_pages(root: Path) -> dict[str, str]:
         SCHEMAS_PAGE: schemas_page(root),
         RFC_INDEX_PAGE: markdown,
         RFC_INDEX_JSON: json.dumps(index, indent=2, ensure_ascii=False) + "\n",
+        CONFIRMATION_PAGE: confirmation_page(root),
         **compliance_pages(root),
     }
 
