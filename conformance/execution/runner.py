@@ -23,6 +23,7 @@ from zn5.conformance.execution.expectations import Entry, Expectations, StoreKin
 from zn5.conformance.execution.protocol import HelloReply
 from zn5.conformance.execution.scoring import (
     FAILS_RUN,
+    HTTP_TOKEN,
     CaseResult,
     apply_expectation,
     store_excludes,
@@ -192,6 +193,8 @@ class Runner:
                 f"--select {' '.join(selection)} ran {len(cases)} of {len(self.corpus.cases)} cases: each "
                 "verdict covers only the selected cases of its profile (CONF-CLASS-006)"
             )
+        if self.options.store == "http" and HTTP_TOKEN not in self.capabilities:
+            notes.append(f"--store http: the adapter does not declare {HTTP_TOKEN}: no case ran (PROTO-021)")
         unknown = sorted(self.capabilities - set(self.corpus.tokens)) if self.corpus.tokens else []
         if unknown:
             notes.append(f"the adapter claims tokens the corpus does not define: {', '.join(unknown)}")

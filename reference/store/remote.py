@@ -27,6 +27,7 @@ once per chunk.
 from __future__ import annotations
 
 import errno
+import importlib.util
 import time
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TypeVar
@@ -117,6 +118,12 @@ def _is_permanent(error: BaseException) -> bool:
         return True
     status = _status(error)
     return status is not None and 400 <= status < 500
+
+
+def reads_http() -> bool:
+    """Whether this installation reads http(s) stores: fsspec and the aiohttp its HTTP file system uses
+    (``pip install 'zn5[remote]'``)."""
+    return all(importlib.util.find_spec(name) is not None for name in ("fsspec", "aiohttp"))
 
 
 class RemoteStore(Store):

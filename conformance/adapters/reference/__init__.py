@@ -18,11 +18,13 @@ from typing import Any
 import numpy as np
 
 from zn5.conformance.adapters import BaseAdapter, Reply, fill_element, rejected
+from zn5.conformance.execution.scoring import HTTP_TOKEN
 from zn5.conformance.suite.canonical import describe_node, numpy_dtype
 from zn5.conformance.suite.resources import CORPUS, zn5_version
 from zn5.reference import ZN5Error, create_array, create_group, open, open_array
 from zn5.reference.codecs.base import Codec
 from zn5.reference.codecs.registry import BY_NAME, from_name
+from zn5.reference.store.remote import reads_http
 
 VOCABULARY = CORPUS / "capabilities.json"
 FORMATS = ("zarr2", "zarr3", "n5")
@@ -76,10 +78,13 @@ class ReferenceAdapter(BaseAdapter):
         return zn5_version()
 
     def capabilities(self) -> list[str]:
-        """The base tokens, and every token of the vocabulary when it is there."""
+        """The base tokens, and every token of the vocabulary when it is there (``store:http`` only with
+        the remote extra installed)."""
         tokens = set(super().capabilities())
         if self.vocabulary is not None and self.vocabulary.is_file():
             tokens.update(json.loads(self.vocabulary.read_text(encoding="utf-8")).get("tokens", {}))
+        if not reads_http():  # without the remote extra the reference reads no URL (PROTO-022)
+            tokens.discard(HTTP_TOKEN)
         return sorted(tokens)
 
     def open_array(self, store: Path, node: str, format: str, scratch: Path) -> Any:
