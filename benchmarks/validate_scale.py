@@ -1,5 +1,5 @@
-"""Memory and speed at 10 000, 40 000 (and, with ``--sizes``, 250 000) chunks: the reference's writes,
-and ``zn5 validate --chunks`` serially and on a dask LocalCluster.
+"""Memory and speed at 10 000, 40 000 (and, with ``--sizes``, 250 000 or 1 000 000) chunks: the
+reference's writes, and ``zn5 validate --chunks`` serially and on a dask LocalCluster.
 
 The array: 1000 × 1000 float64 (8 MB) in chunks of 10 × 10 (10 000 chunks) or 5 × 5 (40 000 chunks),
 gzip level 1, Zarr v3, in a temporary directory. Three chunks are then broken (two bytes strings that
@@ -52,7 +52,7 @@ from zn5.reference.store.base import Store
 from zn5.reference.store.local import LocalStore
 
 SHAPE: Final = (1000, 1000)
-CHUNKS: Final = {10_000: (10, 10), 40_000: (5, 5), 250_000: (2, 2)}
+CHUNKS: Final = {10_000: (10, 10), 40_000: (5, 5), 250_000: (2, 2), 1_000_000: (1, 1)}
 """Chunk counts and their chunk shapes; ``--sizes`` picks which run (default: 10 000 and 40 000)."""
 VARIANTS: Final = (
     ("write", "before"),
