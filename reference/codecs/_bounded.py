@@ -59,6 +59,8 @@ def decompress_stdlib(data: bytes, *, module: str, max_size: int, key: str) -> b
             if not stream.eof:
                 raise corrupt(key, module, "the stream ends early")
             remaining = stream.unused_data
+    except ChunkError:
+        raise
     except errors as error:
         raise corrupt(key, module, error) from None
     return bytes(out)

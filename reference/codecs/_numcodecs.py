@@ -120,7 +120,7 @@ class NumcodecsBytesFilter(BytesBytesCodec):
             raise too_large(spec.key, self.name, max_size)
         try:
             decoded = self.numcodecs_codec().decode(np.frombuffer(data, dtype="u1"))
-        except (ValueError, RuntimeError) as error:
+        except (ValueError, RuntimeError, IndexError) as error:
             raise corrupt(spec.key, self.name, error, self.mismatch_requirement) from None
         return bytes(np.asarray(decoded).data)
 

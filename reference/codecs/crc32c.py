@@ -9,7 +9,7 @@ from typing import Any
 
 import google_crc32c
 
-from zn5.reference.codecs._bounded import corrupt
+from zn5.reference.codecs._bounded import corrupt, too_large
 from zn5.reference.codecs._config import check_members
 from zn5.reference.codecs.base import BytesBytesCodec, ChunkSpec
 
@@ -35,6 +35,8 @@ class Crc32c(BytesBytesCodec):
     def decode(self, data: bytes, spec: ChunkSpec, max_size: int) -> bytes:
         if len(data) < 4:
             raise corrupt(spec.key, "crc32c", "the 4-byte checksum is missing")
+        if len(data) - 4 > max_size:
+            raise too_large(spec.key, "crc32c", max_size)
         payload, (stored,) = data[:-4], struct.unpack("<I", data[-4:])
         if google_crc32c.value(payload) != stored:
             raise corrupt(spec.key, "crc32c", "the checksum does not match", "CODEC-CRC32C-002")

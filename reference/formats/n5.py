@@ -168,6 +168,10 @@ def format_compression(codecs: tuple[BytesBytesCodec, ...]) -> dict[str, Any]:
             "blocksize": codec.blocksize,
             "nthreads": 1,
         }
+    if isinstance(codec, Zstd) and codec.checksum:
+        raise UnsupportedError.at(
+            NODE_KEY, "N5 zstd (n5-zstandard) has no checksum member", "N5-CODEC-002", "compression"
+        )
     if isinstance(codec, Zstd):
         return {"type": "zstd", "level": codec.level}
     if isinstance(codec, N5Lz4):
@@ -344,6 +348,14 @@ class N5Dialect(Dialect):
         """The ``n5.block`` codec with the compressor alone; order, filters and endian do not apply."""
         compressor = options.compressor
         return (N5Block((compressor,) if isinstance(compressor, BytesBytesCodec) else ()),)
+
+    def complete_codecs(self, codecs: tuple[Codec, ...], data_type: DataType, ndim: int) -> tuple[Codec, ...]:
+        """The chain as given, once each block's compression is known to have an N5 form, so that a
+        compressor N5 cannot hold is refused before anything is written (N5-CODEC-002)."""
+        for codec in codecs:
+            if isinstance(codec, N5Block):
+                format_compression(codec.compression)
+        return codecs
 
     def check_root(self, root_documents: Callable[[], Documents]) -> None:
         check_root(root_documents())

@@ -185,7 +185,8 @@ def _parse_chain(
 def with_blosc_typesizes(codecs: tuple[Codec, ...], dtype: DataType, ndim: int) -> tuple[Codec, ...]:
     """The chain with each ``blosc`` that leaves its type size to the array given the item size
     numcodecs hands it, as a reader resolves it (CODEC-BLOSC-006): the item size of the last array
-    filter's output, and 1 after a variable-length codec or any bytes filter, whose output is bytes."""
+    filter's output, and 1 after a variable-length codec or any bytes filter, whose output is bytes.
+    A ``blosc`` with another type size has no Zarr v2 form and is refused (CORE-CODEC-003)."""
     spec = ChunkSpec((1,) * ndim, dtype.numpy_dtype, dtype.zeros_bytes(), (1,) * ndim, "<new array>")
     itemsize = spec.dtype.itemsize
     completed: list[Codec] = []
@@ -196,11 +197,24 @@ def with_blosc_typesizes(codecs: tuple[Codec, ...], dtype: DataType, ndim: int) 
         elif isinstance(codec, VlenUtf8 | VlenBytes):
             itemsize = 1
         elif isinstance(codec, BytesBytesCodec):
-            if isinstance(codec, Blosc) and codec.typesize is None:
-                codec = replace(codec, typesize=itemsize)
+            if isinstance(codec, Blosc):
+                codec = _blosc_of_item_size(codec, itemsize)
             itemsize = 1
         completed.append(codec)
     return tuple(completed)
+
+
+def _blosc_of_item_size(codec: Blosc, itemsize: int) -> Blosc:
+    """``codec`` with the type size numcodecs will use, or an error if it asks for another one."""
+    if codec.typesize not in (None, itemsize):
+        raise UnsupportedError.at(
+            ARRAY_KEY,
+            f"blosc with typesize {codec.typesize} cannot be written: Zarr v2 has no typesize member and "
+            f"numcodecs compresses with the item size {itemsize} it receives (CODEC-BLOSC-006)",
+            "CORE-CODEC-003",
+            "compressor",
+        )
+    return replace(codec, typesize=itemsize)
 
 
 def _filters_byte_order(

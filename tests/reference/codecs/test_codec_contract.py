@@ -14,8 +14,8 @@ a configuration). Per codec the suite checks:
 * a configuration with an unknown member or a member of the wrong type is rejected with CORE-CODEC-006;
 * the codecs whose decoding runs code (pickle) are refused by every format (CORE-VLEN-005).
 
-Where the reference breaks a contract, the case is a strict expected failure whose reason names the
-fault (``BOUND_BUGS``, ``GARBAGE_BUGS``, ``DIALECT_BUGS``); nothing is skipped.
+A configuration that a format has no form for is refused by that format's writer (``NO_FORM_IN``);
+nothing is skipped.
 """
 
 from __future__ import annotations
@@ -226,23 +226,6 @@ WRONG_TYPE: dict[str, tuple[str, Any] | None] = {
 """For each codec a member and a value of the wrong JSON type for it; None for a codec that has no
 configuration members, so that only an unknown member can be wrong."""
 
-BOUND_BUGS: dict[str, str] = {
-    "crc32c": "Crc32c.decode returns the payload whatever max_size it is given, so a stored value longer "
-    "than the chain allows passes this step (CORE-CODEC-004)",
-    "numcodecs.bz2": "decompress_stdlib catches ValueError, and ChunkError is one: its own CORE-CODEC-004 "
-    "error comes out rewrapped as CORE-CODEC-005 (the excess is still not allocated)",
-    "numcodecs.lzma": "decompress_stdlib catches ValueError, and ChunkError is one: its own CORE-CODEC-004 "
-    "error comes out rewrapped as CORE-CODEC-005 (the excess is still not allocated)",
-}
-"""Codecs whose decoding does not report its bound as CORE-CODEC-004: reference bugs, strict xfails."""
-
-GARBAGE_BUGS: dict[str, str] = {
-    "numcodecs.fletcher32": "a stored value of 4 bytes (an empty payload and a checksum) makes "
-    "numcodecs 0.16 raise IndexError, which NumcodecsBytesFilter.decode does not turn into a ChunkError "
-    "(CORE-CODEC-005)",
-}
-"""Codecs that let another exception than the reference's own escape on bad bytes: reference bugs."""
-
 ZARR3_REQUIREMENTS: dict[str, tuple[str, str]] = {"numcodecs.bz2": ("ZARR3-CODEC-002", "ZARR2-CODEC-003")}
 """Codecs whose Zarr v3 name a reader maps through numcodecs' codec of that id (ZARR3-CODEC-002), not
 through the core codec: numcodecs refuses an unknown member (ZARR3-CODEC-002), and the members mean
@@ -420,17 +403,7 @@ def bytes_codecs() -> list[Any]:
     return [case for case in sample_cases() if issubclass(case.values[0], BytesBytesCodec)]
 
 
-def marked(cases: list[Any], bugs: dict[str, str]) -> list[Any]:
-    """``cases`` with those of a codec named in ``bugs`` marked as strict expected failures."""
-    return [
-        pytest.param(*case.values, id=case.id, marks=pytest.mark.xfail(strict=True, reason=reason))
-        if (reason := bugs.get(case.values[0].name))
-        else case
-        for case in cases
-    ]
-
-
-@pytest.mark.parametrize(("codec", "sample"), marked(bytes_codecs(), BOUND_BUGS))
+@pytest.mark.parametrize(("codec", "sample"), bytes_codecs())
 def test_decoding_stops_at_its_bound(codec: type[Codec], sample: Sample | None) -> None:
     """A bytes→bytes step told that one byte less than the real output is the most it may produce
     refuses with a chunk error (CORE-CODEC-004)."""
@@ -445,7 +418,7 @@ def test_decoding_stops_at_its_bound(codec: type[Codec], sample: Sample | None) 
     assert caught.value.key == spec.key
 
 
-@pytest.mark.parametrize(("codec", "sample"), marked(byte_decoding_cases(), GARBAGE_BUGS))
+@pytest.mark.parametrize(("codec", "sample"), byte_decoding_cases())
 @settings(max_examples=40)
 @given(garbage=st.binary(max_size=96), cut=st.integers(0, 200))
 def test_bytes_that_are_no_encoding_are_a_chunk_error(
@@ -497,8 +470,10 @@ def chain(codec: Codec, format_name: str, spec: ChunkSpec) -> list[Codec]:
     return [N5Block((codec,))] if format_name == "n5" else [serialiser, codec]
 
 
-def stored_array(codec: Codec, sample: Sample, format_name: str) -> tuple[MemoryStore, zn5.Array]:
-    store = MemoryStore()
+def stored_array(
+    codec: Codec, sample: Sample, format_name: str, store: MemoryStore | None = None
+) -> tuple[MemoryStore, zn5.Array]:
+    store = MemoryStore() if store is None else store
     dtype = {"T": "string", "O": "bytes"}.get(sample.dtypes[0], sample.dtypes[0])
     created = zn5.create_array(
         store,
@@ -528,43 +503,41 @@ def test_a_configuration_survives_the_metadata_document(codec: type[Codec], samp
         assert entries == written
 
 
-BLOSC_TYPESIZE_IN_ZARR2 = (
-    "the Zarr v2 writer drops blosc's typesize (numcodecs has no such member) and the reader takes the "
-    "item size, 1 for uint8: the chunks keep the header's type size, which the reference's own stored-chunk "
-    "check then reports as CODEC-BLOSC-004; the writer should refuse the codec instead (CORE-CODEC-003)"
-)
-DIALECT_BUGS: dict[str, str] = {
-    "blosc-0-zarr2": BLOSC_TYPESIZE_IN_ZARR2,
-    "blosc-2-zarr2": BLOSC_TYPESIZE_IN_ZARR2,
-    "zstd-1-n5": "the N5 writer drops zstd's checksum (n5-zstandard has no such member), so the dataset "
-    "reads back as zstd without a checksum; the writer should refuse the codec instead (CORE-CODEC-003)",
+NO_FORM_IN: dict[str, str] = {
+    "blosc-0-zarr2": "CORE-CODEC-003",  # typesize 4 for uint8: numcodecs compresses with the item size
+    "blosc-2-zarr2": "CORE-CODEC-003",  # typesize 8, likewise (CODEC-BLOSC-006)
+    "zstd-1-n5": "N5-CODEC-002",  # a checksum: n5-zstandard has no such member
 }
-"""Codec samples a format cannot hold that its writer changes silently: reference bugs, strict xfails."""
+"""Codec samples a format has no form for, by the requirement its writer refuses them with."""
 
 
 def dialect_cases() -> list[Any]:
     """Each codec and sample in each other format that has a name for the codec: Zarr v2 by its ``id``,
     N5 by its compression ``type`` (CORE-CODEC-007)."""
-    cases = [
-        (case.values, f"{case.id}-{format_name}", format_name)
+    return [
+        pytest.param(*case.values, format_name, id=f"{case.id}-{format_name}")
         for case in sample_cases()
         for format_name, names in (("zarr2", case.values[0].v2_ids), ("n5", case.values[0].n5_types))
         if names
-    ]
-    return [
-        pytest.param(*values, format_name, id=name, marks=pytest.mark.xfail(strict=True, reason=reason))
-        if (reason := DIALECT_BUGS.get(name))
-        else pytest.param(*values, format_name, id=name)
-        for values, name, format_name in cases
     ]
 
 
 @pytest.mark.parametrize(("codec", "sample", "format_name"), dialect_cases())
 def test_a_codec_survives_each_format_that_names_it(
-    codec: type[Codec], sample: Sample | None, format_name: str
+    codec: type[Codec], sample: Sample | None, format_name: str, request: pytest.FixtureRequest
 ) -> None:
-    """Written as Zarr v2 or N5 metadata and read back, the chain is the one written (CORE-CODEC-007)."""
+    """Written as Zarr v2 or N5 metadata and read back, the chain is the one written (CORE-CODEC-007);
+    a configuration the format has no form for is refused as unsupported before anything is stored, never
+    written as another one (CORE-CODEC-003)."""
     sample = require(sample, codec)
+    refusal = NO_FORM_IN.get(request.node.callspec.id)
+    if refusal is not None:
+        store = MemoryStore()
+        with pytest.raises(zn5.UnsupportedError) as caught:
+            stored_array(build(codec, sample.configuration), sample, format_name, store)
+        assert caught.value.requirement == refusal
+        assert store.values == {}
+        return
     store, created = stored_array(build(codec, sample.configuration), sample, format_name)
     assert zn5.open_array(store, path="x").model.codecs == created.model.codecs
 
