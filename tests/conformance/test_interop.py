@@ -9,6 +9,7 @@ from zn5.conformance.adapters.connect import REFERENCE, adapter_connector
 from zn5.conformance.execution.connection import SubprocessConnection
 from zn5.conformance.interop import Participant, independent, run_interop
 from zn5.conformance.suite.case import Corpus
+from zn5.conformance.suite.resources import zn5_version
 
 from .conftest import Fake
 
@@ -70,8 +71,8 @@ def test_gold_needs_the_reference_and_two_independent_readers(
     enough = run_interop([reference, alpha, gamma], corpus, tmp_path / "two")
     saved = enough.capture_gold(tmp_path / "gold-two")
     assert sorted(path.relative_to(tmp_path / "gold-two").as_posix() for path in saved) == [
-        "zn5-reference-0.1.0/n5--uint16-gzip",  # alpha and gamma both report the reference's name
-        "zn5-reference-0.1.0/zarr2--int32-gzip",
+        f"zn5-reference-{zn5_version()}/n5--uint16-gzip",  # alpha and gamma both report the reference's name
+        f"zn5-reference-{zn5_version()}/zarr2--int32-gzip",
     ]
     gold = json.loads((saved[0] / "gold.json").read_text(encoding="utf-8"))
     assert gold["adapter"] in ("alpha", "gamma")
