@@ -17,7 +17,7 @@ from zn5.reference.codecs.pipeline import CodecPipeline
 from zn5.reference.errors import MetadataError, NodeNotFoundError, StoreError
 from zn5.reference.formats.chain import ChainOptions
 from zn5.reference.formats.deviations import MissingGroupDocumentWarning
-from zn5.reference.formats.dialect import detect_format, dialect, read_node, write_node
+from zn5.reference.formats.dialect import detect_format, dialect, node_documents, read_node, write_node
 from zn5.reference.group import Group
 from zn5.reference.model.dtype import DataType
 from zn5.reference.model.grid import RegularGrid
@@ -197,8 +197,10 @@ def create_array(
         attributes=dict(attributes or {}),
     )
     model = _check_new_array(model)
+    documents = node_documents(node_path, model, format)
     _prepare(store, node_path, format, overwrite)
-    write_node(store, node_path, model, format)
+    for key, raw in documents.items():
+        store.set(key, raw)
     return Array(store, node_path, model, format)
 
 

@@ -36,9 +36,15 @@ import numpy as np
 
 from zn5.conformance.execution.connection import Adapter
 from zn5.conformance.execution.protocol import PROTOCOL_VERSION, encode, gaps_json
-from zn5.conformance.suite.canonical import decode_values, read_array_document, write_array
+from zn5.conformance.suite.canonical import (
+    canonical_bytes,
+    canonical_element,
+    decode_values,
+    read_array_document,
+    write_array,
+)
 from zn5.conformance.suite.resources import ADAPTERS, zn5_version
-from zn5.reference.model.dtype import VARIABLE_KINDS, DataType, element
+from zn5.reference.model.dtype import VARIABLE_KINDS, DataType
 
 ADAPTERS_DIR = ADAPTERS
 
@@ -126,7 +132,7 @@ def fill_element(fill: Mapping[str, str] | None, dtype: np.dtype[Any]) -> Any:
     if fill is None:
         return None
     if dtype.kind in VARIABLE_KINDS:
-        return element(dtype, bytes.fromhex(fill["hex"]))  # the element's own bytes (PROTO-VLEN-001)
+        return canonical_element(bytes.fromhex(fill["hex"]), dtype)  # PROTO-VLEN-001, PROTO-VLEN-002
     return np.frombuffer(bytes.fromhex(fill["hex"]), dtype=dtype, count=1)[0]
 
 
@@ -135,7 +141,7 @@ def fill_json(value: Any, dtype: np.dtype[Any]) -> dict[str, str] | None:
     if value is None:
         return None
     if dtype.kind in VARIABLE_KINDS:
-        return {"hex": DataType.of(dtype).to_bytes(value).hex()}
+        return {"hex": canonical_bytes(value, dtype).hex()}
     little = dtype if dtype.byteorder == "|" else dtype.newbyteorder("<")
     return {"hex": np.asarray(value, dtype=dtype).astype(little).tobytes().hex()}
 

@@ -3,9 +3,10 @@
 * A node is described by the core model (schemas/project/node.schema.json); fill values are the
   element's little-endian bytes in hex, exact for NaN payloads, negative zero and 64-bit integers.
 * Array values are raw little-endian C-order bytes beside an ``array.json``
-  (schemas/project/array.schema.json). Variable-length values (``string``, ``bytes``) are, in C order,
-  each element's byte length as a little-endian uint32 followed by its bytes (UTF-8 for ``string``);
-  their fill value's hex is the element's bytes (PROTO-VLEN-001).
+  (schemas/project/array.schema.json). Variable-length values are, in C order, each element's byte
+  length as a little-endian uint32 followed by its bytes: UTF-8 for ``string``, the bytes for
+  ``bytes`` (PROTO-VLEN-001), the items in little-endian order for ``ragged[T]``, the UTF-8 JSON text
+  for ``json`` (PROTO-VLEN-002); a variable-length fill value's hex is those bytes.
 """
 
 from __future__ import annotations
@@ -17,7 +18,14 @@ from typing import Any
 
 import numpy as np
 
-from zn5.reference.model.dtype import VARIABLE_KINDS, DataType, element
+from zn5.reference.model.dtype import (
+    VARIABLE_KINDS,
+    DataType,
+    element,
+    object_element,
+    ragged_items,
+    same_element,
+)
 from zn5.reference.model.node import ArrayModel, GroupModel
 
 ARRAY_DOCUMENT = "array.json"
@@ -32,12 +40,29 @@ def little_endian(values: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
     return np.ascontiguousarray(values, dtype=dtype)
 
 
+def canonical_bytes(value: Any, dtype: np.dtype[Any]) -> bytes:
+    """The bytes of one variable-length element in the array values (PROTO-VLEN-001, PROTO-VLEN-002)."""
+    if dtype.kind == "O" and object_element(dtype) == "ragged":
+        return little_endian(np.asarray(value, dtype=ragged_items(dtype))).tobytes()
+    return DataType.of(dtype).to_bytes(value)
+
+
+def canonical_element(raw: bytes, dtype: np.dtype[Any]) -> Any:
+    """The variable-length element whose bytes in the array values are ``raw`` (PROTO-VLEN-002)."""
+    if dtype.kind == "O" and object_element(dtype) == "ragged":
+        items = ragged_items(dtype)
+        stored = items if items.byteorder == "|" else items.newbyteorder("<")
+        return np.frombuffer(raw, dtype=stored).astype(items)
+    return element(dtype, raw)
+
+
 def fill_value_json(model: ArrayModel) -> dict[str, str] | None:
     """The tagged fill value: the element's little-endian bytes in hex, or None when undefined."""
     if model.fill_value is None:
         return None
     if model.data_type.is_variable:
-        return {"hex": model.fill_value.hex()}
+        dtype = model.data_type.numpy_dtype
+        return {"hex": canonical_bytes(element(dtype, model.fill_value), dtype).hex()}
     fill = np.frombuffer(model.fill_value, dtype=model.data_type.numpy_dtype, count=1)
     return {"hex": little_endian(fill).tobytes().hex()}
 
@@ -81,11 +106,12 @@ def write_array(values: np.ndarray[Any, Any], folder: Path, data_type: str | Non
 
 def encode_values(values: np.ndarray[Any, Any], data_type: str) -> bytes:
     """The bytes of ``array.bin``: raw little-endian elements, or length-prefixed variable-length ones."""
-    if data_type not in ("string", "bytes"):
+    dtype = numpy_dtype(data_type)
+    if dtype.kind not in VARIABLE_KINDS:
         return little_endian(values).tobytes()
     parts = []
     for value in np.asarray(values, dtype=object).ravel():
-        data = value.encode("utf-8") if isinstance(value, str) else bytes(value)
+        data = canonical_bytes(value, dtype)
         parts += [len(data).to_bytes(LENGTH, "little"), data]
     return b"".join(parts)
 
@@ -99,16 +125,19 @@ def _decode_variable(raw: bytes, count: int, dtype: np.dtype[Any]) -> np.ndarray
         end = position + LENGTH + length
         if end > len(raw):
             raise ValueError(f"element {len(values)} runs past the end of the {len(raw)} bytes")
-        values.append(element(dtype, raw[position + LENGTH : end]))
+        values.append(canonical_element(raw[position + LENGTH : end], dtype))
         position = end
     if position != len(raw):
         raise ValueError(f"{len(raw) - position} bytes follow the last of {count} elements")
-    return np.asarray(values, dtype=dtype) if dtype.kind == "T" else _object_array(values)
+    return np.asarray(values, dtype=dtype) if dtype.kind == "T" else object_array(values, dtype)
 
 
-def _object_array(values: list[Any]) -> np.ndarray[Any, Any]:
-    out = np.empty(len(values), dtype=object)
-    out[:] = values
+def object_array(values: list[Any], dtype: np.dtype[Any]) -> np.ndarray[Any, Any]:
+    """A one-dimensional array of the object ``dtype`` with one element per value (NumPy would turn
+    values that are equal-length sequences into another axis)."""
+    out = np.empty(len(values), dtype=dtype)
+    for index, value in enumerate(values):
+        out[index] = value
     return out
 
 
@@ -135,7 +164,7 @@ def numpy_dtype(name: str) -> np.dtype[Any]:
     }
     if name in simple:
         return np.dtype(simple[name])
-    if name in ("string", "bytes"):
+    if name in ("string", "bytes", "json") or name.startswith("ragged["):
         return DataType.of(name).numpy_dtype
     if name.startswith("r") and name[1:].isdigit():
         return np.dtype(f"V{int(name[1:]) // 8}")
@@ -174,7 +203,9 @@ def difference(
     if expected.shape != actual.shape:
         return f"shape {list(actual.shape)} instead of {list(expected.shape)}"
     if expected.dtype.kind in VARIABLE_KINDS:
-        return _report(expected, actual, np.asarray(expected != actual, dtype=bool))
+        pairs = zip(expected.reshape(-1), actual.reshape(-1), strict=True)
+        same = [same_element(expected.dtype, first, second) for first, second in pairs]
+        return _report(expected, actual, ~np.array(same, dtype=bool).reshape(expected.shape))
     same = np.frombuffer(expected.tobytes(), np.uint8) == np.frombuffer(actual.tobytes(), np.uint8)
     if expected.dtype.kind in "fc":
         both_nan = np.isnan(expected) & np.isnan(actual)

@@ -16,7 +16,7 @@ from typing import Any, ClassVar, Literal, NamedTuple, Protocol
 
 import numpy as np
 
-from zn5.reference.model.dtype import element
+from zn5.reference.model.dtype import element, object_element, same_element
 
 CodecKind = Literal["array_to_array", "array_to_bytes", "bytes_to_bytes"]
 
@@ -58,13 +58,24 @@ class ChunkSpec:
         return element(self.dtype, self.fill_value)
 
     def fill_array(self, shape: tuple[int, ...] | None = None) -> np.ndarray[Any, Any]:
-        """An array of ``shape`` (default: the chunk's) holding nothing but the fill value."""
+        """An array of ``shape`` (default: the chunk's) holding nothing but the fill value; a fill that
+        is an array or a JSON array or object is a copy of its own in each element."""
         out = np.empty(self.shape if shape is None else shape, dtype=self.dtype)
-        out[...] = self.fill_scalar()  # not np.full: it passes bytes through |S, which drops trailing NULs
+        fill = self.fill_scalar()
+        if isinstance(fill, np.ndarray | list | dict):
+            flat = out.reshape(-1)
+            for index in range(flat.size):
+                flat[index] = element(self.dtype, self.fill_value)
+        else:
+            out[...] = fill  # not np.full: it passes bytes through |S, which drops trailing NULs
         return out
 
     def is_fill(self, chunk: np.ndarray[Any, Any]) -> bool:
-        """Whether every element of ``chunk`` is the fill element, compared by bytes (CORE-FILL-001)."""
+        """Whether every element of ``chunk`` is the fill element, compared by bytes (CORE-FILL-001)
+        or, for ``ragged[T]`` and ``json``, as elements (CORE-VLEN-006, CORE-VLEN-007)."""
+        if self.dtype.kind == "O" and object_element(self.dtype) != "bytes":
+            fill = self.fill_scalar()
+            return all(same_element(self.dtype, value, fill) for value in chunk.reshape(-1))
         if self.dtype.kind in "TO":
             return bool(np.all(chunk == self.fill_scalar()))
         return chunk.tobytes() == self.fill_value * chunk.size

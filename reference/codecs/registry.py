@@ -23,6 +23,7 @@ from zn5.reference.codecs.fixedscaleoffset import FixedScaleOffset
 from zn5.reference.codecs.fletcher32 import Fletcher32
 from zn5.reference.codecs.gzip import Gzip
 from zn5.reference.codecs.jenkins_lookup3 import JenkinsLookup3
+from zn5.reference.codecs.json_values import Json2, MsgPack2
 from zn5.reference.codecs.lz4 import Lz4
 from zn5.reference.codecs.lzma import Lzma
 from zn5.reference.codecs.n5_block import N5Block
@@ -33,6 +34,7 @@ from zn5.reference.codecs.sharding import Sharding
 from zn5.reference.codecs.shuffle import Shuffle
 from zn5.reference.codecs.transpose import Transpose
 from zn5.reference.codecs.vlen import VlenBytes, VlenUtf8
+from zn5.reference.codecs.vlen_array import VlenArray
 from zn5.reference.codecs.zlib import Zlib
 from zn5.reference.codecs.zstd import Zstd
 from zn5.reference.errors import MetadataError, UnsupportedError
@@ -67,6 +69,10 @@ CODECS: tuple[type[Codec], ...] = (
     VlenUtf8,
     VlenBytes,
     Categorize,
+    # ragged arrays and JSON values (spec/codecs/vlen-array.md, json2.md, msgpack2.md)
+    VlenArray,
+    Json2,
+    MsgPack2,
 )
 BY_NAME: Mapping[str, type[Codec]] = {codec.name: codec for codec in CODECS}
 BY_V2_ID: Mapping[str, type[Codec]] = {alias: codec for codec in CODECS for alias in codec.v2_ids}

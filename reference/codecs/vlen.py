@@ -11,6 +11,7 @@ module checks what numcodecs leaves unchecked before and after it: the count aga
 from __future__ import annotations
 
 import math
+from abc import abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -21,15 +22,72 @@ import numpy as np
 from zn5.reference.codecs._config import check_members
 from zn5.reference.codecs.base import ArrayBytesCodec, ChunkSpec
 from zn5.reference.errors import ChunkError
+from zn5.reference.model.dtype import DataType
 
 HEADER = 4
 MAX_CHUNK_BYTES = 2**31 - 1
 """Largest encoded variable-length chunk the reference decodes: the lengths are 32-bit (CODEC-VLEN-003)."""
 
 
+class LengthPrefixed(ArrayBytesCodec):
+    """The layout of the length-prefixed codecs: a count, then each element's byte length and bytes
+    (CODEC-VLEN-001, CODEC-VLENARRAY-001). numcodecs encodes and decodes; this class checks the count
+    before numcodecs allocates anything, and the bytes left after the last element."""
+
+    layout_requirement: ClassVar[str] = "CODEC-VLEN-002"
+    """The requirement a chunk that breaks the layout breaks."""
+
+    @abstractmethod
+    def numcodecs_codec(self) -> Any:
+        """The numcodecs codec that does the work."""
+
+    @abstractmethod
+    def element_size(self, value: Any) -> int:
+        """The number of bytes a decoded element takes in the chunk after its length."""
+
+    def elements(self, values: np.ndarray[Any, Any], spec: ChunkSpec) -> np.ndarray[Any, Any]:
+        """numcodecs' decoded elements as the chunk of ``spec``."""
+        return np.asarray(values.reshape(spec.shape), dtype=spec.dtype)
+
+    def encode(self, chunk: np.ndarray[Any, Any], spec: ChunkSpec) -> bytes:
+        return bytes(self.numcodecs_codec().encode(np.ascontiguousarray(chunk, dtype=object)))
+
+    def decode(self, data: bytes, spec: ChunkSpec) -> np.ndarray[Any, Any]:
+        expected = math.prod(spec.shape)
+        count = int.from_bytes(data[:HEADER], "little") if len(data) >= HEADER else None
+        if count != expected:
+            found = "no 4-byte header" if count is None else f"a count of {count}"
+            raise ChunkError.at(
+                spec.key,
+                f"{self.name} chunk has {found}, expected {expected} elements",
+                self.layout_requirement,
+            )
+        try:
+            values = self.numcodecs_codec().decode(data)
+        except UnicodeDecodeError as error:
+            raise ChunkError.at(
+                spec.key, f"{self.name} element is not valid UTF-8: {error}", "CORE-VLEN-001"
+            ) from None
+        except ValueError as error:
+            raise ChunkError.at(
+                spec.key, f"{self.name} chunk cannot be decoded: {error}", self.layout_requirement
+            ) from None
+        used = HEADER + sum(HEADER + self.element_size(value) for value in values)
+        if used != len(data):
+            raise ChunkError.at(
+                spec.key,
+                f"{self.name} chunk holds {len(data)} bytes, its {expected} elements use {used}",
+                self.layout_requirement,
+            )
+        return self.elements(values, spec)
+
+    def max_encoded_size(self, spec: ChunkSpec) -> int:
+        return MAX_CHUNK_BYTES
+
+
 @dataclass(frozen=True)
-class _Vlen(ArrayBytesCodec):
-    """The shared layout of both codecs (CODEC-VLEN-001)."""
+class _Vlen(LengthPrefixed):
+    """What ``vlen-utf8`` and ``vlen-bytes`` share: no configuration, one core type each."""
 
     kind_of_element: ClassVar[str]
     """The NumPy kind of the data type this codec serialises: ``T`` (string) or ``O`` (bytes)."""
@@ -44,48 +102,16 @@ class _Vlen(ArrayBytesCodec):
         return {}
 
     def problems(self, spec: ChunkSpec) -> list[tuple[str, str]]:
-        if spec.dtype.kind != self.kind_of_element:
-            return [(f"{self.name} serialises {self.data_type} arrays, not {spec.dtype}", "CORE-VLEN-002")]
+        data_type = DataType(spec.dtype).name
+        if data_type != self.data_type:
+            return [(f"{self.name} serialises {self.data_type} arrays, not {data_type}", "CORE-VLEN-002")]
         return []
 
-    def _numcodecs(self) -> Any:
+    def numcodecs_codec(self) -> Any:
         return numcodecs.VLenUTF8() if self.kind_of_element == "T" else numcodecs.VLenBytes()
 
-    def encode(self, chunk: np.ndarray[Any, Any], spec: ChunkSpec) -> bytes:
-        return bytes(self._numcodecs().encode(np.ascontiguousarray(chunk, dtype=object)))
-
-    def decode(self, data: bytes, spec: ChunkSpec) -> np.ndarray[Any, Any]:
-        expected = math.prod(spec.shape)
-        count = int.from_bytes(data[:HEADER], "little") if len(data) >= HEADER else None
-        if count != expected:
-            found = "no 4-byte header" if count is None else f"a count of {count}"
-            raise ChunkError.at(
-                spec.key, f"{self.name} chunk has {found}, expected {expected} elements", "CODEC-VLEN-002"
-            )
-        try:
-            values = self._numcodecs().decode(data)
-        except UnicodeDecodeError as error:
-            raise ChunkError.at(
-                spec.key, f"{self.name} element is not valid UTF-8: {error}", "CORE-VLEN-001"
-            ) from None
-        except ValueError as error:
-            raise ChunkError.at(
-                spec.key, f"{self.name} chunk cannot be decoded: {error}", "CODEC-VLEN-002"
-            ) from None
-        used = HEADER + sum(HEADER + len(self._element_bytes(value)) for value in values)
-        if used != len(data):
-            raise ChunkError.at(
-                spec.key,
-                f"{self.name} chunk holds {len(data)} bytes, its {expected} elements use {used}",
-                "CODEC-VLEN-002",
-            )
-        return np.asarray(values.reshape(spec.shape), dtype=spec.dtype)
-
-    def _element_bytes(self, value: Any) -> bytes:
-        return value.encode("utf-8") if self.kind_of_element == "T" else bytes(value)
-
-    def max_encoded_size(self, spec: ChunkSpec) -> int:
-        return MAX_CHUNK_BYTES
+    def element_size(self, value: Any) -> int:
+        return len(value.encode("utf-8") if self.kind_of_element == "T" else bytes(value))
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from zn5.reference.codecs.base import ArrayArrayCodec, BytesBytesCodec, Codec
-from zn5.reference.codecs.bytes import BytesCodec, Endian
+from zn5.reference.codecs.bytes import BytesCodec, Endian, with_endian
+from zn5.reference.codecs.json_values import Json2
 from zn5.reference.codecs.transpose import Transpose
 from zn5.reference.codecs.vlen import VlenBytes, VlenUtf8
-from zn5.reference.model.dtype import DataType
+from zn5.reference.codecs.vlen_array import VlenArray
+from zn5.reference.model.dtype import DataType, ragged_items
 
 
 @dataclass(frozen=True)
@@ -32,7 +34,20 @@ def standard_chain(options: ChainOptions) -> tuple[Codec, ...]:
     )
     array_filters = [codec for codec in filters if isinstance(codec, ArrayArrayCodec)]
     byte_filters = [codec for codec in filters if isinstance(codec, BytesBytesCodec)]
-    serialiser: Codec = BytesCodec(options.endian if dtype.has_byte_order else None)
-    if dtype.is_variable:
-        serialiser = VlenUtf8() if dtype.kind == "T" else VlenBytes()
+    serialiser = variable_serialiser(dtype, options.endian) if dtype.is_variable else None
+    if serialiser is None:
+        serialiser = BytesCodec(options.endian if dtype.has_byte_order else None)
     return (*layout, *array_filters, serialiser, *byte_filters, *([compressor] if compressor else []))
+
+
+def variable_serialiser(dtype: DataType, endian: Endian) -> Codec:
+    """The array→bytes codec of a variable-length type: ``vlen-utf8``, ``vlen-bytes``, ``vlen-array``
+    with its items in ``endian`` byte order, or ``json2`` (CORE-VLEN-002, ZARR2-VLEN-007)."""
+    if dtype.kind == "T":
+        return VlenUtf8()
+    if dtype.name == "json":
+        return Json2()
+    if dtype.is_ragged:
+        items = ragged_items(dtype.numpy_dtype)
+        return VlenArray(with_endian(items, endian).str)
+    return VlenBytes()

@@ -78,9 +78,10 @@ def read_node(store: Store, path: str, format_name: str) -> Node | None:
     return parsed.value
 
 
-def write_node(store: Store, path: str, model: Node, format_name: str) -> None:
-    """Write the metadata documents of a node, all or none: a value JSON cannot hold (a NaN attribute) is
-    refused before any document is written (CORE-META-001, CORE-DEVIATION-013)."""
+def node_documents(path: str, model: Node, format_name: str) -> dict[str, bytes]:
+    """The encoded metadata documents of a node by store key; what the format cannot hold, and a value
+    JSON cannot hold (a NaN attribute), is refused here, before anything is written (CORE-META-001,
+    CORE-DEVIATION-013)."""
     documents = dialect(format_name).encode_node(model, root=path == "")
     encoded = {}
     for name, document in documents.items():
@@ -89,7 +90,12 @@ def write_node(store: Store, path: str, model: Node, format_name: str) -> None:
             encoded[key] = dump_json(document)
         except ValueError as error:
             raise MetadataError.at(key, f"cannot be written as JSON: {error}", "CORE-META-001") from None
-    for key, raw in encoded.items():
+    return encoded
+
+
+def write_node(store: Store, path: str, model: Node, format_name: str) -> None:
+    """Write the metadata documents of a node, all or none."""
+    for key, raw in node_documents(path, model, format_name).items():
         store.set(key, raw)
 
 

@@ -97,6 +97,10 @@ def decode_fill(value: Any, dtype: DataType, rules: FillRules, report: Report) -
         return _decode_time(value, rules, report)
     if kind == "T":
         return _decode_string(value, dtype, rules, report)
+    if dtype.name == "json":
+        return dtype.to_bytes(value)  # any JSON value is the element itself (ZARR2-FILL-012)
+    if dtype.is_ragged:
+        return _decode_ragged(value, rules, report)
     if kind == "O":
         return _decode_bytes(value, dtype, rules, report)
     if kind == "f" and rules.legacy:
@@ -122,6 +126,10 @@ def encode_fill(raw: bytes, dtype: DataType, rules: FillRules) -> Any:
         return int(np.frombuffer(raw, dtype=np.int64)[0])
     if kind == "T":
         return raw.decode("utf-8")
+    if dtype.name == "json":
+        return value
+    if dtype.is_ragged:
+        return None  # the only spelling: the empty element, written by writers that check it (ZARR2-FILL-011)
     if kind == "O":
         return base64.standard_b64encode(raw).decode()
     if kind == "f":
@@ -230,7 +238,8 @@ def _decode_time(value: Any, rules: FillRules, report: Report) -> bytes | None:
 
 def _legacy_object_zero(value: Any, rules: FillRules, report: Report, requirement: str) -> bool:
     """Whether ``value`` is the ``0`` that zarr-python 2 writes as the fill value of every object array,
-    read as the empty element with a deviation (ZARR2-FILL-009, ZARR2-FILL-010, CORE-DEVIATION-015)."""
+    read as the empty element with a deviation (ZARR2-FILL-009, ZARR2-FILL-010, ZARR2-FILL-011,
+    CORE-DEVIATION-015)."""
     if not rules.legacy or not is_int(value) or value != 0:
         return False
     report.deviation(
@@ -254,6 +263,15 @@ def _decode_string(value: Any, dtype: DataType, rules: FillRules, report: Report
     except UnicodeEncodeError:
         report.error("fill_value", f"{value!r} is not valid Unicode text", rules.string)
         return None
+
+
+def _decode_ragged(value: Any, rules: FillRules, report: Report) -> bytes | None:
+    """A ``ragged[T]`` fill value: only ``null`` spells one, and zarr-python 2's ``0`` reads as the empty
+    element (ZARR2-FILL-011, CORE-DEVIATION-015)."""
+    if _legacy_object_zero(value, rules, report, "ZARR2-FILL-011"):
+        return b""
+    report.error("fill_value", f"must be null for a ragged array (got {value!r})", "ZARR2-FILL-011")
+    return None
 
 
 def _decode_bytes(value: Any, dtype: DataType, rules: FillRules, report: Report) -> bytes | None:

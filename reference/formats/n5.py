@@ -285,6 +285,10 @@ def encode_node(model: ArrayModel | GroupModel, *, root: bool) -> dict[str, dict
         raise UnsupportedError.at(
             NODE_KEY, "N5 stores blocks only with its own block layout and keys", "N5-BLOCK-001"
         )
+    if model.data_type.zarr2_only:
+        raise UnsupportedError.at(
+            NODE_KEY, f"N5 has no form for {model.data_type.name} arrays", "CORE-VLEN-009", "data_type"
+        )
     if model.data_type.name not in DATA_TYPES:
         raise UnsupportedError.at(NODE_KEY, f"N5 has no data type {model.data_type.name}", "N5-DTYPE-001")
     if model.fill_value not in (None, model.data_type.zeros_bytes()):

@@ -24,9 +24,11 @@ from zn5.reference.codecs.base import ArrayArrayCodec, ArrayBytesCodec, BytesByt
 from zn5.reference.codecs.blosc import Blosc
 from zn5.reference.codecs.bytes import BytesCodec, Endian
 from zn5.reference.codecs.categorize import Categorize
+from zn5.reference.codecs.json_values import Json2, MsgPack2
 from zn5.reference.codecs.pipeline import CodecPipeline
 from zn5.reference.codecs.transpose import Transpose
 from zn5.reference.codecs.vlen import VlenBytes, VlenUtf8
+from zn5.reference.codecs.vlen_array import VlenArray
 from zn5.reference.errors import UnsupportedError
 from zn5.reference.formats.base import Consolidated, Dialect, Documents, SchemaDeviation
 from zn5.reference.formats.deviations import (
@@ -55,33 +57,39 @@ TYPESTR = re.compile(
 )
 BYTE_ORDERS: Mapping[str, Endian | None] = {"<": "little", ">": "big", "|": None}
 OBJECT_DTYPE = "|O"
+OBJECT_CODECS = (VlenUtf8, VlenBytes, VlenArray, Json2, MsgPack2)
+"""The object codecs: array→bytes codecs of the variable-length types, each an object array's first
+filter (ZARR2-VLEN-001, ZARR2-VLEN-007)."""
 OBJECT_TYPES: Mapping[str, DataType] = {
-    codec.v2_ids[0]: DataType.of(codec.kind_of_element) for codec in (VlenUtf8, VlenBytes)
+    "vlen-utf8": DataType.of("string"),
+    "vlen-bytes": DataType.of("bytes"),
+    "json2": DataType.of("json"),
+    "msgpack2": DataType.of("json"),
 }
-"""The object codecs the reference reads, and the core type each gives an object array (ZARR2-VLEN-001)."""
+"""The object codecs whose object arrays have one core type each (ZARR2-VLEN-001, ZARR2-VLEN-007);
+``vlen-array`` gives ``ragged[T]`` of its ``dtype``."""
 CATEGORIZED_TYPE = DataType.of("string")
 """The core type of an object array whose first filter is ``categorize``: its labels are text
 (ZARR2-VLEN-006)."""
-UNSUPPORTED_OBJECT_CODECS = ("vlen-array", "json2", "msgpack2")
-"""Object codecs without a core type: ragged numeric arrays, JSON and MessagePack values
-(ZARR2-VLEN-002)."""
 
 
 def object_dtype(doc: Mapping[str, Any], report: Report) -> DataType | None:
     """The core type of an object array: the one its first filter, the object codec or categorize,
-    names (ZARR2-VLEN-001, ZARR2-VLEN-002, ZARR2-VLEN-005, ZARR2-VLEN-006); pickle is refused unread
+    names (ZARR2-VLEN-001, ZARR2-VLEN-005, ZARR2-VLEN-006, ZARR2-VLEN-007); pickle is refused unread
     (CORE-VLEN-005)."""
     filters = doc.get("filters")
     first = filters[0] if isinstance(filters, list) and filters else None
     codec_id = first.get("id") if isinstance(first, dict) else None
-    if isinstance(codec_id, str):
+    if isinstance(first, dict) and isinstance(codec_id, str):
         registry.refuse_code_running(codec_id, key=report.key, location="filters[0]")
-        if codec_id in UNSUPPORTED_OBJECT_CODECS:
+        if codec_id == "vlen-array":
+            return _ragged_type(first, report)
+        if codec_id == "msgpack2" and first.get("raw") is True:
             raise UnsupportedError.at(
                 report.key,
-                f"object arrays of {codec_id!r} have no core data type",
-                "ZARR2-VLEN-002",
-                "filters[0]",
+                "msgpack2 with raw: true reads text as bytes",
+                "CODEC-MSGPACK2-001",
+                "filters[0].raw",
             )
         if codec_id in OBJECT_TYPES:
             return OBJECT_TYPES[codec_id]
@@ -93,6 +101,19 @@ def object_dtype(doc: Mapping[str, Any], report: Report) -> DataType | None:
         "ZARR2-VLEN-005",
     )
     return None
+
+
+def _ragged_type(codec: Mapping[str, Any], report: Report) -> DataType | None:
+    """``ragged[T]`` of a ``vlen-array`` filter's ``dtype`` (ZARR2-VLEN-007, CODEC-VLENARRAY-001)."""
+    try:
+        return DataType.ragged(np.dtype(codec.get("dtype")))
+    except (TypeError, ValueError) as error:
+        report.error(
+            "filters[0].dtype",
+            f"must be the type string of bool or numeric items ({error})",
+            "CODEC-VLENARRAY-001",
+        )
+        return None
 
 
 def parse_dtype(value: Any, report: Report) -> tuple[DataType, Endian | None] | None:
@@ -194,7 +215,7 @@ def with_blosc_typesizes(codecs: tuple[Codec, ...], dtype: DataType, ndim: int) 
         if isinstance(codec, ArrayArrayCodec):
             spec = codec.resolve(spec)
             itemsize = spec.dtype.itemsize
-        elif isinstance(codec, VlenUtf8 | VlenBytes):
+        elif isinstance(codec, OBJECT_CODECS):
             itemsize = 1
         elif isinstance(codec, BytesBytesCodec):
             if isinstance(codec, Blosc):
@@ -352,9 +373,16 @@ def encode_array(model: ArrayModel) -> dict[str, dict[str, Any]]:
     order, codecs = _split_layout(model)
     pipeline = CodecPipeline.of(codecs)
     serialiser = pipeline.array_bytes
-    if not isinstance(serialiser, BytesCodec | VlenUtf8 | VlenBytes):
+    if not isinstance(serialiser, (BytesCodec, *OBJECT_CODECS)):
         raise UnsupportedError.at(
             ARRAY_KEY, f"Zarr v2 cannot store the {serialiser.name} codec", "ZARR2-CODEC-004"
+        )
+    if model.data_type.is_ragged and model.fill_value not in (None, b""):
+        raise UnsupportedError.at(
+            ARRAY_KEY,
+            "a ragged array's fill value can only be the empty element",
+            "ZARR2-FILL-011",
+            "fill_value",
         )
     endian = serialiser.endian if isinstance(serialiser, BytesCodec) else None
     object_codecs = [] if isinstance(serialiser, BytesCodec) else [serialiser]

@@ -412,6 +412,10 @@ def encode_node(model: ArrayModel | GroupModel, *, root: bool) -> dict[str, dict
     if isinstance(model, GroupModel):
         group: dict[str, Any] = {"zarr_format": 3, "node_type": "group", "attributes": dict(model.attributes)}
         return {NODE_KEY: group}
+    if model.data_type.zarr2_only:
+        raise UnsupportedError.at(
+            NODE_KEY, f"Zarr v3 has no form for {model.data_type.name} arrays", "CORE-VLEN-009", "data_type"
+        )
     if model.fill_value is None:
         raise UnsupportedError.at(
             NODE_KEY, "Zarr v3 needs a fill value; give one", "ZARR3-FILL-001", "fill_value"

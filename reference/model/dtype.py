@@ -4,13 +4,20 @@ A data type is a NumPy dtype in native byte order: byte order is a property of t
 never of the type (CORE-DTYPE-002). Fill values are kept as the element's bytes in native order, so
 that NaN payloads and negative zero survive exactly (CORE-FILL-001).
 
-The two variable-length types (CORE-VLEN-001) are NumPy's ``StringDType`` for ``string`` and the object
-dtype, holding ``bytes`` elements, for ``bytes``; their fill value is the element's own bytes (UTF-8 for
-``string``).
+The variable-length types (CORE-VLEN-001, CORE-VLEN-006, CORE-VLEN-007) are NumPy's ``StringDType``
+for ``string`` and the object dtype for the others: its elements are ``bytes`` objects for ``bytes``,
+one-dimensional arrays for ``ragged[T]`` and Python JSON values for ``json``. The object dtype of a
+``ragged[T]`` or ``json`` type says which it is in its NumPy ``metadata``, so that the chunk specs and
+arrays built from it carry the element kind along. A variable-length fill value is the element's own
+bytes: UTF-8 for ``string``, the items in native order for ``ragged[T]``, JSON text for ``json``.
 """
 
 from __future__ import annotations
 
+import json
+import math
+import re
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,22 +25,60 @@ import numpy as np
 
 SUPPORTED_KINDS = "biufcmMSUVTO"
 VARIABLE_KINDS = "TO"
-"""NumPy kinds of the variable-length types: ``T`` (StringDType) is ``string``, ``O`` is ``bytes``."""
+"""NumPy kinds of the variable-length types: ``T`` (StringDType) is ``string``, ``O`` the object types."""
 VARIABLE_NAMES: dict[object, str] = {"string": "T", "bytes": "O", str: "T", bytes: "O"}
 """Names that mean a variable-length type: the canonical names and Python's own types."""
 DATETIME_UNITS = ("Y", "M", "W", "D", "h", "m", "s", "ms", "us", "ns", "ps", "fs", "as", "generic")
+RAGGED_NAME = re.compile(r"ragged\[(?P<items>[^\]]+)\]")
+RAGGED_ITEM_KINDS = "biufc"
+"""The kinds of the item type ``T`` of ``ragged[T]``: bool, integers, floats and complex (CORE-VLEN-006)."""
 
 
-@dataclass(frozen=True)
+def object_element(dtype: np.dtype[Any]) -> str:
+    """What the elements of an object dtype are: ``"bytes"``, ``"ragged"`` or ``"json"``."""
+    metadata: Mapping[str, Any] = dtype.metadata or {}
+    return str(metadata.get("element", "bytes"))
+
+
+def ragged_items(dtype: np.dtype[Any]) -> np.dtype[Any]:
+    """The item type ``T`` of a ``ragged[T]`` object dtype, in native byte order."""
+    metadata: Mapping[str, Any] = dtype.metadata or {}
+    items: np.dtype[Any] = metadata["items"]
+    return items
+
+
+def _object_dtype(element: str, **details: Any) -> np.dtype[Any]:
+    return np.dtype(object, metadata={"element": element, **details})
+
+
+@dataclass(frozen=True, eq=False)
 class DataType:
-    """An element type: fixed-size (CORE-DTYPE-001) or variable-length (CORE-VLEN-001)."""
+    """An element type: fixed-size (CORE-DTYPE-001) or variable-length (CORE-VLEN-001). Two types are
+    equal when their NumPy types and canonical names are (NumPy ignores ``metadata`` in comparisons)."""
 
     numpy_dtype: np.dtype[Any]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, DataType) and (self.numpy_dtype, self.name) == (
+            other.numpy_dtype,
+            other.name,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.numpy_dtype, self.name))
 
     @classmethod
     def of(cls, spec: object) -> DataType:
         """The data type of anything NumPy accepts as a dtype, in native byte order; ``"string"`` and
-        ``str``, ``"bytes"`` and ``bytes`` name the variable-length types."""
+        ``str``, ``"bytes"`` and ``bytes`` name the variable-length types, as do ``"json"`` and
+        ``"ragged[T]"`` with ``T`` a numeric type name (``"ragged[int32]"``)."""
+        if isinstance(spec, np.dtype) and spec.kind == "O":
+            return cls(spec)
+        if spec == "json":
+            return cls(_object_dtype("json"))
+        ragged = RAGGED_NAME.fullmatch(spec) if isinstance(spec, str) else None
+        if ragged is not None:
+            return cls.ragged(cls.of(ragged["items"]).numpy_dtype)
         if isinstance(spec, str | type) and spec in VARIABLE_NAMES:
             spec = VARIABLE_NAMES[spec]
         dtype = np.dtype(spec)  # type: ignore[call-overload]
@@ -44,6 +89,13 @@ class DataType:
         if dtype.itemsize == 0:
             raise ValueError(f"data type {dtype.str!r} has no size (CORE-DTYPE-001)")
         return cls(dtype.newbyteorder("="))
+
+    @classmethod
+    def ragged(cls, items: np.dtype[Any]) -> DataType:
+        """``ragged[T]`` for the item type ``items`` (CORE-VLEN-006)."""
+        if items.kind not in RAGGED_ITEM_KINDS:
+            raise ValueError(f"ragged items must be bool or numeric, not {items.str!r} (CORE-VLEN-006)")
+        return cls(_object_dtype("ragged", items=items.newbyteorder("=")))
 
     @property
     def itemsize(self) -> int:
@@ -66,6 +118,17 @@ class DataType:
         return self.kind in VARIABLE_KINDS
 
     @property
+    def is_ragged(self) -> bool:
+        """Whether this is a ``ragged[T]`` type (CORE-VLEN-006)."""
+        return self.kind == "O" and object_element(self.numpy_dtype) == "ragged"
+
+    @property
+    def zarr2_only(self) -> bool:
+        """Whether Zarr v2 is the only format with a form for this type: ``ragged[T]`` and ``json``,
+        whose object codecs only numcodecs names (CORE-VLEN-009)."""
+        return self.kind == "O" and object_element(self.numpy_dtype) != "bytes"
+
+    @property
     def name(self) -> str:
         """The canonical name: Zarr v3 spelling where one exists (CORE-DTYPE-001).
 
@@ -77,7 +140,10 @@ class DataType:
         if kind == "T":
             return "string"
         if kind == "O":
-            return "bytes"
+            element = object_element(self.numpy_dtype)
+            if element == "ragged":
+                return f"ragged[{DataType(ragged_items(self.numpy_dtype)).name}]"
+            return element
         if kind in "iuf":
             return f"{'int' if kind == 'i' else 'uint' if kind == 'u' else 'float'}{8 * size}"
         if kind == "c":
@@ -94,7 +160,9 @@ class DataType:
 
     def zeros_bytes(self) -> bytes:
         """The all-zero element, the fill value an undefined fill reads as (CORE-FILL-004); for the
-        variable-length types the empty element (CORE-VLEN-004)."""
+        variable-length types the empty element (CORE-VLEN-004, CORE-VLEN-008): ``null`` for ``json``."""
+        if self.name == "json":
+            return b"null"
         return b"" if self.is_variable else bytes(self.itemsize)
 
     def scalar(self, raw: bytes) -> Any:
@@ -103,12 +171,16 @@ class DataType:
 
     def to_bytes(self, value: object) -> bytes:
         """The native bytes of ``value`` converted to this type; 0 is the all-zero element of any type."""
+        if self.name == "json":
+            return json_text(value)
         if self.kind == "T" and isinstance(value, str):
             return value.encode("utf-8")
-        if self.kind == "O" and isinstance(value, bytes):
+        if self.name == "bytes" and isinstance(value, bytes):
             return value
         if isinstance(value, int) and value == 0 and self.kind in "SUVTO":
             return self.zeros_bytes()
+        if self.is_ragged:
+            return ragged_bytes(value, ragged_items(self.numpy_dtype))
         if self.is_variable:
             raise ValueError(f"{value!r} is no element of {self.name}")
         if self.kind == "V" and isinstance(value, bytes):
@@ -118,12 +190,59 @@ class DataType:
         return np.asarray(value, dtype=self.numpy_dtype).tobytes()
 
 
+def json_text(value: object) -> bytes:
+    """The UTF-8 JSON text of a ``json`` element: compact, members sorted, ``NaN`` and ``Infinity``
+    bare (CORE-VLEN-007)."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def ragged_bytes(value: object, items: np.dtype[Any]) -> bytes:
+    """The native bytes of a ``ragged[T]`` element: its items in ``T`` (CORE-VLEN-006)."""
+    values = np.asarray(value, dtype=items)
+    if values.ndim != 1:
+        raise ValueError(f"a ragged element is one-dimensional, not of shape {list(values.shape)}")
+    return values.tobytes()
+
+
 def element(dtype: np.dtype[Any], raw: bytes) -> Any:
     """The element of ``dtype`` whose native bytes are ``raw``: for ``string`` the UTF-8 text, for
-    ``bytes`` the bytes themselves (CORE-VLEN-001)."""
+    ``bytes`` the bytes themselves (CORE-VLEN-001), for ``ragged[T]`` an array of ``T``
+    (CORE-VLEN-006), for ``json`` the parsed value (CORE-VLEN-007)."""
     if dtype.kind == "T":
         return raw.decode("utf-8")
     if dtype.kind == "O":
+        kind = object_element(dtype)
+        if kind == "json":
+            return json.loads(raw)
+        if kind == "ragged":
+            return np.frombuffer(raw, dtype=ragged_items(dtype)).copy()
         return bytes(raw)
     value: np.generic = np.frombuffer(raw, dtype=dtype, count=1)[0]
     return value
+
+
+def json_key(value: object) -> Hashable:
+    """A key equal for two ``json`` elements exactly when they are the same value: objects as maps,
+    numbers by value (``1`` and ``1.0`` alike, ``NaN`` equal to itself), ``true`` apart from ``1``
+    (CORE-VLEN-007)."""
+    if value is None or isinstance(value, bool | str):
+        return (type(value).__name__, value)
+    if isinstance(value, int | float):
+        return ("number", "NaN") if isinstance(value, float) and math.isnan(value) else ("number", value)
+    if isinstance(value, list | tuple):
+        return ("array", tuple(json_key(item) for item in value))
+    if isinstance(value, dict) and all(isinstance(name, str) for name in value):
+        return ("object", frozenset((name, json_key(item)) for name, item in value.items()))
+    what = "a map with a key that is no string" if isinstance(value, dict) else type(value).__name__
+    raise ValueError(f"{what} is no JSON value (CORE-VLEN-007)")
+
+
+def same_element(dtype: np.dtype[Any], first: Any, second: Any) -> bool:
+    """Whether two elements of the variable-length ``dtype`` are equal (CORE-VLEN-006, CORE-VLEN-007)."""
+    kind = object_element(dtype) if dtype.kind == "O" else "string"
+    if kind == "json":
+        return json_key(first) == json_key(second)
+    if kind == "ragged":
+        items = ragged_items(dtype)
+        return ragged_bytes(first, items) == ragged_bytes(second, items)
+    return bool(first == second)
