@@ -17,7 +17,7 @@ from zn5.conformance.generate import capabilities
 from zn5.conformance.generate.case import CaseDraft, write_case
 from zn5.conformance.suite.case import dump_json
 
-VERSION = "0.2.1"
+VERSION = "0.2.2"
 """Corpus version: MAJOR.MINOR of the spec it tests, then its own patch number (DECISIONS.md section 3)."""
 
 Family = Callable[[], Iterator[CaseDraft]]
@@ -37,6 +37,7 @@ def families() -> list[Family]:
         hierarchy,
         keys,
         n5,
+        object_values,
         objects,
         rejects,
         sharding,
@@ -63,6 +64,7 @@ def families() -> list[Family]:
         field.cases,
         vlen.cases,
         objects.cases,
+        object_values.cases,
         gold.cases,
         spec_examples.cases,
     ]

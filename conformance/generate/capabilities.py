@@ -30,6 +30,8 @@ DATA_TYPES = (
     "numpy.timedelta64",
     "string",
     "bytes",
+    "ragged",
+    "json",
 )
 CODECS = (
     "bytes",
@@ -59,6 +61,9 @@ CODECS = (
     "vlen-utf8",
     "vlen-bytes",
     "numcodecs.categorize",
+    "numcodecs.vlen-array",
+    "numcodecs.json2",
+    "numcodecs.msgpack2",
 )
 FEATURES = {
     "feature:zero-dimensional": "arrays with no dimensions",

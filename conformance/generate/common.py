@@ -9,11 +9,12 @@ from typing import Any
 import numpy as np
 
 from zn5.conformance.generate.case import CaseDraft, Selection
+from zn5.conformance.suite.canonical import object_array
 from zn5.conformance.suite.case import Level
 from zn5.conformance.suite.tokens import dtype_name_token
 from zn5.reference.api import create_array, open_array
 from zn5.reference.codecs.base import Codec
-from zn5.reference.model.dtype import DataType
+from zn5.reference.model.dtype import DataType, ragged_items
 from zn5.reference.store.memory import MemoryStore
 
 FORMATS = ("zarr2", "zarr3", "n5")
@@ -65,15 +66,42 @@ def sample_values(dtype: Any, shape: tuple[int, ...], seed: int) -> np.ndarray[A
 TEXTS = ("", "a", "zn5", "äβ€😀", "a\x00b", "line\nbreak", "x" * 40)
 
 
+JSON_VALUES: tuple[Any, ...] = (
+    None,
+    True,
+    0,
+    -1.5,
+    2**53 + 1,
+    "äβ€😀",
+    "",
+    [],
+    {},
+    [1, "x", None],
+    {"a": [1, None], "b": {"c": False}},
+    "line\nbreak",
+)
+"""``json`` elements of every kind (CORE-VLEN-007): null, a boolean, numbers (one beyond 2**53), text,
+empty and nested arrays and objects."""
+
+
 def _variable_values(dtype: DataType, shape: tuple[int, ...], seed: int) -> np.ndarray[Any, Any]:
-    """Strings (or their UTF-8 bytes) of varied lengths in a seeded order (CORE-VLEN-001)."""
-    order = np.random.default_rng(seed).permutation(int(np.prod(shape, dtype=np.int64)))
-    texts = [f"{TEXTS[i % len(TEXTS)]}{i // len(TEXTS) or ''}" for i in order]
-    if dtype.kind == "T":
-        return np.array(texts, dtype=dtype.numpy_dtype).reshape(shape)
-    flat = np.empty(len(texts), dtype=object)
-    flat[:] = [text.encode("utf-8") for text in texts]
-    return flat.reshape(shape)
+    """Strings (or their UTF-8 bytes) of varied lengths in a seeded order (CORE-VLEN-001); for
+    ``ragged[T]`` seeded items of ``T``, from none to six (CORE-VLEN-006); for ``json`` the values of
+    :data:`JSON_VALUES` in a seeded order (CORE-VLEN-007)."""
+    count = int(np.prod(shape, dtype=np.int64))
+    rng = np.random.default_rng(seed)
+    order = rng.permutation(count)
+    if dtype.is_ragged:
+        items = ragged_items(dtype.numpy_dtype)
+        values = [sample_values(items, (int(i) % 7,), int(rng.integers(2**32))) for i in order]
+    elif dtype.name == "json":
+        values = [JSON_VALUES[int(i) % len(JSON_VALUES)] for i in order]
+    else:
+        texts = [f"{TEXTS[i % len(TEXTS)]}{i // len(TEXTS) or ''}" for i in order]
+        if dtype.kind == "T":
+            return np.array(texts, dtype=dtype.numpy_dtype).reshape(shape)
+        values = [text.encode("utf-8") for text in texts]
+    return object_array(values, dtype.numpy_dtype).reshape(shape)
 
 
 def id_seed(case_id: str) -> int:

@@ -1,13 +1,12 @@
-"""Zarr v2 object arrays beyond ``vlen-utf8`` and ``vlen-bytes``: categorised text read as ``string`` (and
-``fixed_length_utf32``) arrays, its faults, and the object codecs without a core type refused
-(spec/codecs/categorize.md, spec/formats/zarr2.md)."""
+"""Zarr v2 categorised text: ``categorize`` read as ``string`` (and ``fixed_length_utf32``) arrays, and its
+faults (spec/codecs/categorize.md, spec/formats/zarr2.md). Ragged and JSON object arrays are
+``object_values``'."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
-import numcodecs
 import numpy as np
 
 from zn5.conformance.generate.case import CaseDraft
@@ -19,14 +18,13 @@ from zn5.conformance.generate.common import (
     read_tokens,
     sample_values,
 )
-from zn5.conformance.generate.rejects.faults import Fault, faults, replace_chunk, set_member
+from zn5.conformance.generate.rejects.faults import replace_chunk, set_member
 from zn5.conformance.generate.rejects.table import Reject, reject_cases
 from zn5.conformance.generate.writes import WriteRow, write_cases
 from zn5.reference.api import open_array
 from zn5.reference.codecs.bytes import BytesCodec, Endian
 from zn5.reference.codecs.categorize import Categorize
 from zn5.reference.codecs.gzip import Gzip
-from zn5.reference.store.memory import MemoryStore
 
 GENERATOR = "zn5.conformance.generate.objects"
 SHAPE = (5, 7)
@@ -156,28 +154,8 @@ def _utf32_case(case_id: str) -> CaseDraft:
     )
 
 
-def _encoded_chunks(codec: Any, convert: Callable[[Any], Any]) -> Fault:
-    """Re-encode every chunk of a Zarr v2 string array with the object codec ``codec``, each element
-    converted by ``convert`` first, as numcodecs writes such chunks."""
-
-    def fault(store: MemoryStore) -> None:
-        array = open_array(store, path="array")
-        for key in [key for key in store.values if key.startswith("array/") and key[6:7].isdigit()]:
-            coords = tuple(int(part) for part in key.split("/")[-1].split("."))
-            elements = np.empty(int(np.prod(array.model.chunk_grid.chunk_shape)), dtype=object)
-            elements[:] = [convert(value) for value in np.asarray(array.read_chunk(coords)).ravel()]
-            store.values[key] = bytes(codec.encode(elements))
-
-    return fault
-
-
-def _object_codec(codec: Any, convert: Callable[[Any], Any]) -> Fault:
-    """The array's object codec replaced by ``codec``, its chunks re-encoded."""
-    return faults(_encoded_chunks(codec, convert), set_member("filters", [codec.get_config()]))
-
-
 def _rejects() -> list[Reject]:
-    """Faults of categorised arrays, and the object codecs without a core type (ZARR2-VLEN-002)."""
+    """Faults of categorised arrays."""
     categorize = Categorize(REJECT_LABELS, "|O")
     chain = [categorize, BytesCodec(None)]
     common: dict[str, Any] = {"dtype": "T", "shape": REJECT_SHAPE, "options": (("codecs", chain),)}
@@ -224,26 +202,6 @@ def _rejects() -> list[Reject]:
             "a |O array whose categorize filter decodes to <U8",
             also=("ZARR2-VLEN-006",),
             **common,
-        ),
-        Reject(
-            "zarr2",
-            "object-vlen-array",
-            _object_codec(numcodecs.VLenArray("<i4"), lambda text: np.arange(len(text), dtype="<i4")),
-            "open",
-            "unsupported",
-            "ZARR2-VLEN-002",
-            "an object array of vlen-array <i4 elements (each chunk as numcodecs writes it)",
-            dtype="T",
-        ),
-        Reject(
-            "zarr2",
-            "object-msgpack2",
-            _object_codec(numcodecs.MsgPack(), str),
-            "open",
-            "unsupported",
-            "ZARR2-VLEN-002",
-            "an object array of msgpack2 values (strings, each chunk as numcodecs writes it)",
-            dtype="T",
         ),
     ]
 

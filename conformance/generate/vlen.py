@@ -335,19 +335,6 @@ def _vlen_rejects() -> list[Reject]:
             dtype="T",
         ),
         Reject(
-            "zarr2",
-            "object-json2",
-            faults(
-                _object_chunks(numcodecs.JSON()),
-                set_member("filters", [numcodecs.JSON().get_config()]),
-            ),
-            "open",
-            "unsupported",
-            "ZARR2-VLEN-002",
-            "an object array of json2 values (strings, each chunk as numcodecs writes it)",
-            dtype="T",
-        ),
-        Reject(
             "zarr3",
             "codec-numcodecs-pickle",
             set_member("codecs", [{"name": "numcodecs.pickle", "configuration": {"protocol": 5}}]),

@@ -1,6 +1,6 @@
 """Zarr v2 object arrays beyond vlen-utf8 and vlen-bytes, as the real libraries write them: categorised text
 read value for value by the reference (ZARR2-VLEN-006, CODEC-CATEGORIZE-001), and vlen-array, json2 and
-msgpack2 arrays refused as unsupported before a chunk is read (ZARR2-VLEN-002).
+msgpack2 arrays read as ``ragged[T]`` and ``json`` arrays (ZARR2-VLEN-007, RFC 0013).
 
 zarr-python 2.18.7 runs in the virtual environment of its adapter, made from its pinned requirements;
 zarr-python 3.1.6 and numcodecs 0.16.6 in this one. The values are the test's own: the stores are written
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ import pytest
 import zarr
 
 import zn5.reference as zn5
+from zn5.reference.formats.deviations import LenientReadWarning
 
 pytestmark = pytest.mark.interop
 
@@ -122,34 +124,52 @@ def test_zarr_python_3_writes_categorised_object_arrays(tmp_path: Path) -> None:
 
 
 ZARR2_OBJECTS = """
-import sys, numcodecs, numpy as np, zarr
+import json, sys, numcodecs, numpy as np, zarr
 root, codec_id = sys.argv[1], sys.argv[2]
-codecs = {"vlen-array": numcodecs.VLenArray("<i4"), "json2": numcodecs.JSON()}
-values = np.empty(4, dtype=object)
+codecs = {"vlen-array": numcodecs.VLenArray(">i2"), "json2": numcodecs.JSON()}
+codecs["msgpack2"] = numcodecs.MsgPack()
 if codec_id == "vlen-array":
-    values[:] = [np.arange(n, dtype="<i4") for n in (0, 1, 3, 2)]
+    elements = [np.arange(n, dtype=">i2") - 3 for n in (0, 1, 3, 2, 5, 4)]
 else:
-    values[:] = [{"a": [1, None]}, "text", 2.5, None]
-array = zarr.open_array(root, mode="w", shape=(4,), chunks=(3,), dtype=object, object_codec=codecs[codec_id])
-array[...] = values
-assert [repr(v) for v in array[...]] == [repr(v) for v in values]
+    elements = [{"a": [1, None]}, "text", 2.5, None, [[1], [2]], {"b": {"c": True}}]
+values = np.empty(6, dtype=object)
+for index, element in enumerate(elements):
+    values[index] = element
+codec = codecs[codec_id]
+array = zarr.open_array(root, mode="w", shape=(4, 5), chunks=(2, 3), dtype=object, object_codec=codec)
+array[0, :] = values[:5]
+array[1, 0] = values[5]
+print(json.dumps([[np.asarray(v).tolist() for v in row] for row in array[...]]))
 """
+"""zarr-python 2 writes one row of chunks of a (4, 5) object array, the default fill value 0 standing
+for the rest, and prints what it reads back."""
 
 
-@pytest.mark.parametrize("codec_id", ["vlen-array", "json2"])
-def test_the_reference_refuses_the_object_arrays_zarr_python_2_writes(
+@pytest.mark.parametrize("codec_id", ["vlen-array", "json2", "msgpack2"])
+def test_the_reference_reads_the_object_arrays_zarr_python_2_writes(
     codec_id: str, tmp_path: Path, zarr2_python: Path
 ) -> None:
-    """zarr-python 2 writes (and reads back) ragged int32 arrays and JSON values; the reference refuses
-    the array as unsupported when it is opened, naming ZARR2-VLEN-002, and never misreads a chunk.
-    (msgpack2 is left out: zarr-python 2's pinned environment has no msgpack package, which numcodecs
-    needs for it.)"""
+    """zarr-python 2 writes ragged int16 arrays and JSON values; the reference reads each element it
+    stored as stored (ZARR2-VLEN-007), including the ``[0]`` or ``0`` it stores for the never-set
+    elements of a written chunk, and reads the missing chunks as the fill value ``0`` means: the empty
+    element for ``ragged[int16]`` (ZARR2-FILL-011, with the deviation CORE-DEVIATION-015), the number 0
+    for ``json`` (ZARR2-FILL-012). zarr-python 2 itself reads the missing elements of both as 0."""
     root = tmp_path / "store.zarr"
-    subprocess.run([str(zarr2_python), "-c", ZARR2_OBJECTS, str(root), codec_id], check=True)
+    run = subprocess.run(
+        [str(zarr2_python), "-c", ZARR2_OBJECTS, str(root), codec_id],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    written_by_zarr2 = json.loads(run.stdout)
     assert json.loads((root / ".zarray").read_text(encoding="utf-8"))["filters"][0]["id"] == codec_id
-    with pytest.raises(zn5.UnsupportedError) as caught:
-        zn5.open_array(root)
-    assert caught.value.requirement == "ZARR2-VLEN-002"
+    with pytest.warns(LenientReadWarning) if codec_id == "vlen-array" else nullcontext():
+        array = zn5.open_array(root)
+    expected = [row[:] for row in written_by_zarr2]
+    for row in (2, 3):
+        expected[row] = [[] if codec_id == "vlen-array" else 0] * 5
+    assert [[np.asarray(value).tolist() for value in row] for row in array[...]] == expected
+    assert array.model.data_type.name == ("ragged[int16]" if codec_id == "vlen-array" else "json")
 
 
 @pytest.mark.parametrize("codec_id", ["vlen-array", "json2", "msgpack2"])

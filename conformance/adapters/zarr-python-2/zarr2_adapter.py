@@ -43,14 +43,24 @@ CANONICAL_NAMES = {  # numcodecs id -> canonical codec name
     "lzma": "numcodecs.lzma",
     "delta": "numcodecs.delta",
     "crc32": "numcodecs.crc32",
+    "vlen-array": "numcodecs.vlen-array",
+    "json2": "numcodecs.json2",
+    "msgpack2": "numcodecs.msgpack2",
     **{
         id_: f"numcodecs.{id_}"
         for id_ in (*NUMCODECS_FILTERS, "shuffle", "fletcher32", "adler32", "jenkins_lookup3")
     },
 }
 V2_IDS = {name: codec_id for codec_id, name in CANONICAL_NAMES.items()}
-OBJECT_TYPES = {"vlen-utf8": "string", "vlen-bytes": "bytes"}
-"""The object codecs of the variable-length types, by numcodecs id."""
+OBJECT_TYPES = {
+    "vlen-utf8": "string",
+    "vlen-bytes": "bytes",
+    "numcodecs.json2": "json",
+    "numcodecs.msgpack2": "json",
+    "numcodecs.vlen-array": "ragged",
+}
+"""The object codecs of the variable-length types, by canonical name (``ragged``: ``ragged[T]`` of the
+codec's ``dtype``)."""
 LENGTH = 4
 """Bytes of the little-endian length before each variable-length element (PROTO-VLEN-001)."""
 ARRAY_FILTERS = ("numcodecs.delta", *(f"numcodecs.{id_}" for id_ in NUMCODECS_FILTERS))
@@ -73,6 +83,8 @@ CAPABILITIES = sorted(
         "dtype:numpy.timedelta64",
         "dtype:string",
         "dtype:bytes",
+        "dtype:ragged",
+        "dtype:json",
         "codec:vlen-utf8",
         "codec:vlen-bytes",
         "chunk-key:v2-dot",
@@ -127,19 +139,37 @@ def canonical_dtype(name: str) -> np.dtype[Any]:
 
 def object_type(node: Any) -> str:
     """The canonical type of a zarr 2 object array: its first filter's (``string`` for object codecs
-    whose objects are not bytes, such as json2 or pickle)."""
-    codec_id = node.filters[0].codec_id if node.filters else None
-    return OBJECT_TYPES.get(str(codec_id), "string")
+    whose objects are not bytes, such as pickle)."""
+    first = node.filters[0] if node.filters else None
+    name = OBJECT_TYPES.get(CANONICAL_NAMES.get(str(getattr(first, "codec_id", None)), ""), "string")
+    return f"ragged[{type_name(np.dtype(first.dtype))}]" if name == "ragged" else name
 
 
-def element_bytes(value: Any) -> bytes:
-    """The bytes of an element of an object array: UTF-8 for text, bytes as they are, else its text (zarr
-    2 returns the integer 0 for missing elements of object arrays whose fill value is 0)."""
+def ragged_items(name: str) -> np.dtype[Any] | None:
+    """The little-endian item type of a canonical ``ragged[T]`` name, else None."""
+    return canonical_dtype(name[len("ragged[") : -1]) if name.startswith("ragged[") else None
+
+
+def element_bytes(value: Any, name: str) -> bytes:
+    """The bytes of an element of an object array (PROTO-VLEN-001, PROTO-VLEN-002): UTF-8 for text,
+    bytes as they are, a ragged element's items little endian, a JSON value's text; else its text (zarr
+    2 returns the integer 0 for missing elements of object arrays whose fill value is 0, which a ragged
+    element shows as the one item 0)."""
+    items = ragged_items(name)
+    if items is not None:
+        return np.atleast_1d(np.asarray(value, dtype=items)).tobytes()
+    if name == "json":
+        return json.dumps(value, sort_keys=True, separators=(",", ":")).encode("utf-8")
     return value if isinstance(value, bytes) else str(value).encode("utf-8")
 
 
 def object_element(raw: bytes, name: str) -> Any:
-    """The element of canonical type ``name`` (``string`` or ``bytes``) whose bytes are ``raw``."""
+    """The element of canonical type ``name`` whose bytes are ``raw``."""
+    items = ragged_items(name)
+    if items is not None:
+        return np.frombuffer(raw, dtype=items).astype(items.newbyteorder("="))
+    if name == "json":
+        return json.loads(raw)
     return raw.decode("utf-8") if name == "string" else raw
 
 
@@ -154,7 +184,7 @@ def write_array(values: np.ndarray[Any, Any], folder: Path, name: str | None = N
     of an object array."""
     folder.mkdir(parents=True, exist_ok=True)
     if values.dtype.kind == "O":
-        elements = [element_bytes(value) for value in values.ravel()]
+        elements = [element_bytes(value, name or "string") for value in values.ravel()]
         raw = b"".join(len(data).to_bytes(LENGTH, "little") + data for data in elements)
     else:
         raw = little_endian(values).tobytes()
@@ -177,7 +207,7 @@ def read_array(path: Path) -> np.ndarray[Any, Any]:
     if hashlib.sha256(raw).hexdigest() != document["sha256"]:
         raise ValueError(f"{path}: the bytes do not match their sha256")
     name = document["data_type"]
-    if name in OBJECT_TYPES.values():
+    if name in OBJECT_TYPES.values() or ragged_items(name) is not None:
         return read_objects(raw, name, document["shape"])
     return np.frombuffer(raw, dtype=canonical_dtype(name)).reshape(document["shape"])
 
@@ -190,7 +220,8 @@ def read_objects(raw: bytes, name: str, shape: list[int]) -> np.ndarray[Any, Any
         elements.append(object_element(raw[position + LENGTH : position + LENGTH + length], name))
         position += LENGTH + length
     values = np.empty(len(elements), dtype=object)
-    values[:] = elements
+    for index, element in enumerate(elements):  # one element each, however much an element looks like a row
+        values[index] = element
     return values.reshape(shape)
 
 
@@ -238,15 +269,17 @@ def numcodecs_codec(codec: dict[str, Any]) -> Any:
     if codec["name"] == "blosc":
         config.pop("typesize", None)
         config["shuffle"] = SHUFFLES.index(config["shuffle"])
-    return numcodecs.get_codec({"id": V2_IDS[codec["name"]], **config})
+    return numcodecs.get_codec({"id": V2_IDS.get(codec["name"], codec["name"]), **config})
 
 
-def fill_json(fill: Any, dtype: np.dtype[Any]) -> dict[str, str] | None:
+def fill_json(fill: Any, dtype: np.dtype[Any], name: str) -> dict[str, str] | None:
     """The canonical fill value: the element's little-endian bytes in hex."""
     if fill is None:
         return None
+    if name == "json":  # any JSON value, 0 included, is the element itself (ZARR2-FILL-012)
+        return {"hex": element_bytes(fill, name).hex()}
     if dtype.kind == "O":  # zarr 2's default 0 stands for no element: the empty one
-        return {"hex": (element_bytes(fill) if isinstance(fill, str | bytes) else b"").hex()}
+        return {"hex": (element_bytes(fill, name) if isinstance(fill, str | bytes) else b"").hex()}
     return {"hex": little_endian(np.asarray(fill, dtype=dtype).reshape(1)).tobytes().hex()}
 
 
@@ -267,6 +300,7 @@ def describe(node: Any, n5: bool) -> dict[str, Any]:
     if isinstance(node, zarr.hierarchy.Group):
         return {"node_type": "group", "attributes": attributes}
     dtype, ndim = node.dtype, node.ndim
+    name = object_type(node) if dtype.kind == "O" else type_name(dtype)
     if n5:
         inner = node.compressor.compressor_config
         compression = [] if inner is None else [canonical_n5_codec(inner, dtype)]
@@ -295,10 +329,10 @@ def describe(node: Any, n5: bool) -> dict[str, Any]:
     return {
         "node_type": "array",
         "shape": list(shape),
-        "data_type": object_type(node) if dtype.kind == "O" else type_name(dtype),
+        "data_type": name,
         "chunk_grid": {"name": "regular", "chunk_shape": list(chunks)},
         "chunk_key_encoding": {"name": "v2", "separator": separator},
-        "fill_value": fill_json(node.fill_value, dtype),
+        "fill_value": fill_json(node.fill_value, dtype, name),
         "codecs": codecs,
         "dimension_names": None,
         "attributes": attributes,
@@ -308,7 +342,7 @@ def describe(node: Any, n5: bool) -> dict[str, Any]:
 def create_arguments(description: dict[str, Any], n5: bool) -> dict[str, Any]:
     """``zarr.create``'s keyword arguments for a canonical array description."""
     name = description["data_type"]
-    if name in OBJECT_TYPES.values():
+    if name in OBJECT_TYPES.values() or ragged_items(name) is not None:
         return object_arguments(description)
     dtype = canonical_dtype(name)
     fill = description["fill_value"]
@@ -348,8 +382,9 @@ def create_arguments(description: dict[str, Any], n5: bool) -> dict[str, Any]:
 
 
 def object_arguments(description: dict[str, Any]) -> dict[str, Any]:
-    """``zarr.create``'s arguments for a ``string`` or ``bytes`` array: an object array whose object
-    codec is the chain's array-to-bytes codec (ZARR2-VLEN-001)."""
+    """``zarr.create``'s arguments for a variable-length array: an object array whose object codec is
+    the chain's array-to-bytes codec (ZARR2-VLEN-001, ZARR2-VLEN-007); a ragged array's fill is null
+    (ZARR2-FILL-011)."""
     codecs = list(description["codecs"])
     order = "C"
     if codecs and codecs[0]["name"] == "transpose":
@@ -360,9 +395,9 @@ def object_arguments(description: dict[str, Any]) -> dict[str, Any]:
         "shape": tuple(description["shape"]),
         "chunks": tuple(description["chunk_grid"]["chunk_shape"]),
         "dtype": object,
-        "object_codec": numcodecs.get_codec({"id": codecs[0]["name"]}),
+        "object_codec": numcodecs_codec(codecs[0]),
         "fill_value": None
-        if fill is None
+        if fill is None or ragged_items(description["data_type"]) is not None
         else object_element(bytes.fromhex(fill["hex"]), description["data_type"]),
         "order": order,
         "filters": [numcodecs_codec(codec) for codec in codecs[1:]] or None,
