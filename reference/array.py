@@ -16,7 +16,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from functools import cached_property
 from itertools import chain, islice
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 
@@ -26,7 +26,7 @@ from zn5.reference.codecs.sharding import Sharding
 from zn5.reference.errors import Problem
 from zn5.reference.formats.dialect import write_node
 from zn5.reference.indexing import ChunkSelection, chunk_selections, finish, normalize, selection_shape
-from zn5.reference.model.node import ArrayModel, prefix
+from zn5.reference.model.node import ArrayModel, GroupModel, prefix
 from zn5.reference.store.base import Store, StoreByteGetter
 
 WORKERS = min(8, os.cpu_count() or 1)
@@ -92,14 +92,34 @@ class Attributes(MutableMapping[str, Any]):
         return f"Attributes({self._values!r})"
 
 
-class Array:
+ModelT = TypeVar("ModelT", bound=ArrayModel | GroupModel)
+
+
+class StoredNode(Generic[ModelT]):
+    """What an array and a group share: the store, the node's path, its model, the format, and the
+    attributes, which a change writes back with the node's metadata (CORE-ATTR-001)."""
+
+    def __init__(self, store: Store, path: str, model: ModelT, format_name: str) -> None:
+        self.store = store
+        self.path = path
+        self.model: ModelT = model
+        self.format = format_name
+
+    @cached_property
+    def attrs(self) -> Attributes:
+        """The node's attributes."""
+        return Attributes(dict(self.model.attributes), self._save_attributes)
+
+    def _save_attributes(self, values: dict[str, Any]) -> None:
+        self.model = replace(self.model, attributes=dict(values))
+        write_node(self.store, self.path, self.model, self.format)
+
+
+class Array(StoredNode[ArrayModel]):
     """An array node of a store."""
 
     def __init__(self, store: Store, path: str, model: ArrayModel, format_name: str) -> None:
-        self.store = store
-        self.path = path
-        self.model = model
-        self.format = format_name
+        super().__init__(store, path, model, format_name)
         self.pipeline = CodecPipeline.of(model.codecs)
 
     def __repr__(self) -> str:
@@ -134,15 +154,6 @@ class Array:
     def fill_value(self) -> Any:
         """The fill value as a NumPy scalar, or None when it is undefined (Zarr v2 ``null``)."""
         return None if self.model.fill_value is None else self.model.data_type.scalar(self.model.fill_value)
-
-    @cached_property
-    def attrs(self) -> Attributes:
-        """The array's attributes."""
-        return Attributes(dict(self.model.attributes), self._save_attributes)
-
-    def _save_attributes(self, values: dict[str, Any]) -> None:
-        self.model = replace(self.model, attributes=dict(values))
-        write_node(self.store, self.path, self.model, self.format)
 
     def chunk_key(self, coords: tuple[int, ...]) -> str:
         """The store key of the chunk at ``coords``."""

@@ -3,40 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
-from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from zn5.reference.array import Array, Attributes
+from zn5.reference.array import Array, StoredNode
 from zn5.reference.errors import NodeNotFoundError, StoreError
-from zn5.reference.formats.dialect import dialect, read_node, write_node
+from zn5.reference.formats.dialect import dialect, read_node
 from zn5.reference.model.node import ArrayModel, GroupModel, join_path, name_problem, prefix
-from zn5.reference.store.base import Store
 
 if TYPE_CHECKING:
     from zn5.reference.api import Node
 
 
-class Group:
+class Group(StoredNode[GroupModel]):
     """A group node of a store."""
-
-    def __init__(self, store: Store, path: str, model: GroupModel, format_name: str) -> None:
-        self.store = store
-        self.path = path
-        self.model = model
-        self.format = format_name
 
     def __repr__(self) -> str:
         return f"<zn5 Group {self.format} /{self.path}>"
-
-    @cached_property
-    def attrs(self) -> Attributes:
-        """The group's attributes."""
-        return Attributes(dict(self.model.attributes), self._save_attributes)
-
-    def _save_attributes(self, values: dict[str, Any]) -> None:
-        self.model = replace(self.model, attributes=dict(values))
-        write_node(self.store, self.path, self.model, self.format)
 
     def _child_path(self, name: str) -> str:
         """The path of a member, or of a node further down given by a relative path ``"a/b/c"``; every

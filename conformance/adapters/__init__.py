@@ -92,14 +92,6 @@ def registered(root: Path = ADAPTERS_DIR) -> dict[str, Registration]:
 Reply = dict[str, Any]
 """A run reply without its ``seq``."""
 
-INTEGER_DTYPES = tuple(f"dtype:{sign}int{bits}" for sign in ("", "u") for bits in (8, 16, 32, 64))
-RAW_DTYPES = tuple(f"dtype:r{bits}" for bits in (8, 16, 24, 32, 64))
-CHUNK_KEYS = tuple(f"chunk-key:{name}-{sep}" for name in ("default", "v2") for sep in ("dot", "slash"))
-BLOSC_SHUFFLES = ("noshuffle", "shuffle", "bitshuffle")
-"""Blosc's shuffles, by the number Zarr v2 and N5 give them."""
-N5_RESERVED = ("dimensions", "blockSize", "dataType", "compression", "compressionType", "n5")
-"""The keys of an N5 ``attributes.json`` that are metadata, not user attributes."""
-
 
 def selection_key(selection: Sequence[int | Sequence[int]] | None) -> Any:
     """The NumPy-style key of a case selection: an integer index, or [start, stop, step] per axis."""

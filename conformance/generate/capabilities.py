@@ -3,22 +3,10 @@
 from __future__ import annotations
 
 from zn5.conformance.generate.common import FORMATS
+from zn5.reference.formats.zarr3 import CORE_TYPES as ZARR3_CORE_TYPES
 
 DATA_TYPES = (
-    "bool",
-    "int8",
-    "int16",
-    "int32",
-    "int64",
-    "uint8",
-    "uint16",
-    "uint32",
-    "uint64",
-    "float16",
-    "float32",
-    "float64",
-    "complex64",
-    "complex128",
+    *ZARR3_CORE_TYPES,  # bool and the integer, float and complex types
     "r8",
     "r16",
     "r24",

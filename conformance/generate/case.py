@@ -54,12 +54,15 @@ class CaseDraft:
         return "any" if head == "cross" else head
 
 
-def _write_store(store: MemoryStore, folder: Path) -> None:
+def write_store(store: MemoryStore, folder: Path) -> Path:
+    """Write each value of ``store`` to the file under ``folder`` that its key names (the folder is made
+    even for an empty store); return ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
     for key in sorted(store.values):
         path = folder.joinpath(*key.split("/"))
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(store.values[key])
-    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def _files_digest(folder: Path) -> hashlib._Hash:
@@ -92,11 +95,11 @@ def write_case(case: CaseDraft, cases_dir: Path) -> dict[str, Any]:
     if case.kind == "equivalence":
         document["operation"]["op"] = "read"
     if case.store is not None:
-        _write_store(case.store, folder / "store")
+        write_store(case.store, folder / "store")
         document["input"] = {"store": "store", "node": case.node}
     if case.stores is not None:
         for name, store in case.stores.items():
-            _write_store(store, folder / "stores" / name)
+            write_store(store, folder / "stores" / name)
         document["input"] = {"stores": {name: f"stores/{name}" for name in case.stores}, "node": case.node}
     if case.kind in ("read", "reject", "equivalence"):
         document["operation"]["selection"] = case.selection

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+import json
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
 from zn5.conformance.generate.case import CaseDraft, Selection
-from zn5.conformance.suite.canonical import object_array
+from zn5.conformance.suite.canonical import describe_node, object_array
 from zn5.conformance.suite.case import Level
 from zn5.conformance.suite.tokens import dtype_name_token
 from zn5.reference.api import create_array, open_array
@@ -133,6 +134,35 @@ def build_array(
     if write is not None:
         array[write] = values[write] if write is not ... else values
     return store
+
+
+def attributes_case(
+    case_id: str,
+    layout: Mapping[str, Any],
+    attributes: dict[str, Any],
+    *,
+    requirements: list[str],
+    description: str,
+    origin: dict[str, Any],
+) -> CaseDraft:
+    """A metadata case of an empty array at ``array`` (``layout``: ``create_array``'s ``shape``, ``dtype``
+    and ``chunks``) whose user ``attributes`` a reader presents exactly as stored (CORE-ATTR-001); the
+    format is the first part of ``case_id``."""
+    format_name = case_id.split("/", 1)[0]
+    store = MemoryStore()
+    array = create_array(store, format=format_name, path="array", attributes=attributes, **layout)
+    return CaseDraft(
+        id=case_id,
+        kind="metadata",
+        requirements=requirements,
+        description=description,
+        requires=[f"format:{format_name}", "op:metadata"],
+        tags=["metadata", "attributes"],
+        store=store,
+        node="array",
+        expected_node=describe_node(array.model) | {"attributes": json.loads(json.dumps(attributes))},
+        origin=origin,
+    )
 
 
 def dtype_token(dtype: Any) -> str:

@@ -8,7 +8,14 @@ from collections.abc import Iterator
 from typing import Any
 
 from zn5.conformance.generate.case import CaseDraft
-from zn5.conformance.generate.common import FORMATS, build_array, id_seed, read_case, sample_values
+from zn5.conformance.generate.common import (
+    FORMATS,
+    attributes_case,
+    build_array,
+    id_seed,
+    read_case,
+    sample_values,
+)
 from zn5.conformance.suite.canonical import describe_node
 from zn5.reference.api import create_array, create_group
 from zn5.reference.codecs.blosc import Blosc
@@ -139,27 +146,12 @@ ATTRIBUTES: dict[str, Any] = {
 
 
 def _attributes_case(format_name: str) -> CaseDraft:
-    store = MemoryStore()
-    array = create_array(
-        store,
-        format=format_name,
-        path="array",
-        shape=(6, 4),
-        dtype="int16",
-        chunks=(4, 3),
-        attributes=ATTRIBUTES,
-    )
-    expected = describe_node(array.model) | {"attributes": ATTRIBUTES}
-    return CaseDraft(
-        id=f"{format_name}/metadata/array-attributes",
-        kind="metadata",
+    return attributes_case(
+        f"{format_name}/metadata/array-attributes",
+        {"shape": (6, 4), "dtype": "int16", "chunks": (4, 3)},
+        ATTRIBUTES,
         requirements=["CORE-ATTR-001", *(["ZARR2-META-011"] if format_name == "zarr2" else [])],
         description="attributes holding every kind of JSON value are presented exactly as stored",
-        requires=[f"format:{format_name}", "op:metadata"],
-        tags=["metadata", "attributes"],
-        store=store,
-        node="array",
-        expected_node=expected,
         origin={"generator": GENERATOR},
     )
 

@@ -51,32 +51,19 @@ class FillRules:
     """Zarr v3's spellings: ``"0x…"`` float bit patterns, byte lists, ``"NaT"`` (ZARR3-FILL-004)."""
 
 
-ZARR2_FILL = FillRules(
-    boolean="ZARR2-FILL-002",
-    integer="ZARR2-FILL-003",
-    floating="ZARR2-FILL-004",
-    complex_pair="ZARR2-FILL-005",
-    base64="ZARR2-FILL-006",
-    text="ZARR2-FILL-007",
-    time="ZARR2-FILL-008",
-    string="ZARR2-FILL-009",
-    bytes="ZARR2-FILL-010",
-    legacy=True,
-    bit_patterns=False,
-)
-ZARR3_FILL = FillRules(
-    boolean="ZARR3-FILL-002",
-    integer="ZARR3-FILL-003",
-    floating="ZARR3-FILL-004",
-    complex_pair="ZARR3-FILL-005",
-    base64="ZARR3-FILL-006",
-    text="ZARR3-FILL-007",
-    time="ZARR3-FILL-008",
-    string="ZARR3-FILL-009",
-    bytes="ZARR3-FILL-010",
-    legacy=False,
-    bit_patterns=True,
-)
+_RULE_IDS = {  # each rule field of FillRules: (the Zarr v2 requirement, the Zarr v3 requirement)
+    "boolean": ("ZARR2-FILL-002", "ZARR3-FILL-002"),  # true or false
+    "integer": ("ZARR2-FILL-003", "ZARR3-FILL-003"),  # a JSON integer
+    "floating": ("ZARR2-FILL-004", "ZARR3-FILL-004"),  # a number, or a string for NaN and the infinities
+    "complex_pair": ("ZARR2-FILL-005", "ZARR3-FILL-005"),  # [real part, imaginary part]
+    "base64": ("ZARR2-FILL-006", "ZARR3-FILL-006"),  # raw and fixed-length bytes
+    "text": ("ZARR2-FILL-007", "ZARR3-FILL-007"),  # fixed-length strings
+    "time": ("ZARR2-FILL-008", "ZARR3-FILL-008"),  # datetimes and timedeltas
+    "string": ("ZARR2-FILL-009", "ZARR3-FILL-009"),  # variable-length strings
+    "bytes": ("ZARR2-FILL-010", "ZARR3-FILL-010"),  # variable-length bytes
+}
+ZARR2_FILL = FillRules(**{kind: ids[0] for kind, ids in _RULE_IDS.items()}, legacy=True, bit_patterns=False)
+ZARR3_FILL = FillRules(**{kind: ids[1] for kind, ids in _RULE_IDS.items()}, legacy=False, bit_patterns=True)
 SPECIAL_FLOATS = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
 NOT_A_TIME = -(2**63)
 """The int64 that numpy reads as NaT, the fill value of datetime and timedelta types."""

@@ -17,6 +17,8 @@ from typing import Any
 
 import numpy as np
 
+from zn5.conformance.generate.case import write_store
+from zn5.conformance.generate.common import build_array
 from zn5.conformance.suite.canonical import describe_node, write_array
 from zn5.conformance.suite.case import corpus_digest
 from zn5.reference import create_array
@@ -61,38 +63,13 @@ def _dump(document: Any) -> str:
     return json.dumps(document, indent=2, sort_keys=True) + "\n"
 
 
-def _write_store(store: MemoryStore, folder: Path) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    for key, value in sorted(store.values.items()):
-        path = folder.joinpath(*key.split("/"))
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(value)
-
-
-def _store(
-    format_name: str, values: np.ndarray[Any, Any], chunks: tuple[int, ...], **options: Any
-) -> MemoryStore:
-    store = MemoryStore()
-    array = create_array(
-        store,
-        format=format_name,
-        path="array",
-        shape=values.shape,
-        dtype=values.dtype,
-        chunks=chunks,
-        **options,
-    )
-    array[...] = values
-    return store
-
-
 def _read(
     format_name: str, values: np.ndarray[Any, Any], chunks: tuple[int, ...], selection: Any, **options: Any
 ) -> Filler:
     key = ... if selection is None else tuple(i if isinstance(i, int) else slice(*i) for i in selection)
 
     def fill(folder: Path) -> dict[str, Any]:
-        _write_store(_store(format_name, values, chunks, **options), folder / "store")
+        write_store(build_array(format_name, values, chunks, **options), folder / "store")
         write_array(np.asarray(values[key]), folder / "expected")
         return {
             "input": {"store": "store", "node": "array"},
@@ -104,8 +81,8 @@ def _read(
 
 
 def _metadata(folder: Path) -> dict[str, Any]:
-    store = _store("zarr3", np.arange(12, dtype="<u2").reshape(3, 4), (2, 2), attributes={"units": "m"})
-    _write_store(store, folder / "store")
+    store = build_array("zarr3", np.arange(12, dtype="<u2").reshape(3, 4), (2, 2), attributes={"units": "m"})
+    write_store(store, folder / "store")
     expected = {
         "node_type": "array",
         "shape": [3, 4],
@@ -125,9 +102,9 @@ def _metadata(folder: Path) -> dict[str, Any]:
 
 
 def _reject_corrupt_chunk(folder: Path) -> dict[str, Any]:
-    store = _store("zarr3", np.arange(16, dtype="<i2").reshape(4, 4), (2, 2), compressor=Gzip(1))
+    store = build_array("zarr3", np.arange(16, dtype="<i2").reshape(4, 4), (2, 2), compressor=Gzip(1))
     store.values["array/c/0/0"] = b"not gzip at all"
-    _write_store(store, folder / "store")
+    write_store(store, folder / "store")
     return {
         "input": {"store": "store", "node": "array"},
         "operation": {"op": "read", "selection": None},
@@ -136,11 +113,11 @@ def _reject_corrupt_chunk(folder: Path) -> dict[str, Any]:
 
 
 def _reject_bad_shape(folder: Path) -> dict[str, Any]:
-    store = _store("zarr2", np.zeros((4, 4), dtype="<i2"), (2, 2))
+    store = build_array("zarr2", np.zeros((4, 4), dtype="<i2"), (2, 2))
     document = json.loads(store.values["array/.zarray"])
     document["shape"] = "four by four"
     store.values["array/.zarray"] = json.dumps(document).encode()
-    _write_store(store, folder / "store")
+    write_store(store, folder / "store")
     return {
         "input": {"store": "store", "node": "array"},
         "operation": {"op": "read", "selection": None},
@@ -180,7 +157,7 @@ def _write(format_name: str, values: np.ndarray[Any, Any], chunks: tuple[int, ..
 def _equivalence(folder: Path) -> dict[str, Any]:
     values = np.arange(30, dtype="<f4").reshape(5, 6) / 4
     for format_name in ("zarr2", "zarr3", "n5"):
-        _write_store(_store(format_name, values, (2, 4)), folder / "stores" / format_name)
+        write_store(build_array(format_name, values, (2, 4)), folder / "stores" / format_name)
     write_array(values, folder / "expected")
     return {
         "input": {"stores": {name: f"stores/{name}" for name in ("n5", "zarr2", "zarr3")}, "node": "array"},

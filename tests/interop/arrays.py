@@ -59,6 +59,8 @@ SEQUENCE = itertools.count(1)
 """The seq of each run message sent to an adapter process."""
 SEPARATORS: dict[Format, str] = {"zarr2": ".", "zarr3": "/", "n5": "/"}
 """Each format's default chunk key separator."""
+EDGE_2D = ((13, 17), (5, 6))  # shape, chunks: edge chunks on every axis
+EDGE_3D = ((7, 9, 11), (4, 4, 5))
 
 
 @dataclass(frozen=True)
@@ -363,18 +365,16 @@ def library_read(library: str, root: Path, format: Format, scratch: Path) -> Arr
     return values
 
 
-def check_reference_reads(library: str, array: StoredArray, folder: Path) -> None:
-    """The library writes the array in ``folder``; the reference reads the expected values."""
+def check(direction: Direction, library: str, array: StoredArray, folder: Path) -> None:
+    """``writes``: the library writes the array in ``folder`` and the reference reads the expected values;
+    ``reads``: the reference writes it and the library reads them."""
     root = folder / array.store_name
-    library_write(library, root, array.target(), array.written(), array.region)
-    assert_same(read_reference(root, array), array)
-
-
-def check_library_reads(library: str, array: StoredArray, folder: Path) -> None:
-    """The reference writes the array in ``folder``; the library reads the expected values."""
-    root = folder / array.store_name
-    write_reference(root, array)
-    assert_same(library_read(library, root, array.format, folder / "scratch"), array)
+    if direction == "writes":
+        library_write(library, root, array.target(), array.written(), array.region)
+        assert_same(read_reference(root, array), array)
+    else:
+        write_reference(root, array)
+        assert_same(library_read(library, root, array.format, folder / "scratch"), array)
 
 
 def protocol_read(connection: Connection, root: Path, format: Format, node: str, output: Path) -> Array:
@@ -393,6 +393,7 @@ def protocol_read(connection: Connection, root: Path, format: Format, node: str,
 
 Direction = Literal["writes", "reads"]
 """``writes``: the library writes, the reference reads. ``reads``: the reference writes, the library reads."""
+DIRECTIONS: tuple[Direction, ...] = ("writes", "reads")
 
 
 @dataclass(frozen=True)
@@ -405,12 +406,13 @@ class Known:
     wrong: str
 
 
-def matrix(arrays: Iterable[StoredArray], direction: Direction, known: Iterable[Known] = ()) -> list[Any]:
-    """``pytest.param(library, array)`` for each library and each array its adapter claims, known failures
-    marked as strict expected failures naming the library, its version and what it does wrong."""
+def matrix(arrays: Iterable[StoredArray], known: Iterable[Known] = ()) -> list[Any]:
+    """``pytest.param(direction, library, array)`` for both directions, each library and each array its
+    adapter claims, known failures marked as strict expected failures naming the library, its version and
+    what it does wrong."""
     arrays, known = list(arrays), list(known)
     params = []
-    for name, adapter in ADAPTERS.items():
+    for direction, (name, adapter) in itertools.product(DIRECTIONS, ADAPTERS.items()):
         for array in arrays:
             if not supports(name, array):
                 continue
@@ -421,8 +423,46 @@ def matrix(arrays: Iterable[StoredArray], direction: Direction, known: Iterable[
             ]
             reason = f"{name} {adapter.version()} {'; '.join(wrong)}; not filed"
             marks = [pytest.mark.xfail(strict=True, reason=reason)] if wrong else []
-            params.append(pytest.param(name, array, id=f"{name}-{array.id}", marks=marks))
+            params.append(
+                pytest.param(direction, name, array, id=f"{name}-{direction}-{array.id}", marks=marks)
+            )
     return params
+
+
+ZARR_DTYPES = (
+    "uint8",
+    "int16",
+    "uint32",
+    "int64",
+    "float32",
+    "float64",
+    "bool",
+    "complex64",
+    "complex128",
+    "float16",
+)
+"""The data types of the Zarr arrays, each stored with the format's defaults."""
+
+
+def zarr_arrays(format: Literal["zarr2", "zarr3"]) -> list[StoredArray]:
+    """The arrays both Zarr formats store alike: each of ``ZARR_DTYPES``, int16 and float64 through each
+    compressor, F order, absent chunks read as fill values of five types, rank 4."""
+    return [
+        *(StoredArray(format, dtype, *EDGE_2D) for dtype in ZARR_DTYPES),
+        *(
+            StoredArray(format, "int16", *EDGE_3D, compressor=c)
+            for c in ("none", "gzip", "zlib", "blosc", "zstd")
+        ),
+        *(StoredArray(format, "float64", *EDGE_3D, compressor=c) for c in ("none", "gzip", "zlib", "zstd")),
+        StoredArray(format, "int16", *EDGE_2D, order="F"),
+        StoredArray(format, "float64", *EDGE_3D, order="F", compressor="gzip"),
+        StoredArray(format, "int64", *EDGE_2D, missing=True, fill_value=42),
+        StoredArray(format, "uint8", *EDGE_3D, missing=True, fill_value=7, compressor="gzip"),
+        StoredArray(format, "float32", *EDGE_2D, missing=True, fill_value=-1.5),
+        StoredArray(format, "float64", *EDGE_3D, missing=True, fill_value=math.nan, compressor="none"),
+        StoredArray(format, "bool", *EDGE_2D, missing=True, fill_value=True),
+        StoredArray(format, "int8", (3, 4, 5, 6), (2, 3, 2, 4), compressor="gzip"),
+    ]
 
 
 def assert_same(actual: Array, array: StoredArray) -> None:

@@ -32,8 +32,9 @@ pytestmark = pytest.mark.interop
 SHAPE, CHUNKS = (13, 17), (5, 6)
 Array = np.ndarray[Any, Any]
 
-# (id, dtype, numcodecs filters, numcodecs compressor or None, lossless)
-CHAINS: list[tuple[str, str, list[dict[str, Any]], dict[str, Any] | None, bool]] = [
+Chain = tuple[str, str, list[dict[str, Any]], dict[str, Any] | None, bool]
+"""(id, dtype, numcodecs filters, numcodecs compressor or None, lossless)"""
+CHAINS: list[Chain] = [
     (
         "fixedscaleoffset",
         "<f8",
@@ -160,20 +161,14 @@ def check(root: Path, path: str, data: Array, library_values: Array, lossless: b
         assert not np.array_equal(read, data), "a lossy filter that lost nothing tests nothing"
 
 
+EACH_CHAIN = pytest.mark.parametrize("chain", CHAINS, ids=[c[0] for c in CHAINS])
+
+
 @pytest.mark.req("CODEC-FILTER-001")
-@pytest.mark.parametrize(
-    ("slug", "dtype", "filters", "compressor", "lossless"), CHAINS, ids=[c[0] for c in CHAINS]
-)
+@EACH_CHAIN
 @pytest.mark.parametrize("zarr_format", [2, 3])
-def test_reference_reads_zarr_python_3(
-    zarr_format: Literal[2, 3],
-    slug: str,
-    dtype: str,
-    filters: list[Any],
-    compressor: Any,
-    lossless: bool,
-    tmp_path: Path,
-) -> None:
+def test_reference_reads_zarr_python_3(zarr_format: Literal[2, 3], chain: Chain, tmp_path: Path) -> None:
+    _slug, dtype, filters, compressor, lossless = chain
     data = values(dtype)
     root = tmp_path / "store.zarr"
     check(
@@ -182,19 +177,11 @@ def test_reference_reads_zarr_python_3(
 
 
 @pytest.mark.req("CODEC-FILTER-001")
-@pytest.mark.parametrize(
-    ("slug", "dtype", "filters", "compressor", "lossless"), CHAINS, ids=[c[0] for c in CHAINS]
-)
+@EACH_CHAIN
 def test_reference_reads_zarr_python_2(
-    zarr2_python: Path,
-    zarr2_adapter: Connection,
-    slug: str,
-    dtype: str,
-    filters: list[Any],
-    compressor: Any,
-    lossless: bool,
-    tmp_path: Path,
+    zarr2_python: Path, zarr2_adapter: Connection, chain: Chain, tmp_path: Path
 ) -> None:
+    _slug, dtype, filters, compressor, lossless = chain
     data = values(dtype)
     root = tmp_path / "store.zarr"
     written = write_zarr2(zarr2_python, zarr2_adapter, root, dtype, (filters, compressor), data)

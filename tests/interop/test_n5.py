@@ -15,10 +15,12 @@ import pytest
 import z5py
 
 from .arrays import (
+    EDGE_2D,
+    EDGE_3D,
+    Direction,
     Known,
     StoredArray,
-    check_library_reads,
-    check_reference_reads,
+    check,
     library_write,
     matrix,
     write_reference,
@@ -26,8 +28,6 @@ from .arrays import (
 
 pytestmark = pytest.mark.interop
 
-EDGE_2D = ((13, 17), (5, 6))  # shape, chunks: edge chunks on every axis
-EDGE_3D = ((7, 9, 11), (4, 4, 5))
 DTYPES = ("uint8", "int8", "uint16", "int16", "uint32", "int32", "uint64", "int64", "float32", "float64")
 
 ARRAYS = [
@@ -54,14 +54,9 @@ KNOWN = [
 ]
 
 
-@pytest.mark.parametrize(("library", "array"), matrix(ARRAYS, "writes", KNOWN))
-def test_reference_reads(library: str, array: StoredArray, tmp_path: Path) -> None:
-    check_reference_reads(library, array, tmp_path)
-
-
-@pytest.mark.parametrize(("library", "array"), matrix(ARRAYS, "reads", KNOWN))
-def test_library_reads(library: str, array: StoredArray, tmp_path: Path) -> None:
-    check_library_reads(library, array, tmp_path)
+@pytest.mark.parametrize(("direction", "library", "array"), matrix(ARRAYS, KNOWN))
+def test_stored_array(direction: Direction, library: str, array: StoredArray, tmp_path: Path) -> None:
+    check(direction, library, array, tmp_path)
 
 
 AXES_ARRAY = StoredArray("n5", "uint16", (5, 3, 2), (4, 2, 2), compressor="none")

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from zn5.reference import create_array, create_group, open_array
+from zn5.reference import Array, create_array, create_group, open_array
 from zn5.reference.codecs.bytes import BytesCodec
 from zn5.reference.codecs.gzip import Gzip
 from zn5.reference.codecs.sharding import Sharding
@@ -22,6 +22,8 @@ from zn5.reference.store.memory import MemoryStore
 
 FORMATS = ("zarr2", "zarr3", "n5")
 KEY = {"zarr2": "array/{}.{}", "zarr3": "array/c/{}/{}", "n5": "array/{}/{}"}
+GZIP_2X2: dict[str, Any] = {"chunks": (2, 2), "compressor": Gzip(1)}
+"""The chunking and compressor of the arrays whose chunks or documents a test inspects."""
 
 
 class RecordingStore(MemoryStore):
@@ -44,20 +46,19 @@ def _fill(format_name: str) -> int:
     return 0 if format_name == "n5" else 7
 
 
+def _recorded(format_name: str, **layout: Any) -> tuple[RecordingStore, Array]:
+    """A recording store and its array at ``array`` (``layout``: ``create_array``'s other arguments),
+    whose fill value is :func:`_fill`'s."""
+    store = RecordingStore()
+    return store, create_array(
+        store, format=format_name, path="array", fill_value=_fill(format_name), **layout
+    )
+
+
 @pytest.mark.req("CORE-ARRAY-004")
 @pytest.mark.parametrize("format_name", FORMATS)
 def test_writing_a_selection_sets_only_the_chunks_it_meets(format_name: str) -> None:
-    store = RecordingStore()
-    array = create_array(
-        store,
-        format=format_name,
-        path="array",
-        shape=(6, 6),
-        dtype="int32",
-        chunks=(2, 2),
-        fill_value=_fill(format_name),
-        compressor=Gzip(1),
-    )
+    store, array = _recorded(format_name, shape=(6, 6), dtype="int32", **GZIP_2X2)
     values = np.arange(36, dtype="int32").reshape(6, 6)
     array[...] = values
     before = dict(store.values)
@@ -75,11 +76,8 @@ def test_writing_a_selection_sets_only_the_chunks_it_meets(format_name: str) -> 
 @pytest.mark.req("CORE-ARRAY-004")
 @pytest.mark.parametrize("format_name", FORMATS)
 def test_a_partly_written_missing_chunk_keeps_the_fill_value_elsewhere(format_name: str) -> None:
-    store = RecordingStore()
+    store, array = _recorded(format_name, shape=(5, 5), dtype="int16", chunks=(3, 3))
     fill = _fill(format_name)
-    array = create_array(
-        store, format=format_name, path="array", shape=(5, 5), dtype="int16", chunks=(3, 3), fill_value=fill
-    )
     store.touched.clear()
     array[1:2, 2:4] = 5
     assert sorted(store.touched) == sorted(KEY[format_name].format(0, j) for j in (0, 1))
@@ -146,9 +144,8 @@ def test_written_documents_have_no_duplicate_members(format_name: str) -> None:
         path="group/array",
         shape=(4, 4),
         dtype="float32",
-        chunks=(2, 2),
-        compressor=Gzip(1),
         attributes={"fill_value": 1, "attributes": {"nested": True}, **lookalikes},
+        **GZIP_2X2,
     )
     array.attrs["added later"] = [1, 2]
     documents = _documents(store)

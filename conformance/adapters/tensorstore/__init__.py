@@ -29,17 +29,14 @@ from typing import Any
 import numpy as np
 import tensorstore as ts
 
-from zn5.conformance.adapters import (
+from zn5.conformance.adapters import BaseAdapter, CannotRunError, fill_element, fill_json, v3_codec
+from zn5.conformance.adapters.kits.python.zn5_adapter_kit import (
     BLOSC_SHUFFLES,
     CHUNK_KEYS,
-    INTEGER_DTYPES,
+    CORE_FEATURES,
     N5_RESERVED,
+    NUMBER_DTYPES,
     RAW_DTYPES,
-    BaseAdapter,
-    CannotRunError,
-    fill_element,
-    fill_json,
-    v3_codec,
 )
 from zn5.conformance.suite.canonical import numpy_dtype
 from zn5.reference.model.dtype import DataType
@@ -62,16 +59,12 @@ CLAIMS = (
             "numcodecs.lzma",  # N5 "xz" only
         )
     ),
-    *INTEGER_DTYPES,
-    *(f"dtype:{name}" for name in ("bool", "float16", "float32", "float64", "complex64", "complex128")),
+    *NUMBER_DTYPES,
     *RAW_DTYPES,
     "dtype:fixed_length_bytes",  # Zarr v2 "|S<n>"
     *CHUNK_KEYS,
-    "feature:empty-axis",
-    "feature:implicit-group",
+    *CORE_FEATURES,
     "feature:nested-sharding",
-    "feature:undefined-fill",
-    "feature:zero-dimensional",
     "store:http",
 )
 FORMAT_GAPS: Mapping[tuple[str, str], str] = {

@@ -29,15 +29,12 @@ from typing import Any
 import numpy as np
 import z5py
 
-from zn5.conformance.adapters import (
+from zn5.conformance.adapters import BaseAdapter, CannotRunError, fill_element, fill_json
+from zn5.conformance.adapters.kits.python.zn5_adapter_kit import (
     BLOSC_SHUFFLES,
     CHUNK_KEYS,
     INTEGER_DTYPES,
     N5_RESERVED,
-    BaseAdapter,
-    CannotRunError,
-    fill_element,
-    fill_json,
 )
 from zn5.conformance.suite.canonical import numpy_dtype
 from zn5.reference.model.dtype import DataType

@@ -4,6 +4,9 @@ It runs in its own virtual environment (``.venv`` beside this file, made by ``ci
 ``requirements.txt``), where zn5 is not installed, so it is self-contained: the protocol loop, the
 canonical array files (conformance/suite/canonical.py, schemas/project/array.schema.json) and the canonical
 node description (schemas/project/node.schema.json) are written here with the standard library and NumPy.
+Only the protocol version, the capability vocabulary and the selection key come from the project's Python
+adapter kit (``../kits/python/zn5_adapter_kit.py``, standard library only), imported from its place in the
+repository.
 
 What it converts, and nothing else: zarr 2 shows an N5 dataset reversed, as a C-order array whose shape
 is ``dimensions`` backwards; the adapter reverses selections and shapes and transposes values, so that
@@ -22,15 +25,20 @@ import sys
 import traceback
 import warnings
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import numpy as np
+
+if TYPE_CHECKING:  # the project's type checker sees the kit as part of zn5
+    from zn5.conformance.adapters.kits.python import zn5_adapter_kit as kit
+else:  # zarr 2's environment has no zn5: the kit is imported from its folder in the repository
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "kits" / "python"))
+    import zn5_adapter_kit as kit
 
 # zarr 2 is imported by name: the project's type checker sees zarr 3, whose API differs.
 zarr: Any = importlib.import_module("zarr")
 numcodecs: Any = importlib.import_module("numcodecs")
 
-PROTOCOL = 1
 ADAPTER_VERSION = "1"
 NUMCODECS_FILTERS = ("fixedscaleoffset", "quantize", "bitround", "astype", "packbits")
 CANONICAL_NAMES = {  # numcodecs id -> canonical codec name
@@ -64,7 +72,6 @@ codec's ``dtype``)."""
 LENGTH = 4
 """Bytes of the little-endian length before each variable-length element (PROTO-VLEN-001)."""
 ARRAY_FILTERS = ("numcodecs.delta", *(f"numcodecs.{id_}" for id_ in NUMCODECS_FILTERS))
-SHUFFLES = ("noshuffle", "shuffle", "bitshuffle")
 N5_TYPES = ("uint8", "uint16", "uint32", "uint64", "int8", "int16", "int32", "int64", "float32", "float64")
 CAPABILITIES = sorted(
     {
@@ -74,25 +81,15 @@ CAPABILITIES = sorted(
         "op:metadata",
         "op:write",
         *(f"codec:{name}" for name in ("bytes", "transpose", "n5.block", *V2_IDS)),
-        *(f"dtype:{name}" for name in ("bool", "float16", "float32", "float64", "complex64", "complex128")),
-        *(f"dtype:{sign}int{bits}" for sign in ("", "u") for bits in (8, 16, 32, 64)),
-        *(f"dtype:r{bits}" for bits in (8, 16, 24, 32, 64)),
-        "dtype:fixed_length_bytes",
-        "dtype:fixed_length_utf32",
-        "dtype:numpy.datetime64",
-        "dtype:numpy.timedelta64",
-        "dtype:string",
-        "dtype:bytes",
+        *kit.NUMBER_DTYPES,
+        *kit.RAW_DTYPES,
+        *kit.NUMPY_DTYPES,
+        *kit.VARIABLE_LENGTH,
         "dtype:ragged",
         "dtype:json",
-        "codec:vlen-utf8",
-        "codec:vlen-bytes",
         "chunk-key:v2-dot",
         "chunk-key:v2-slash",
-        "feature:empty-axis",
-        "feature:implicit-group",
-        "feature:undefined-fill",
-        "feature:zero-dimensional",
+        *kit.CORE_FEATURES,
         "store:http",
     }
 )
@@ -225,13 +222,6 @@ def read_objects(raw: bytes, name: str, shape: list[int]) -> np.ndarray[Any, Any
     return values.reshape(shape)
 
 
-def selection_key(selection: list[Any] | None) -> Any:
-    """The NumPy key of a case selection: an integer, or [start, stop, step], per axis."""
-    if selection is None:
-        return ...
-    return tuple(item if isinstance(item, int) else slice(*item) for item in selection)
-
-
 # --- zarr 2's view <-> canonical descriptions --------------------------------------------------------
 
 
@@ -245,7 +235,7 @@ def canonical_codec(config: dict[str, Any], dtype: np.dtype[Any]) -> dict[str, A
         members = {
             "cname": members["cname"],
             "clevel": members["clevel"],
-            "shuffle": SHUFFLES[shuffle],
+            "shuffle": kit.BLOSC_SHUFFLES[shuffle],
             "typesize": dtype.itemsize,
             "blocksize": members.get("blocksize", 0),
         }
@@ -268,7 +258,7 @@ def numcodecs_codec(codec: dict[str, Any]) -> Any:
     config = dict(codec["configuration"])
     if codec["name"] == "blosc":
         config.pop("typesize", None)
-        config["shuffle"] = SHUFFLES.index(config["shuffle"])
+        config["shuffle"] = kit.BLOSC_SHUFFLES.index(config["shuffle"])
     return numcodecs.get_codec({"id": V2_IDS.get(codec["name"], codec["name"]), **config})
 
 
@@ -439,7 +429,7 @@ def input_store(input: Path, url: str | None, relative: str, format: str) -> Any
 def read(opened: Any, node: str, format: str, selection: list[Any] | None) -> Any:
     """The values read from the store ``opened`` (in N5's declared order) and the canonical type of an
     object array (else None), or a rejected reply."""
-    key = selection_key(selection)
+    key = kit.selection_key(selection)
     phase = "open"
     try:
         array = zarr.open_array(store=opened, path=node, mode="r")
@@ -506,7 +496,7 @@ def handle(message: dict[str, Any]) -> dict[str, Any] | None:
     """The reply to one protocol message."""
     if message.get("cmd") == "hello":
         return {
-            "protocol": PROTOCOL,
+            "protocol": kit.PROTOCOL,
             "implementation": {
                 "name": "zarr-python-2",
                 "version": zarr.__version__,

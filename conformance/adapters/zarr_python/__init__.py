@@ -28,17 +28,15 @@ import zarr.dtype
 import zarr.errors
 import zarr.storage
 
-from zn5.conformance.adapters import (
+from zn5.conformance.adapters import BaseAdapter, Reply, fill_element, fill_json, rejected, v3_codec
+from zn5.conformance.adapters.kits.python.zn5_adapter_kit import (
     BLOSC_SHUFFLES,
     CHUNK_KEYS,
-    INTEGER_DTYPES,
+    CORE_FEATURES,
+    NUMBER_DTYPES,
+    NUMPY_DTYPES,
     RAW_DTYPES,
-    BaseAdapter,
-    Reply,
-    fill_element,
-    fill_json,
-    rejected,
-    v3_codec,
+    VARIABLE_LENGTH,
 )
 from zn5.conformance.suite.canonical import numpy_dtype
 from zn5.reference.model.dtype import DataType
@@ -67,23 +65,13 @@ V2_IDS = {  # canonical codec name -> numcodecs id, for Zarr v2 filters and comp
 CANONICAL_NAMES = {v2_id: name for name, v2_id in V2_IDS.items()}
 CLAIMS = (
     *(f"codec:{name}" for name in ("bytes", "transpose", "sharding_indexed", *V2_IDS)),
-    *(f"dtype:{name}" for name in ("bool", "float16", "float32", "float64", "complex64", "complex128")),
-    *INTEGER_DTYPES,
+    *NUMBER_DTYPES,
     *RAW_DTYPES,
-    "dtype:fixed_length_bytes",
-    "dtype:fixed_length_utf32",
-    "dtype:numpy.datetime64",
-    "dtype:numpy.timedelta64",
-    "dtype:string",
-    "dtype:bytes",
-    "codec:vlen-utf8",
-    "codec:vlen-bytes",
+    *NUMPY_DTYPES,
+    *VARIABLE_LENGTH,
     *CHUNK_KEYS,
-    "feature:empty-axis",
-    "feature:implicit-group",
+    *CORE_FEATURES,
     "feature:nested-sharding",
-    "feature:undefined-fill",
-    "feature:zero-dimensional",
     "store:http",
 )
 NOT_FOUND = (FileNotFoundError, zarr.errors.NodeNotFoundError)

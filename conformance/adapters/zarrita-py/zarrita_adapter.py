@@ -26,17 +26,10 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 import numpy as np
 
 if TYPE_CHECKING:  # the project's type checker sees the kit as part of zn5
-    from zn5.conformance.adapters.kits.python.zn5_adapter_kit import (
-        Adapter,
-        RefusedError,
-        Selection,
-        Values,
-        fill_bytes,
-        serve,
-    )
+    from zn5.conformance.adapters.kits.python import zn5_adapter_kit as kit
 else:  # the adapter's environment has no zn5: the kit is imported from its folder in the repository
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "kits" / "python"))
-    from zn5_adapter_kit import Adapter, RefusedError, Selection, Values, fill_bytes, serve
+    import zn5_adapter_kit as kit
 
 # zarrita is imported by name: it lives only in this adapter's environment, not in the project's.
 zarrita: Any = importlib.import_module("zarrita")
@@ -76,8 +69,6 @@ V2_IDS = {  # canonical codec name -> numcodecs id (ArrayV2 hands filters and co
 CANONICAL_NAMES = {codec_id: name for name, codec_id in V2_IDS.items()}
 V2_ARRAY_FILTERS = ("delta", "fixedscaleoffset", "quantize", "bitround", "astype", "packbits")
 """numcodecs filters that turn an array into an array (canonically before ``bytes``)."""
-SHUFFLES = ("noshuffle", "shuffle", "bitshuffle")
-CHUNK_KEYS = ("default-dot", "default-slash", "v2-dot", "v2-slash")
 TYPE_NAMES = {  # NumPy kind -> canonical name; lengths of fixed_length_utf32 count characters
     "b": "bool",
     "i": "int{bits}",
@@ -99,10 +90,10 @@ def library(phase: str, call: Callable[[], T]) -> T:
     """The result of a call into zarrita; whatever it raises is zarrita refusing the input."""
     try:
         return call()
-    except RefusedError:
+    except kit.RefusedError:
         raise
     except Exception as error:
-        raise RefusedError(category(error, phase), f"{type(error).__name__}: {error}") from error
+        raise kit.RefusedError(category(error, phase), f"{type(error).__name__}: {error}") from error
 
 
 def category(error: BaseException, phase: str) -> str:
@@ -148,7 +139,7 @@ def numpy_type(name: str) -> np.dtype[Any]:
         "numpy.timedelta64": "<m8",
     }
     if family not in codes:
-        raise RefusedError("unsupported", f"zarrita has no data type {name}")
+        raise kit.RefusedError("unsupported", f"zarrita has no data type {name}")
     return np.dtype(
         f"{codes[family]}{argument}" if family.startswith("fixed") else f"{codes[family]}[{argument}]"
     )
@@ -197,7 +188,7 @@ def fill_element(metadata: Mapping[str, Any], dtype: np.dtype[Any]) -> Any:
     """The fill value as the plain Python value zarrita's create methods take (None when undefined). A
     datetime64 or timedelta64 fill is its int64 count (ZARR2-FILL-003): NumPy's ``item()`` would give None
     for NaT and a datetime or timedelta object, which zarrita cannot write, for units of seconds or more."""
-    raw = fill_bytes(metadata)
+    raw = kit.fill_bytes(metadata)
     if raw is None:
         return None
     element_type = np.dtype("<i8") if dtype.kind in "Mm" else dtype
@@ -208,7 +199,7 @@ def write_v3(path: Any, metadata: Mapping[str, Any], values: np.ndarray[Any, Any
     """``zarrita.Array.create`` and a write of every element."""
     name = metadata["data_type"]
     if name not in V3_TYPES:
-        raise RefusedError("unsupported", f"zarrita 0.2.7 has no Zarr v3 data type {name}")
+        raise kit.RefusedError("unsupported", f"zarrita 0.2.7 has no Zarr v3 data type {name}")
     encoding = metadata["chunk_key_encoding"]
     array = zarrita.Array.create(
         path,
@@ -227,11 +218,11 @@ def write_v3(path: Any, metadata: Mapping[str, Any], values: np.ndarray[Any, Any
 def v2_config(codec: Mapping[str, Any]) -> dict[str, Any]:
     """The numcodecs configuration of a canonical codec, as ArrayV2.create takes it."""
     if codec["name"] not in V2_IDS:
-        raise RefusedError("unsupported", f"zarrita's Zarr v2 arrays have no codec {codec['name']}")
+        raise kit.RefusedError("unsupported", f"zarrita's Zarr v2 arrays have no codec {codec['name']}")
     config = {"id": V2_IDS[codec["name"]], **codec.get("configuration", {})}
     if codec["name"] == "blosc":
         config.pop("typesize", None)
-        config["shuffle"] = SHUFFLES.index(config["shuffle"])
+        config["shuffle"] = kit.BLOSC_SHUFFLES.index(config["shuffle"])
     return config
 
 
@@ -323,7 +314,7 @@ def canonical_blosc(members: Mapping[str, Any], typesize: int) -> dict[str, Any]
         shuffle = 2 if typesize == 1 else 1
     return {
         **members,
-        "shuffle": SHUFFLES[shuffle],
+        "shuffle": kit.BLOSC_SHUFFLES[shuffle],
         "typesize": typesize,
         "blocksize": members.get("blocksize", 0),
     }
@@ -379,7 +370,9 @@ def describe_v2(node: Any) -> dict[str, Any]:
 # --- the adapter -------------------------------------------------------------------------------------
 
 
-def selection_slices(selection: Selection, shape: Sequence[int]) -> tuple[tuple[slice, ...], tuple[Any, ...]]:
+def selection_slices(
+    selection: kit.Selection, shape: Sequence[int]
+) -> tuple[tuple[slice, ...], tuple[Any, ...]]:
     """zarrita's key of a selection (slices only) and the NumPy key that drops the integer axes."""
     if selection is None:
         return whole(len(shape)), ()
@@ -396,7 +389,7 @@ def selection_slices(selection: Selection, shape: Sequence[int]) -> tuple[tuple[
     return tuple(key), tuple(drop)
 
 
-class ZarritaAdapter(Adapter):
+class ZarritaAdapter(kit.Adapter):
     """zarrita 0.2.7: Zarr v3 and v2, read, describe and write."""
 
     name, language = "zarrita-py", "python"
@@ -410,7 +403,7 @@ class ZarritaAdapter(Adapter):
         "op:write",
         *(f"dtype:{name}" for name in (*V3_TYPES, *V2_ONLY_TYPES)),
         *(f"codec:{name}" for name in (*V3_CODECS, *V2_IDS)),
-        *(f"chunk-key:{name}" for name in CHUNK_KEYS),
+        *kit.CHUNK_KEYS,
         "feature:zero-dimensional",
         "feature:empty-axis",
         "feature:nested-sharding",
@@ -439,20 +432,20 @@ class ZarritaAdapter(Adapter):
             return library("open", lambda: sync(zarrita.Group.open_or_array(path)))
         return library("open", lambda: sync(zarrita.GroupV2.open_or_array(path)))
 
-    def read(self, array: Any, selection: Selection) -> Values:
+    def read(self, array: Any, selection: kit.Selection) -> kit.Values:
         """The values of ``selection``, read with zarrita's ``__getitem__``."""
         if isinstance(array, zarrita.Group | zarrita.GroupV2):
-            raise RefusedError("not-found", f"{array.store_path} is a group, not an array")
+            raise kit.RefusedError("not-found", f"{array.store_path} is a group, not an array")
         key, drop = selection_slices(selection, array.shape)
         values = np.asarray(library("read", lambda: array[key]))[drop]
-        return Values(little_endian(values), canonical_type(values.dtype), values.shape)
+        return kit.Values(little_endian(values), canonical_type(values.dtype), values.shape)
 
     def describe(self, node: Any, format: str) -> dict[str, Any]:
         """The canonical description of what zarrita's metadata objects hold."""
         return describe_v3(node) if format == "zarr3" else describe_v2(node)
 
     def write(
-        self, store: Path, format: str, node: str, metadata: Mapping[str, Any], values: Values | None
+        self, store: Path, format: str, node: str, metadata: Mapping[str, Any], values: kit.Values | None
     ) -> None:
         """Create the node with zarrita's create methods, then write every element."""
         path = zarrita.LocalStore(store) / node
@@ -468,4 +461,4 @@ class ZarritaAdapter(Adapter):
 
 if __name__ == "__main__":
     warnings.simplefilter("ignore")
-    sys.exit(serve(ZarritaAdapter()))
+    sys.exit(kit.serve(ZarritaAdapter()))

@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 
 from zarrs.pipeline import UnsupportedDataTypeError, UnsupportedMetadataError
 
-from zn5.conformance.adapters import RAW_DTYPES
+from zn5.conformance.adapters.kits.python.zn5_adapter_kit import NUMPY_DTYPES, RAW_DTYPES, VARIABLE_LENGTH
 from zn5.conformance.adapters.zarr_python import ZarrPythonAdapter
 
 NOT_CLAIMED = frozenset(
@@ -38,16 +38,10 @@ NOT_CLAIMED = frozenset(
         # ZarrsCodecPipeline refuses elements of NumPy kinds V, S, U, M and m (UnsupportedDataTypeError,
         # or "unsupported data type" / "data type … is not supported" from zarrs).
         *RAW_DTYPES,
-        "dtype:fixed_length_bytes",
-        "dtype:fixed_length_utf32",
-        "dtype:numpy.datetime64",
-        "dtype:numpy.timedelta64",
+        *NUMPY_DTYPES,
         # ... and the object and StringDType elements of the variable-length types (UnsupportedDataTypeError
         # when reading or writing a string or bytes array, Zarr v2 or v3).
-        "dtype:string",
-        "dtype:bytes",
-        "codec:vlen-utf8",
-        "codec:vlen-bytes",
+        *VARIABLE_LENGTH,
     }
 )
 

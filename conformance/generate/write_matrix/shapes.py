@@ -10,6 +10,7 @@ from typing import Any
 from zn5.conformance.generate.case import CaseDraft
 from zn5.conformance.generate.common import (
     FORMAT_READ_REQUIREMENTS,
+    attributes_case,
     build_array,
     id_seed,
     read_tokens,
@@ -17,8 +18,7 @@ from zn5.conformance.generate.common import (
 )
 from zn5.conformance.generate.rejects.table import Reject
 from zn5.conformance.generate.write_matrix.base import GENERATOR, Row
-from zn5.conformance.suite.canonical import describe_node
-from zn5.reference.api import create_array, open_array
+from zn5.reference.api import open_array
 from zn5.reference.codecs.gzip import Gzip
 from zn5.reference.codecs.zstd import Zstd
 from zn5.reference.store.memory import MemoryStore
@@ -238,27 +238,12 @@ def _lookalike_metadata_case(format_name: str) -> CaseDraft:
     """The read side of ``uint8-attributes-named-like-members``: the attributes are presented as stored,
     none of them taken for a member of the format (CORE-ATTR-001; N5: N5-META-005)."""
     case_id = f"{format_name}/metadata/attributes-named-like-members"
-    store = MemoryStore()
-    attributes = LOOKALIKES[format_name]
-    array = create_array(
-        store,
-        format=format_name,
-        path="array",
-        shape=(4, 3),
-        dtype="uint8",
-        chunks=(2, 2),
-        attributes=attributes,
-    )
-    return CaseDraft(
-        id=case_id,
-        kind="metadata",
+    return attributes_case(
+        case_id,
+        {"shape": (4, 3), "dtype": "uint8", "chunks": (2, 2)},
+        LOOKALIKES[format_name],
         requirements=["CORE-ATTR-001", *(["N5-META-005"] if format_name == "n5" else [])],
         description="user attributes named like members of the format's metadata are presented as attributes",
-        requires=[f"format:{format_name}", "op:metadata"],
-        tags=["metadata", "attributes"],
-        store=store,
-        node="array",
-        expected_node=describe_node(array.model) | {"attributes": json.loads(json.dumps(attributes))},
         origin={"generator": GENERATOR, "seed": id_seed(case_id)},
     )
 

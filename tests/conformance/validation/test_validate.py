@@ -20,6 +20,7 @@ from jsonschema import Draft202012Validator
 
 import zn5.reference as zn5
 from zn5.conformance.cli import main
+from zn5.conformance.generate.case import write_store
 from zn5.conformance.suite.resources import sample_stores
 from zn5.conformance.validation.report import format_line
 from zn5.conformance.validation.schemas import SCHEMA_ROOT
@@ -470,21 +471,13 @@ def test_bundled_samples_are_clean(sample: Path, capsys: pytest.CaptureFixture[s
     assert "0 errors, 0 warnings, 0 deviations" in lines[0] and "6 chunks, 6 decoded" in lines[0]
 
 
-def write(store: MemoryStore, root: Path) -> Path:
-    for key, value in store.values.items():
-        target = root.joinpath(*key.split("/"))
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(value)
-    return root
-
-
 def test_text_output_has_one_line_per_problem_and_a_summary(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     store = build("zarr3")
     edit("g/a/zarr.json", setting("shape", [-6, 5]))(store)
     store.values["g/a/c/9/9"] = b"x"
-    assert main(["validate", str(write(store, tmp_path / "s.zarr"))]) == 1
+    assert main(["validate", str(write_store(store, tmp_path / "s.zarr"))]) == 1
     lines = capsys.readouterr().out.splitlines()
     assert (
         lines[0]
@@ -498,7 +491,7 @@ def test_warnings_and_deviations_alone_exit_zero(tmp_path: Path, capsys: pytest.
     store = build("zarr2")
     del store.values["g/.zgroup"]
     store.values["g/a/junk"] = b"x"
-    assert main(["validate", str(write(store, tmp_path / "s.zarr"))]) == 0
+    assert main(["validate", str(write_store(store, tmp_path / "s.zarr"))]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[:2] == [
         "g/.zgroup: deviation: the group /g holds /g/a but has no .zgroup "
@@ -521,7 +514,7 @@ def test_nested_keys_without_a_separator_are_stray_with_the_fix_named() -> None:
 def test_strict_fails_on_deviations_alone(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     store = build("zarr2")
     edit("g/a/.zarray", setting("fill_value", "0"))(store)
-    path = str(write(store, tmp_path / "s.zarr"))
+    path = str(write_store(store, tmp_path / "s.zarr"))
     assert main(["validate", path]) == 0
     assert main(["validate", path, "--strict"]) == 1
     capsys.readouterr()
@@ -537,7 +530,7 @@ def test_json_output_follows_its_schema(tmp_path: Path, capsys: pytest.CaptureFi
     store = build("n5")
     store.values[CHUNK["n5"]] = b"\x00"
     store.values["g/a/9/9"] = b"x"
-    path = write(store, tmp_path / "s.n5")
+    path = write_store(store, tmp_path / "s.n5")
     assert main(["validate", str(path), "--json", "--chunks", "--format", "n5"]) == 1
     report = json.loads(capsys.readouterr().out)
     Draft202012Validator.check_schema(REPORT_SCHEMA)

@@ -30,6 +30,7 @@ from distributed import Client, LocalCluster
 
 import zn5.reference as zn5
 from zn5.conformance.cli import main
+from zn5.conformance.generate.case import write_store
 from zn5.conformance.validation import scale
 from zn5.conformance.validation.scale import DaskChecker
 from zn5.conformance.validation.walk import Validation
@@ -103,14 +104,6 @@ def client() -> Iterator[Client]:
         yield connected
 
 
-def write(store: MemoryStore, root: Path) -> Path:
-    for key, value in store.values.items():
-        target = root.joinpath(*key.split("/"))
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(value)
-    return root
-
-
 # ----------------------------------------------------------------------------------------------- the report
 
 
@@ -133,7 +126,7 @@ def test_a_zip_store_is_validated_on_worker_processes(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     store, _ = broken_store("zarr3")
-    folder = write(store, tmp_path / "store")
+    folder = write_store(store, tmp_path / "store")
     archive = Path(shutil.make_archive(str(tmp_path / "store"), "zip", folder))
     assert main(["validate", str(archive), "--chunks", "--json"]) == 1
     expected = json.loads(capsys.readouterr().out)
@@ -178,7 +171,7 @@ def test_a_zip_store_read_pickles_as_its_path(tmp_path: Path) -> None:
 def test_the_text_report_through_a_running_scheduler_is_the_serial_one(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    folder = write(broken_store("n5")[0], tmp_path / "store.n5")
+    folder = write_store(broken_store("n5")[0], tmp_path / "store.n5")
     assert main(["validate", str(folder), "--chunks"]) == 1
     expected = capsys.readouterr().out
     with running_scheduler(tmp_path / "scheduler.json") as address:
@@ -238,7 +231,7 @@ class running_scheduler:  # noqa: N801 (used as a context manager, like a functi
 
 
 def test_dask_needs_the_chunks_flag(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    folder = write(broken_store("zarr2")[0], tmp_path / "store.zarr")
+    folder = write_store(broken_store("zarr2")[0], tmp_path / "store.zarr")
     assert main(["validate", str(folder), "--dask", "local:1"]) == 2
     assert "--dask needs --chunks" in capsys.readouterr().err
 
@@ -254,7 +247,7 @@ def test_an_unreachable_scheduler_exits_2_in_bounded_time(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(scale, "CONNECT_TIMEOUT", 1)
-    folder = write(broken_store("zarr2")[0], tmp_path / "store.zarr")
+    folder = write_store(broken_store("zarr2")[0], tmp_path / "store.zarr")
     started = time.monotonic()
     assert main(["validate", str(folder), "--chunks", "--dask", "tcp://127.0.0.1:9"]) == 2
     assert time.monotonic() - started < 30
@@ -265,7 +258,7 @@ def test_an_unreachable_scheduler_exits_2_in_bounded_time(
 
 
 def test_progress_is_quiet_when_stderr_is_no_terminal(tmp_path: Path) -> None:
-    folder = write(broken_store("zarr3")[0], tmp_path / "store.zarr")
+    folder = write_store(broken_store("zarr3")[0], tmp_path / "store.zarr")
     result = subprocess.run(
         [*ZN5, "validate", str(folder), "--chunks"], capture_output=True, text=True, timeout=120, check=False
     )
@@ -296,7 +289,7 @@ def on_a_terminal(*arguments: str) -> str:
 
 def test_progress_shows_on_a_terminal(tmp_path: Path) -> None:
     store = broken_store("zarr3")[0]
-    folder = write(store, tmp_path / "store.zarr")
+    folder = write_store(store, tmp_path / "store.zarr")
     shown = on_a_terminal("validate", str(folder), "--chunks")
     assert "validate (serial)" in shown and "key/s" in shown
     assert f"/{len(store.values)} " in shown  # the bar counts every key of the store
@@ -304,7 +297,7 @@ def test_progress_shows_on_a_terminal(tmp_path: Path) -> None:
 
 
 def test_progress_is_quiet_with_json_on_a_terminal(tmp_path: Path) -> None:
-    folder = write(broken_store("zarr3")[0], tmp_path / "store.zarr")
+    folder = write_store(broken_store("zarr3")[0], tmp_path / "store.zarr")
     shown = on_a_terminal("validate", str(folder), "--chunks", "--json")
     assert "validate (" not in shown and "key/s" not in shown
     assert json.loads(shown)["checked"]["chunks"] == 200

@@ -52,6 +52,32 @@ Selection = Sequence[int | Sequence[int]] | None
 """A case's selection: None for everything, else per axis an index or [start, stop, step]."""
 Reply = dict[str, Any]
 FORMATS = ("zarr2", "zarr3", "n5")
+
+# The capability vocabulary: groups of tokens of the corpus's capabilities.json that libraries claim together.
+INTEGER_DTYPES = tuple(f"dtype:{sign}int{bits}" for sign in ("", "u") for bits in (8, 16, 32, 64))
+NUMBER_DTYPES = (
+    "dtype:bool",
+    *INTEGER_DTYPES,
+    *(f"dtype:{name}" for name in ("float16", "float32", "float64", "complex64", "complex128")),
+)
+"""bool and every integer, float and complex type."""
+RAW_DTYPES = tuple(f"dtype:r{bits}" for bits in (8, 16, 24, 32, 64))
+NUMPY_DTYPES = tuple(
+    f"dtype:{name}"
+    for name in ("fixed_length_bytes", "fixed_length_utf32", "numpy.datetime64", "numpy.timedelta64")
+)
+"""The fixed-length strings and the times, NumPy's kinds S, U, M and m."""
+VARIABLE_LENGTH = ("dtype:string", "dtype:bytes", "codec:vlen-utf8", "codec:vlen-bytes")
+"""The variable-length types and their codecs."""
+CHUNK_KEYS = tuple(f"chunk-key:{name}-{sep}" for name in ("default", "v2") for sep in ("dot", "slash"))
+CORE_FEATURES = tuple(
+    f"feature:{name}" for name in ("empty-axis", "implicit-group", "undefined-fill", "zero-dimensional")
+)
+"""Zero-length axes, groups without metadata, an undefined fill value and zero-dimensional arrays."""
+BLOSC_SHUFFLES = ("noshuffle", "shuffle", "bitshuffle")
+"""Blosc's shuffles, by the number Zarr v2 and N5 give them."""
+N5_RESERVED = ("dimensions", "blockSize", "dataType", "compression", "compressionType", "n5")
+"""The keys of an N5 ``attributes.json`` that are metadata, not user attributes."""
 _SWAP_TYPECODES = {array.array(code).itemsize: code for code in "HILQ"}
 """A typecode of the standard ``array`` module for each element size that byte swapping needs."""
 
