@@ -92,6 +92,7 @@ def _variable_values(dtype: DataType, shape: tuple[int, ...], seed: int) -> np.n
     count = int(np.prod(shape, dtype=np.int64))
     rng = np.random.default_rng(seed)
     order = rng.permutation(count)
+    values: list[Any]
     if dtype.is_ragged:
         items = ragged_items(dtype.numpy_dtype)
         values = [sample_values(items, (int(i) % 7,), int(rng.integers(2**32))) for i in order]

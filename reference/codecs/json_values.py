@@ -2,9 +2,10 @@
 MessagePack value (spec/codecs/json2.md, spec/codecs/msgpack2.md).
 
 Both store one array: the chunk's elements, nested one array per axis as NumPy's ``tolist`` gives them,
-then the string ``"|O"``, then the chunk shape (CODEC-JSON2-001, CODEC-MSGPACK2-001). numcodecs encodes and decodes. Its decoder allocates the shape
-the value records and takes what it finds there, so this module first reads the value itself and
-refuses one that is not the chunk it stands for (CODEC-JSON2-002, CODEC-MSGPACK2-002).
+then the string ``"|O"``, then the chunk shape (CODEC-JSON2-001, CODEC-MSGPACK2-001). numcodecs
+encodes and decodes. Its decoder allocates the shape the value records and takes what it finds there,
+so this module first reads the value itself and refuses one that is not the chunk it stands for
+(CODEC-JSON2-002, CODEC-MSGPACK2-002).
 """
 
 from __future__ import annotations
@@ -108,55 +109,59 @@ def _nested_elements(nested: Any, shape: tuple[int, ...]) -> list[Any] | None:
     return elements
 
 
-JSON2_DEFAULTS: Mapping[str, Any] = numcodecs.JSON().get_config() | {"separators": [",", ":"]}
-"""numcodecs' members of ``json2`` and their defaults, ``id`` aside (CODEC-JSON2-001)."""
+JSON2_DEFAULTS: Mapping[str, Any] = {
+    name: value for name, value in numcodecs.JSON().get_config().items() if name != "id"
+} | {"separators": [",", ":"]}
+"""numcodecs' members of ``json2`` and their defaults (CODEC-JSON2-001), as zarr-python 2 writes them."""
+JSON2_FLAGS = ("skipkeys", "ensure_ascii", "check_circular", "allow_nan", "sort_keys", "strict")
 
 
 @dataclass(frozen=True)
 class Json2(JsonValues):
-    """``json`` elements as one UTF-8 JSON text (CODEC-JSON2-001); the members are numcodecs'. Zarr v2
-    only: Zarr v3 has no form for ``json`` (CORE-VLEN-009)."""
+    """``json`` elements as one UTF-8 JSON text (CODEC-JSON2-001); the members are numcodecs', each
+    written out as zarr-python 2 writes them. Zarr v2 only: Zarr v3 has no form for ``json``
+    (CORE-VLEN-009)."""
 
     name = "numcodecs.json2"
     v2_ids = ("json2",)
     in_zarr3 = False
     layout_requirement = "CODEC-JSON2-002"
-    members: tuple[tuple[str, Any], ...] = ()
-    """The configuration as given, in name order; an absent member takes numcodecs' default."""
+    flags: tuple[tuple[str, bool], ...] = tuple((flag, JSON2_DEFAULTS[flag]) for flag in JSON2_FLAGS)
+    """The boolean members, in :data:`JSON2_FLAGS` order."""
+    indent: int | None = None
+    separators: tuple[str, str] = (",", ":")
 
     @classmethod
     def from_configuration(cls, configuration: Mapping[str, Any]) -> Json2:
-        check_members(configuration, set(JSON2_DEFAULTS) - {"id"})
+        check_members(configuration, set(JSON2_DEFAULTS))
         if choice(configuration, "encoding", ("utf-8",), default="utf-8") != "utf-8":
             raise ValueError("configuration.encoding must be 'utf-8'")
-        for name in ("skipkeys", "ensure_ascii", "check_circular", "allow_nan", "sort_keys", "strict"):
-            boolean(configuration, name, default=JSON2_DEFAULTS[name])
+        flags = tuple(
+            (flag, boolean(configuration, flag, default=JSON2_DEFAULTS[flag])) for flag in JSON2_FLAGS
+        )
         indent = configuration.get("indent")
-        if indent is not None and not (
-            isinstance(indent, int) and not isinstance(indent, bool) and indent >= 0
-        ):
+        if indent is not None and (type(indent) is not int or indent < 0):
             raise ValueError(f"configuration.indent must be null or a count of spaces (got {indent!r})")
         separators = configuration.get("separators", JSON2_DEFAULTS["separators"])
-        if not (
-            isinstance(separators, list)
-            and len(separators) == 2
-            and all(isinstance(s, str) for s in separators)
-        ):
+        if not (isinstance(separators, list) and [type(part) for part in separators] == [str, str]):
             raise ValueError(f"configuration.separators must be two strings (got {separators!r})")
-        return cls(tuple(sorted(configuration.items())))
+        return cls(flags, indent, (separators[0], separators[1]))
 
     def configuration(self) -> dict[str, Any]:
-        return dict(self.members)
+        return {
+            "encoding": "utf-8",
+            **dict(self.flags),
+            "indent": self.indent,
+            "separators": list(self.separators),
+        }
 
     def numcodecs_codec(self) -> numcodecs.JSON:
-        settings = {name: value for name, value in self.members if name != "separators"}
-        separators = dict(self.members).get("separators", JSON2_DEFAULTS["separators"])
-        return numcodecs.JSON(**settings, separators=tuple(separators))
+        return numcodecs.JSON(**dict(self.flags), indent=self.indent, separators=self.separators)
 
     def parse(self, data: bytes) -> Any:
         """The text as numcodecs' decoder reads it: ``strict`` as configured, bare ``NaN`` and
         ``Infinity`` always (CODEC-JSON2-001)."""
-        strict = dict(self.members).get("strict", True)
+        strict = dict(self.flags)["strict"]
         try:
             return json.loads(data.decode("utf-8"), strict=strict)
         except UnicodeDecodeError as error:

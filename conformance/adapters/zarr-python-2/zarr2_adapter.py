@@ -137,8 +137,10 @@ def canonical_dtype(name: str) -> np.dtype[Any]:
 def object_type(node: Any) -> str:
     """The canonical type of a zarr 2 object array: its first filter's (``string`` for object codecs
     whose objects are not bytes, such as pickle)."""
-    first = node.filters[0] if node.filters else None
-    name = OBJECT_TYPES.get(CANONICAL_NAMES.get(str(getattr(first, "codec_id", None)), ""), "string")
+    if not node.filters:
+        return "string"
+    first = node.filters[0]
+    name = OBJECT_TYPES.get(CANONICAL_NAMES.get(first.codec_id, first.codec_id), "string")
     return f"ragged[{type_name(np.dtype(first.dtype))}]" if name == "ragged" else name
 
 
@@ -154,9 +156,14 @@ def element_bytes(value: Any, name: str) -> bytes:
     element shows as the one item 0)."""
     items = ragged_items(name)
     if items is not None:
+        if value is None:
+            raise ValueError(f"zarr 2 returned None for an element, which no {name} element is")
         return np.atleast_1d(np.asarray(value, dtype=items)).tobytes()
     if name == "json":
-        return json.dumps(value, sort_keys=True, separators=(",", ":")).encode("utf-8")
+        try:
+            return json.dumps(value, sort_keys=True, separators=(",", ":")).encode("utf-8")
+        except TypeError as error:
+            raise ValueError(f"zarr 2 returned an element that is no JSON value: {error}") from None
     return value if isinstance(value, bytes) else str(value).encode("utf-8")
 
 

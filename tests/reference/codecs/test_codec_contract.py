@@ -168,7 +168,12 @@ SAMPLES: dict[str, tuple[Sample, ...]] = {
         Sample({"dtype": ">f8"}, ("ragged[float64]",)),
         Sample({"dtype": "|b1"}, ("ragged[bool]",), shape=(4,)),
     ),
-    "numcodecs.json2": (Sample({}, ("json",)), Sample(ZARR_PYTHON_2_JSON2, ("json",), shape=(2, 2))),
+    "numcodecs.json2": (
+        Sample(ZARR_PYTHON_2_JSON2, ("json",)),
+        Sample(
+            ZARR_PYTHON_2_JSON2 | {"indent": 2, "sort_keys": False, "separators": [", ", ": "]}, ("json",)
+        ),
+    ),
     "numcodecs.msgpack2": (
         Sample({"raw": False, "use_single_float": False, "use_bin_type": True}, ("json",)),
     ),
