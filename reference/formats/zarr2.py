@@ -106,7 +106,9 @@ def object_dtype(doc: Mapping[str, Any], report: Report) -> DataType | None:
 def _ragged_type(codec: Mapping[str, Any], report: Report) -> DataType | None:
     """``ragged[T]`` of a ``vlen-array`` filter's ``dtype`` (ZARR2-VLEN-007, CODEC-VLENARRAY-001)."""
     try:
-        return DataType.ragged(np.dtype(codec.get("dtype")))
+        if not isinstance(codec.get("dtype"), str):
+            raise ValueError(f"got {codec.get('dtype')!r}")
+        return DataType.ragged(np.dtype(codec["dtype"]))
     except (TypeError, ValueError) as error:
         report.error(
             "filters[0].dtype",
