@@ -412,10 +412,16 @@ ZARR3_ARRAYS: dict[str, InProcess] = {
     "zarr3-big-endian": zarr3("<i4", serializer=zarr.codecs.BytesCodec(endian="big")),
     "zarr3-gzip": zarr3("<f8", compressors=zarr.codecs.GzipCodec()),
     "zarr3-blosc": zarr3("<i4", compressors=zarr.codecs.BloscCodec()),
+    "zarr3-blosc-zstd-bitshuffle": zarr3(
+        "<f8", compressors=zarr.codecs.BloscCodec(cname="zstd", shuffle="bitshuffle", typesize=8)
+    ),
+    "zarr3-zstd-checksum": zarr3("<i4", compressors=zarr.codecs.ZstdCodec(level=3, checksum=True)),
+    "zarr3-write-empty-chunks": zarr3("<f4", written=FIRST_ROW, config={"write_empty_chunks": True}),
     "zarr3-uncompressed": zarr3("<u2", written=FIRST_ROW, compressors=None),
     "zarr3-crc32c": zarr3("<i2", compressors=[zarr.codecs.ZstdCodec(), zarr.codecs.Crc32cCodec()]),
     "zarr3-transpose": zarr3("<i4", filters=[zarr.codecs.TransposeCodec(order=(1, 0))]),
     "zarr3-chunk-key-encoding-v2": zarr3("<f4", chunk_key_encoding={"name": "v2", "separator": "."}),
+    "zarr3-chunk-key-encoding-dot": zarr3("<i2", chunk_key_encoding={"name": "default", "separator": "."}),
     "zarr3-dimension-names": zarr3("<f4", dimension_names=["y", "x"], attributes={"units": "m"}),
     "zarr3-numcodecs-delta-zlib": zarr3(
         "<i4", filters=[numcodec("Delta", dtype="<i4")], compressors=[numcodec("Zlib", level=1)]
@@ -473,17 +479,20 @@ def zarr3_group(zarr_format: Literal[2, 3], *, consolidated: bool) -> InProcess:
 
 def weather() -> xr.Dataset:
     """A dataset as people keep one: object and fixed-width string coordinates, a datetime coordinate,
-    float data with a NaN, a datetime variable with NaT, a float variable to pack into integers."""
+    float data with a NaN, a datetime variable with NaT, a timedelta variable, a float variable to pack
+    into integers."""
     station = np.array(["Zürich", "", "São Paulo", "a\x00b"], dtype=object)
     time = np.datetime64("2021-01-01T00", "ns") + np.arange(6) * np.timedelta64(6, "h")
     temperature = np.arange(24, dtype="<f4").reshape(4, 6) / 4 - 2
     temperature[1, 2] = np.nan
     seen = np.array(["2020-05-01T12:00", "NaT", "2021-01-01", "1999-12-31"], dtype="M8[ns]")
+    duration = np.array([3600, 60, -1, 0], dtype="m8[s]").astype("m8[ns]")
     return xr.Dataset(
         {
             "temperature": (("station", "time"), temperature, {"units": "degC"}),
             "pressure": (("time",), np.linspace(990.0, 1010.0, 6)),
             "last_seen": (("station",), seen),
+            "duration": (("station",), duration),
         },
         coords={"station": station, "time": time, "code": ("station", np.array(["ZRH", "", "GRU", "x"]))},
         attrs={"title": "real data", "history": "written by xarray"},
@@ -496,14 +505,16 @@ def xarray_dataset(
     encoded: bool = True,
     temperature: dict[str, Any] | None = None,
     append: bool = False,
+    dask: bool = False,
     **to_zarr: Any,
 ) -> InProcess:
     """xarray writes :func:`weather` with its defaults, or ``encoded``: float data with ``_FillValue``
     NaN and chunks (and the encoding ``temperature``), integer packing with ``scale_factor``, time in
-    hours; ``to_zarr`` options as given; ``append`` writes it in two parts along time."""
+    hours; ``to_zarr`` options as given; ``append`` writes it in two parts along time; ``dask`` writes
+    it from dask chunks (of 3 times), in parallel."""
 
     def write(root: Path) -> None:
-        dataset = weather()
+        dataset = weather().chunk({"time": 3}) if dask else weather()
         encoding: dict[str, dict[str, Any]] = {}
         if encoded:
             encoding = {
@@ -581,6 +592,8 @@ XARRAY_STORES: dict[str, InProcess] = {
     "xarray-zarr2-appended": xarray_dataset(2, consolidated=True, append=True),
     "xarray-zarr3-appended": xarray_dataset(3, consolidated=True, append=True),
     "xarray-zarr2-defaults": xarray_dataset(2, encoded=False),
+    "xarray-zarr2-dask": xarray_dataset(2, encoded=False, dask=True),
+    "xarray-zarr3-dask": xarray_dataset(3, dask=True),
     "xarray-zarr3-defaults": xarray_dataset(3, encoded=False),
     "xarray-zarr2-datatree": xarray_tree(2),
     "xarray-zarr3-datatree": xarray_tree(3),
