@@ -409,6 +409,11 @@ ZARR3_ARRAYS: dict[str, InProcess] = {
     "zarr3-float16": zarr3("<f2"),
     "zarr3-int8": zarr3("|i1", written=FIRST_ROW, fill_value=-1),
     "zarr3-uint64": zarr3("<u8"),
+    "zarr3-uint64-max-fill": zarr3("<u8", written=FIRST_ROW, fill_value=2**64 - 1),
+    "zarr3-complex128-nan-infinity-fill": zarr3(
+        "<c16", written=FIRST_ROW, fill_value=complex(np.nan, np.inf)
+    ),
+    "zarr3-datetime64-ten-seconds": zarr3("<M8[10s]", written=FIRST_ROW),
     "zarr3-big-endian": zarr3("<i4", serializer=zarr.codecs.BytesCodec(endian="big")),
     "zarr3-gzip": zarr3("<f8", compressors=zarr.codecs.GzipCodec()),
     "zarr3-blosc": zarr3("<i4", compressors=zarr.codecs.BloscCodec()),
@@ -416,7 +421,6 @@ ZARR3_ARRAYS: dict[str, InProcess] = {
         "<f8", compressors=zarr.codecs.BloscCodec(cname="zstd", shuffle="bitshuffle", typesize=8)
     ),
     "zarr3-zstd-checksum": zarr3("<i4", compressors=zarr.codecs.ZstdCodec(level=3, checksum=True)),
-    "zarr3-write-empty-chunks": zarr3("<f4", written=FIRST_ROW, config={"write_empty_chunks": True}),
     "zarr3-uncompressed": zarr3("<u2", written=FIRST_ROW, compressors=None),
     "zarr3-crc32c": zarr3("<i2", compressors=[zarr.codecs.ZstdCodec(), zarr.codecs.Crc32cCodec()]),
     "zarr3-transpose": zarr3("<i4", filters=[zarr.codecs.TransposeCodec(order=(1, 0))]),
