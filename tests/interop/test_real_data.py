@@ -549,6 +549,16 @@ def xarray_tree(zarr_format: Literal[2, 3]) -> InProcess:
     return InProcess("xarray", write)
 
 
+def xarray_groups(zarr_format: Literal[2, 3]) -> InProcess:
+    """xarray writes two datasets into groups of one store (``group=``, appending to the store)."""
+
+    def write(root: Path) -> None:
+        weather().to_zarr(root, group="surface/stations", zarr_format=zarr_format)
+        weather()[["pressure"]].to_zarr(root, group="upper", mode="a", zarr_format=zarr_format)
+
+    return InProcess("xarray", write)
+
+
 def zarr3_zip(root: Path) -> None:
     """zarr-python 3 writes a group with an array into a zip file."""
     with zarr.storage.ZipStore(root, mode="w") as store:
@@ -599,11 +609,13 @@ XARRAY_STORES: dict[str, InProcess] = {
     "xarray-zarr2-dask": xarray_dataset(2, encoded=False, dask=True),
     "xarray-zarr3-dask": xarray_dataset(3, dask=True),
     "xarray-zarr3-defaults": xarray_dataset(3, encoded=False),
+    "xarray-zarr2-groups": xarray_groups(2),
+    "xarray-zarr3-groups": xarray_groups(3),
     "xarray-zarr2-datatree": xarray_tree(2),
     "xarray-zarr3-datatree": xarray_tree(3),
 }
 """xarray's Dataset.to_zarr in both formats: its defaults, consolidated or not, chunks, shards and a
-compressor through encoding, a dataset appended along time, and a DataTree."""
+compressor through encoding, a dataset appended along time, datasets in groups, and a DataTree."""
 
 STORES: dict[str, Zarr2 | InProcess] = {
     **zarr2_table(),
