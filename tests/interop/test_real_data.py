@@ -2,11 +2,12 @@
 
 Each store of :data:`STORES` is written by a real library with its defaults and the options people
 commonly use: zarr-python 2.18.7 (numcodecs 0.15.2, in the virtual environment of its adapter, all its
-stores in one process), zarr-python 3.1.6 and xarray (numcodecs 0.16.6, in this process). The writing
-library reads each store back; the reference must open every node the library sees, with the same
-attributes, and read every array value for value (NaN equals NaN, NaT equals NaT, object arrays element
-by element). ``zn5 validate --chunks --json`` must find no error in any of them: what real writers break
-is reported as deviations or warnings, never as errors.
+stores in one process, from the table ``real_data_zarr2.toml``), zarr-python 3.1.6 and xarray
+(numcodecs 0.16.6, in this process). The writing library reads each store back; the reference must open
+every node the library sees, with the same attributes, and read every array value for value (NaN
+equals NaN, NaT equals NaT, object arrays element by element). ``zn5 validate --chunks --json`` (the
+command's own entry point, in one process for all the stores) must find no error in any of them: what
+real writers break is reported as deviations or warnings, never as errors.
 
 Stores the reference refuses on purpose are listed in :data:`REFUSALS` with the requirement that says
 so, and are checked to be refused, not silently read. Where the reference and a library disagree about a
