@@ -79,6 +79,9 @@ def _with_defaults(scheme: str, options: Mapping[str, Any]) -> dict[str, Any]:
         config.setdefault("read_timeout", TIMEOUT_SECONDS)
         config.setdefault("retries", {"max_attempts": RETRIES, "mode": "standard"})
         result["config_kwargs"] = config
+        # One GET per value: above 1, s3fs first asks for the size (a HEAD, or a scan of its cached
+        # listing) to split a large object into concurrent ranges; chunks are fetched concurrently anyway.
+        result.setdefault("max_concurrency", 1)
     elif scheme in ("gs", "gcs"):
         result.setdefault("token", "anon")
         result.setdefault("requests_timeout", TIMEOUT_SECONDS)

@@ -287,3 +287,32 @@ def test_an_array_round_trips_through_a_gcs_emulator(gcs_server: GcsServer) -> N
     assert sorted(store.list_prefix("")) == [".zarray", *(f"{i}.{j}" for i in range(3) for j in range(2))]
     assert store.get_range(".zarray", -2, None) == (store.get(".zarray") or b"")[-2:]
     assert store.get("absent") is None
+
+
+def _s3_requests(store: RemoteStore) -> list[tuple[str, str]]:
+    """The S3 operations ``store``'s client sends from now on, with their keys, as botocore builds them."""
+    sent: list[tuple[str, str]] = []
+    store.fs.connect()
+
+    def record(params: dict[str, Any], model: Any, **_: Any) -> None:
+        sent.append((model.name, params.get("Key", "")))
+
+    store.fs.s3.meta.events.register("before-parameter-build.s3", record)
+    return sent
+
+
+@pytest.mark.req("STORE-REMOTE-003")
+def test_an_s3_chunk_costs_one_get(s3_server: S3Server, s3_bucket: str) -> None:
+    """Without a listing cached, a chunk is one GetObject: no HeadObject for its size first (s3fs asks
+    for it to split a large object into concurrent ranges)."""
+    url = f"{s3_bucket}/one.zarr"
+    options = s3_server.options()
+    zn5.create_array(
+        url, format="zarr3", shape=(6, 6), dtype="uint8", chunks=(2, 2), storage_options=options
+    )[:] = 5
+    store = RemoteStore(url, storage_options={**options, "skip_instance_cache": True})
+    sent = _s3_requests(store)
+    np.testing.assert_array_equal(zn5.open_array(store)[:], np.full((6, 6), 5, "uint8"))
+    chunks = sorted(key for _, key in sent if "/c/" in key)
+    assert chunks == sorted(f"one.zarr/c/{i}/{j}" for i in range(3) for j in range(3))
+    assert {operation for operation, key in sent if "/c/" in key} == {"GetObject"}
