@@ -316,3 +316,21 @@ def test_an_s3_chunk_costs_one_get(s3_server: S3Server, s3_bucket: str) -> None:
     chunks = sorted(key for _, key in sent if "/c/" in key)
     assert chunks == sorted(f"one.zarr/c/{i}/{j}" for i in range(3) for j in range(3))
     assert {operation for operation, key in sent if "/c/" in key} == {"GetObject"}
+
+
+@pytest.mark.req("STORE-REMOTE-003")
+@pytest.mark.req("STORE-REMOTE-004")
+def test_many_keys_are_fetched_at_once_and_read_as_get_reads_them(http_store_server: StaticServer) -> None:
+    for index in range(20):
+        (http_store_server.root / str(index)).write_bytes(bytes([index]) * 3)
+    store = RemoteStore(http_store_server.url)
+    http_store_server.delay = 0.2
+    assert store.get_many([*map(str, range(20)), "absent"]) == [bytes([i]) * 3 for i in range(20)] + [None]
+    assert http_store_server.log.max_in_flight == store.concurrency
+    assert sorted(path for _m, path, _r in http_store_server.log.requests) == sorted(
+        f"/{key}" for key in [*map(str, range(20)), "absent"]
+    )
+    http_store_server.statuses["7"] = 403
+    with pytest.raises(StoreError) as raised:
+        store.get_many(["6", "7"])
+    assert (raised.value.key, raised.value.requirement) == ("7", "STORE-REMOTE-004")
