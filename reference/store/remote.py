@@ -215,10 +215,7 @@ class RemoteStore(Store):
         is read again by :meth:`get`, with its retries and its error (STORE-REMOTE-004, STORE-REMOTE-005)."""
         paths = [self._path(key) for key in keys]
         batch = {"batch_size": self.concurrency} if getattr(self.fs, "async_impl", False) else {}
-        try:
-            found = self.fs.cat_ranges(paths, None, None, on_error="return", **batch)
-        except Exception:
-            return [self.get(key) for key in keys]
+        found = self.fs.cat_ranges(paths, None, None, on_error="return", **batch)
         return [self._fetched(key, value) for key, value in zip(keys, found, strict=True)]
 
     def _fetched(self, key: str, value: bytes | BaseException) -> bytes | None:

@@ -330,7 +330,15 @@ def test_many_keys_are_fetched_at_once_and_read_as_get_reads_them(http_store_ser
     assert sorted(path for _m, path, _r in http_store_server.log.requests) == sorted(
         f"/{key}" for key in [*map(str, range(20)), "absent"]
     )
+    http_store_server.delay = 0
+    http_store_server.log.reset()
     http_store_server.statuses["7"] = 403
     with pytest.raises(StoreError) as raised:
         store.get_many(["6", "7"])
     assert (raised.value.key, raised.value.requirement) == ("7", "STORE-REMOTE-004")
+    assert [path for _m, path, _r in http_store_server.log.requests].count("/7") == 1  # not tried again
+    http_store_server.statuses["8"] = 500
+    with pytest.raises(StoreError) as failed:
+        store.get_many(["8"])
+    assert "after 4 attempts" in str(failed.value)
+    assert [path for _m, path, _r in http_store_server.log.requests].count("/8") == 5  # the batch's, get's 4
