@@ -12,6 +12,10 @@ Measured:
 - ``zn5 validate --chunks`` on one Zarr v2 store of 1 600 gzip chunks with root ``.zmetadata``: from
   local disk, from the S3 server (listed) and from the HTTP server (listed through ``.zmetadata``), in
   chunks per second and as a ratio to local disk;
+- the servers' floor: the same 1 600 chunk objects fetched by the validating store's own fsspec client,
+  16 at a time, with nothing of zn5 in between, in GETs per second; validation can go no faster than one
+  GET per chunk at this rate (moto and the HTTP server run in this process, in threads, and share its
+  GIL with the client);
 - one inner chunk of a shard read over HTTP: body bytes fetched against the shard's size and against
   the inner chunk plus its index (the index is read whole, then the chunk by range).
 
@@ -38,7 +42,7 @@ from zn5.reference.codecs.gzip import Gzip
 from zn5.reference.codecs.sharding import Sharding
 from zn5.reference.store.base import Store
 from zn5.reference.store.local import LocalStore
-from zn5.reference.store.remote import RemoteStore
+from zn5.reference.store.remote import CONCURRENCY, RemoteStore
 from zn5.reference.testing.servers import S3Server, moto_server
 from zn5.reference.testing.static_http import static_server
 
@@ -175,18 +179,30 @@ def chunks_per_second(store: Store) -> float:
     return 1600 / best(run, 3)
 
 
-def validate_rates(root: Path, s3_server: S3Server) -> dict[str, float]:
-    """Chunks per second of ``zn5 validate --chunks`` on one store from disk, S3 and HTTP."""
+def gets_per_second(store: RemoteStore, keys: list[str]) -> float:
+    """The best of three fetches of ``keys`` by ``store``'s fsspec client alone, CONCURRENCY at a time."""
+    base = store.url if store.scheme in ("http", "https") else store.root
+    paths = [f"{base}/{key}" for key in keys]
+    return len(keys) / best(lambda: store.fs.cat_ranges(paths, None, None, batch_size=CONCURRENCY), 3)
+
+
+def validate_rates(root: Path, s3_server: S3Server) -> tuple[dict[str, float], dict[str, float]]:
+    """Chunks per second of ``zn5 validate --chunks`` on one store from disk, S3 and HTTP; GETs per
+    second of the chunk objects from S3 and HTTP."""
     local = consolidated_store(root / "v.zarr")
     s3_url = f"s3://{BUCKET}/v.zarr"
     s3_store = RemoteStore(s3_url, storage_options=s3_server.options(), writable=True)
-    for path in local.rglob("*"):
-        if path.is_file():
-            s3_store.set(path.relative_to(local).as_posix(), path.read_bytes())
+    keys = sorted(path.relative_to(local).as_posix() for path in local.rglob("*") if path.is_file())
+    for key in keys:
+        s3_store.set(key, (local / key).read_bytes())
+    chunks = [key for key in keys if not key.rpartition("/")[2].startswith(".")]
     rates = {"local": chunks_per_second(LocalStore(local)), "s3": chunks_per_second(s3_store)}
+    floors = {"s3": gets_per_second(s3_store, chunks)}
     with static_server(root) as server:
-        rates["http"] = chunks_per_second(RemoteStore(f"{server.url}/v.zarr"))
-    return rates
+        http_store = RemoteStore(f"{server.url}/v.zarr")
+        rates["http"] = chunks_per_second(http_store)
+        floors["http"] = gets_per_second(http_store, chunks)
+    return rates, floors
 
 
 def inner_chunk_read(root: Path) -> tuple[int, int, int]:
@@ -223,12 +239,13 @@ def main() -> None:
         (root / "validate").mkdir()
         with moto_server() as server:
             report("s3", *s3(server))
-            rates = validate_rates(root / "validate", server)
+            rates, floors = validate_rates(root / "validate", server)
         for name, rate in rates.items():
-            print(
-                f"validate --chunks {name:5} {rate:8.0f} chunks/s  "
-                f"ratio local/{name} {rates['local'] / rate:5.2f}"
-            )
+            ratio = rates["local"] / rate
+            print(f"validate --chunks {name:5} {rate:8.0f} chunks/s  ratio local/{name} {ratio:6.2f}")
+        for name, floor in floors.items():
+            share = rates[name] / floor
+            print(f"server floor {name:5} {floor:8.0f} GETs/s of the chunks; validate at {share:.2f} of it")
         fetched, shard, needed = inner_chunk_read(root / "shard")
         print(
             f"one inner chunk of a {shard}-byte shard over HTTP: {fetched} bytes fetched "

@@ -181,8 +181,13 @@ class Array(StoredNode[ArrayModel]):
         or zlib framing, an N5 block header, a shard index): a writer's fault that reading, led by the
         bytes, never sees. With ``decode`` the same bytes are decoded first, which raises what reading
         the chunk would: one store request instead of two."""
+        return self.stored_bytes_problems(coords, self.store.get(self.chunk_key(coords)), decode=decode)
+
+    def stored_bytes_problems(
+        self, coords: tuple[int, ...], data: bytes | None, *, decode: bool = False
+    ) -> list[Problem]:
+        """:meth:`stored_chunk_problems` of bytes already fetched from the chunk's key (None: no chunk)."""
         spec = self.chunk_spec(coords)
-        data = self.store.get(spec.key)
         if data is None:
             return []
         if decode:

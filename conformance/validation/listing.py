@@ -5,7 +5,8 @@ metadata at the root, Zarr v2's ``.zmetadata`` or Zarr v3's ``consolidated_metad
 (``"consolidated"``), or from node paths the user names (``"paths"``); each document they name is read
 from the store itself, never taken from the consolidated copy, and one that is absent is no node
 (STORE-REMOTE-002). Chunk keys are not listed: with ``--chunks`` every chunk key of each array's grid is
-probed, a batch at a time, concurrently (STORE-REMOTE-006).
+fetched, a batch at a time, concurrently, and the bytes of those the store holds go to the checker, so that
+a chunk costs one request (STORE-REMOTE-006).
 """
 
 from __future__ import annotations
@@ -108,11 +109,38 @@ def metadata_keys(store: Store, paths: Sequence[str]) -> tuple[Listing, list[str
     return "consolidated", keys_found
 
 
-def chunk_keys(store: Store, array_prefix: str, model: ArrayModel) -> Iterator[str]:
-    """The chunk keys of an array's grid that the store holds, probed concurrently (STORE-REMOTE-006)."""
+def stored_chunks(store: Store, array_prefix: str, model: ArrayModel) -> Iterator[tuple[str, bytes | None]]:
+    """The chunks of an array's grid that the store holds, with their bytes: every key is fetched,
+    ``store.concurrency`` at a time, and one that is absent is no chunk (STORE-REMOTE-006). A key that
+    cannot be fetched (403, 5xx) comes without its bytes, so that the checker reads it again and reports
+    the error (STORE-REMOTE-004). One request per grid position: no existence probe before the read."""
     grid = model.chunk_grid.grid_shape(model.shape)
     encode = model.chunk_key_encoding.encode
-    return _existing(store, (array_prefix + encode(coords) for coords in product(*map(range, grid))))
+    keys = (array_prefix + encode(coords) for coords in product(*map(range, grid)))
+    while batch := list(islice(keys, max(1, store.concurrency))):
+        yield from _held(store, batch)
+
+
+def _held(store: Store, keys: list[str]) -> Iterator[tuple[str, bytes | None]]:
+    """The keys of ``keys`` that hold a value, with it, fetched in one ``get_many``; when that fails, one
+    by one, a key whose read fails coming with None."""
+    try:
+        values = store.get_many(keys)
+    except StoreError:
+        yield from _held_alone(store, keys)
+        return
+    yield from ((key, value) for key, value in zip(keys, values, strict=True) if value is not None)
+
+
+def _held_alone(store: Store, keys: list[str]) -> Iterator[tuple[str, bytes | None]]:
+    for key in keys:
+        try:
+            value = store.get(key)
+        except StoreError:
+            yield key, None
+            continue
+        if value is not None:
+            yield key, value
 
 
 def _comparable(document: Any) -> str:

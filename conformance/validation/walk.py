@@ -153,17 +153,23 @@ class Validation:
             yield from check.problems
 
     def _keys(self) -> Iterator[str]:
-        """Every key of a listed store; of one that cannot list, the metadata documents that consolidated
-        metadata or ``paths`` name and, with ``--chunks``, the chunks of each array's grid the store holds
-        (STORE-REMOTE-002)."""
+        """Pass 1's keys: every key of a listed store; of one that cannot list, the metadata documents
+        that consolidated metadata or ``paths`` name (STORE-REMOTE-002)."""
         if self.listing == "listed":
             yield from self.store.list_prefix("")
-            return
-        yield from self._metadata_keys
-        if self.decode_chunks:
+        else:
+            yield from self._metadata_keys
+
+    def _entries(self) -> Iterator[tuple[str, bytes | None]]:
+        """Pass 2's keys, with a chunk's bytes when they were fetched to find it: pass 1's keys and, of a
+        store that cannot list, with ``--chunks``, the chunks of each array's grid the store holds
+        (STORE-REMOTE-006)."""
+        for key in self._keys():
+            yield key, None
+        if self.listing != "listed" and self.decode_chunks:
             for path, node in sorted(self._arrays.items()):
                 if node.model is not None:
-                    yield from listing.chunk_keys(self.store, prefix(path), node.model)
+                    yield from listing.stored_chunks(self.store, prefix(path), node.model)
 
     def _find_nodes(self) -> None:
         """Pass 1: remember the metadata documents of every node; keep nothing else."""
@@ -350,7 +356,7 @@ class Validation:
     def _check_keys(self) -> Iterator[Work]:
         """Pass 2: every key, one at a time, in listing order: a key's own problems at once, a stored
         chunk as work for the checker (with ``--chunks``), which decodes it as it is met."""
-        for key in self._keys():
+        for key, fetched in self._entries():
             self.counts.keys += 1
             owner = self._owner(key)
             if owner is None:
@@ -359,9 +365,9 @@ class Validation:
                 else:
                     yield ChunkCheck()
                 continue
-            yield self._check_array_key(self._arrays[owner], key)
+            yield self._check_array_key(self._arrays[owner], key, fetched)
 
-    def _check_array_key(self, node: ArrayNode, key: str) -> Work:
+    def _check_array_key(self, node: ArrayNode, key: str, fetched: bytes | None) -> Work:
         relative = key[len(prefix(node.path)) :]
         model = node.model
         if relative in _documents_of(node.format) or model is None:
@@ -382,7 +388,7 @@ class Validation:
             return ChunkCheck(chunks=1)
         if node.array is None:
             node.array = Array(self.store, node.path, model, node.format)
-        return ChunkWork(node.array, coords)
+        return ChunkWork(node.array, coords, fetched)
 
 
 @cache

@@ -7,7 +7,7 @@ or ``..`` segment could escape the store and is refused before any I/O (STORE-KE
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from zn5.reference.errors import StoreError
@@ -57,6 +57,11 @@ class Store(ABC):
         """
         value = self.get(key)
         return None if value is None else slice_range(value, start, length)
+
+    def get_many(self, keys: Sequence[str]) -> list[bytes | None]:
+        """The values at ``keys``, in order, each as :meth:`get` gives it; a network store fetches them
+        concurrently (STORE-REMOTE-003)."""
+        return [self.get(key) for key in keys]
 
     def contains(self, key: str) -> bool:
         """Whether ``key`` has a value."""

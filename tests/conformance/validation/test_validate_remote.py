@@ -13,6 +13,8 @@ from jsonschema import Draft202012Validator
 import zn5.reference as zn5
 from zn5.conformance.cli import main
 from zn5.conformance.suite.resources import SCHEMAS
+from zn5.conformance.validation.walk import Validation
+from zn5.reference.store.remote import RemoteStore
 from zn5.reference.testing.servers import S3Server
 from zn5.reference.testing.static_http import StaticServer
 
@@ -140,3 +142,41 @@ def test_a_file_url_and_a_bad_storage_option(capsys: pytest.CaptureFixture[str],
     assert (code, report["listing"]) == (0, "listed")
     assert main(["validate", f"file://{tmp_path}", "--storage-option", "novalue"]) == 2
     assert "expected KEY=VALUE" in capsys.readouterr().err
+
+
+@pytest.mark.req("STORE-REMOTE-006")
+def test_an_unlisted_chunk_costs_one_request(
+    capsys: pytest.CaptureFixture[str], http_store_server: StaticServer
+) -> None:
+    """Each chunk key of the grid is fetched once, whole: no existence probe before the read."""
+    _zarr2_consolidated(http_store_server.root)
+    (http_store_server.root / "g" / "x" / "1").unlink()
+    http_store_server.log.reset()
+    code, report = _validate(capsys, http_store_server.url, "--chunks")
+    assert (code, report["checked"]["chunks"], report["checked"]["decoded"]) == (0, 1, 1)
+    chunks = [
+        (method, path, ranged)
+        for method, path, ranged in http_store_server.log.requests
+        if path.rpartition("/")[2].isdigit()
+    ]
+    assert sorted(chunks) == [("GET", "/g/x/0", ""), ("GET", "/g/x/1", "")]
+
+
+@pytest.mark.req("STORE-REMOTE-003")
+def test_a_validated_s3_chunk_costs_one_get(s3_server: S3Server, s3_bucket: str) -> None:
+    url = f"{s3_bucket}/v.zarr"
+    options = s3_server.options()
+    zn5.create_array(url, format="zarr2", shape=(9,), dtype="uint8", chunks=(2,), storage_options=options)[
+        :
+    ] = 1
+    store = RemoteStore(url, storage_options={**options, "skip_instance_cache": True})
+    sent: list[tuple[str, str]] = []
+    store.fs.connect()
+    store.fs.s3.meta.events.register(
+        "before-parameter-build.s3",
+        lambda params, model, **_: sent.append((model.name, params.get("Key", ""))),
+    )
+    validation = Validation(store, chunks=True)
+    assert list(validation.problems()) == [] and validation.counts.decoded == 5
+    chunks = sorted((operation, key) for operation, key in sent if key.rpartition("/")[2].isdigit())
+    assert chunks == [("GetObject", f"v.zarr/{index}") for index in range(5)]

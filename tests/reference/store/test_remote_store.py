@@ -287,3 +287,58 @@ def test_an_array_round_trips_through_a_gcs_emulator(gcs_server: GcsServer) -> N
     assert sorted(store.list_prefix("")) == [".zarray", *(f"{i}.{j}" for i in range(3) for j in range(2))]
     assert store.get_range(".zarray", -2, None) == (store.get(".zarray") or b"")[-2:]
     assert store.get("absent") is None
+
+
+def _s3_requests(store: RemoteStore) -> list[tuple[str, str]]:
+    """The S3 operations ``store``'s client sends from now on, with their keys, as botocore builds them."""
+    sent: list[tuple[str, str]] = []
+    store.fs.connect()
+
+    def record(params: dict[str, Any], model: Any, **_: Any) -> None:
+        sent.append((model.name, params.get("Key", "")))
+
+    store.fs.s3.meta.events.register("before-parameter-build.s3", record)
+    return sent
+
+
+@pytest.mark.req("STORE-REMOTE-003")
+def test_an_s3_chunk_costs_one_get(s3_server: S3Server, s3_bucket: str) -> None:
+    """Without a listing cached, a chunk is one GetObject: no HeadObject for its size first (s3fs asks
+    for it to split a large object into concurrent ranges)."""
+    url = f"{s3_bucket}/one.zarr"
+    options = s3_server.options()
+    zn5.create_array(
+        url, format="zarr3", shape=(6, 6), dtype="uint8", chunks=(2, 2), storage_options=options
+    )[:] = 5
+    store = RemoteStore(url, storage_options={**options, "skip_instance_cache": True})
+    sent = _s3_requests(store)
+    np.testing.assert_array_equal(zn5.open_array(store)[:], np.full((6, 6), 5, "uint8"))
+    chunks = sorted(key for _, key in sent if "/c/" in key)
+    assert chunks == sorted(f"one.zarr/c/{i}/{j}" for i in range(3) for j in range(3))
+    assert {operation for operation, key in sent if "/c/" in key} == {"GetObject"}
+
+
+@pytest.mark.req("STORE-REMOTE-003")
+@pytest.mark.req("STORE-REMOTE-004")
+def test_many_keys_are_fetched_at_once_and_read_as_get_reads_them(http_store_server: StaticServer) -> None:
+    for index in range(20):
+        (http_store_server.root / str(index)).write_bytes(bytes([index]) * 3)
+    store = RemoteStore(http_store_server.url)
+    http_store_server.delay = 0.2
+    assert store.get_many([*map(str, range(20)), "absent"]) == [bytes([i]) * 3 for i in range(20)] + [None]
+    assert http_store_server.log.max_in_flight == store.concurrency
+    assert sorted(path for _m, path, _r in http_store_server.log.requests) == sorted(
+        f"/{key}" for key in [*map(str, range(20)), "absent"]
+    )
+    http_store_server.delay = 0
+    http_store_server.log.reset()
+    http_store_server.statuses["7"] = 403
+    with pytest.raises(StoreError) as raised:
+        store.get_many(["6", "7"])
+    assert (raised.value.key, raised.value.requirement) == ("7", "STORE-REMOTE-004")
+    assert [path for _m, path, _r in http_store_server.log.requests].count("/7") == 1  # not tried again
+    http_store_server.statuses["8"] = 500
+    with pytest.raises(StoreError) as failed:
+        store.get_many(["8"])
+    assert "after 4 attempts" in str(failed.value)
+    assert [path for _m, path, _r in http_store_server.log.requests].count("/8") == 5  # the batch's, get's 4
