@@ -150,6 +150,11 @@ def stop() -> dict[str, Any]:
     return {"cmd": "stop"}
 
 
+def given(**members: Any) -> dict[str, Any]:
+    """The members that have a value, for a JSON message or report: None and "" are left out."""
+    return {name: value for name, value in members.items() if value is not None and value != ""}
+
+
 def withhold_expectation(case: dict[str, Any]) -> dict[str, Any]:
     """The case without what it expects: an adapter cannot pass by echoing the answer."""
     return {name: value for name, value in case.items() if name != "expect"}
@@ -171,11 +176,7 @@ class Implementation:
     def to_json(self) -> dict[str, str]:
         """The JSON object of the hello reply and the report."""
         document = {"name": self.name, "version": self.version, "language": self.language}
-        if self.homepage:
-            document["homepage"] = self.homepage
-        if self.commit:
-            document["commit"] = self.commit
-        return document
+        return document | given(homepage=self.homepage, commit=self.commit)
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ import shlex
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypedDict, Unpack
 
 import pytest
 
@@ -98,29 +99,30 @@ class CorpusRun:
         pytest.fail(message, pytrace=False)
 
 
-def corpus_run(
-    adapter: Adapter | Sequence[str],
-    *,
-    expectations: str | Path | None = None,
-    corpus: str | Path = CORPUS,
-    select: Sequence[str] = (),
-    timeout: float = 10.0,
-) -> CorpusRun:
+class CorpusOptions(TypedDict, total=False):
+    """How the corpus runs, each by default: ``expectations`` (a TOML file; None, none), ``corpus`` (the
+    bundled one), ``select`` (case-id globs; every case) and ``timeout`` (seconds a case; 10)."""
+
+    expectations: str | Path | None
+    corpus: str | Path
+    select: Sequence[str]
+    timeout: float
+
+
+def corpus_run(adapter: Adapter | Sequence[str], **options: Unpack[CorpusOptions]) -> CorpusRun:
     """The corpus, the adapter and its expectations, ready to run."""
+    expectations = options.get("expectations")
     known = Expectations.load(Path(expectations)) if expectations is not None else Expectations.empty()
-    return CorpusRun(Corpus.load(Path(corpus)), _connector(adapter), known, tuple(select), timeout)
+    corpus = Corpus.load(Path(options.get("corpus", CORPUS)))
+    select = tuple(options.get("select", ()))
+    return CorpusRun(corpus, _connector(adapter), known, select, options.get("timeout", 10.0))
 
 
 def conformance_tests(
-    adapter: Adapter | Sequence[str],
-    *,
-    expectations: str | Path | None = None,
-    corpus: str | Path = CORPUS,
-    select: Sequence[str] = (),
-    timeout: float = 10.0,
+    adapter: Adapter | Sequence[str], **options: Unpack[CorpusOptions]
 ) -> Callable[[str], None]:
     """A test function parametrized with one id per selected corpus case (and one for the expectations)."""
-    run = corpus_run(adapter, expectations=expectations, corpus=corpus, select=select, timeout=timeout)
+    run = corpus_run(adapter, **options)
 
     @pytest.mark.parametrize("zn5_case", run.test_ids)
     def test_zn5(zn5_case: str) -> None:

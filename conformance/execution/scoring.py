@@ -89,15 +89,10 @@ class CaseResult:
             "duration_ms": round(self.duration_ms, 3),
             "message": self.message,
         }
-        if self.precise is not None:
-            document["precise"] = self.precise
-        if self.expectation is not None:
-            document["expectation"] = self.expectation.to_json()
-        if self.detail:
-            document["detail"] = self.detail
-        if self.stderr:
-            document["stderr"] = self.stderr
-        return document
+        expectation = self.expectation.to_json() if self.expectation is not None else None
+        return document | protocol.given(
+            precise=self.precise, expectation=expectation, detail=self.detail, stderr=self.stderr
+        )
 
 
 @dataclass(frozen=True)

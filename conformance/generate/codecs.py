@@ -12,10 +12,9 @@ import numpy as np
 
 from zn5.conformance.generate.case import CaseDraft
 from zn5.conformance.generate.common import (
-    FORMAT_READ_REQUIREMENTS,
     build_array,
+    format_read_case,
     id_seed,
-    read_case,
     sample_values,
 )
 from zn5.reference.api import open_array
@@ -128,12 +127,12 @@ def _case(format_name: str, slug: str, options: dict[str, Any], requirements: li
     store = build_array(format_name, values, CHUNKS, **options)
     codecs: tuple[Codec, ...] = open_array(store, path="array").model.codecs
     chain = " → ".join(codec.name for codec in codecs)
-    return read_case(
+    return format_read_case(
         GENERATOR,
         case_id,
         store,
         values,
-        requirements=[*FORMAT_READ_REQUIREMENTS[format_name], "CORE-CODEC-002", *requirements],
+        ["CORE-CODEC-002", *requirements],
         description=f"int32 9x10 array in 4x6 chunks through the chain {chain} reads exactly",
         tags=["codec"],
         codecs=codecs,
@@ -162,12 +161,12 @@ def _multi_member_case(format_name: str) -> CaseDraft:
                 )
             else:
                 store.values[f"array/{i}.{j}"] = _gzip_members(block.astype("<i4").tobytes())
-    return read_case(
+    return format_read_case(
         GENERATOR,
         case_id,
         store,
         values,
-        requirements=[*FORMAT_READ_REQUIREMENTS[format_name], "CODEC-GZIP-002"],
+        ["CODEC-GZIP-002"],
         description="chunks of two concatenated gzip members read as the concatenation of their contents",
         tags=["codec"],
     )
@@ -180,12 +179,12 @@ def _empty_filters_case() -> CaseDraft:
     document = json.loads(store.values["array/.zarray"])
     document["filters"] = []
     store.values["array/.zarray"] = (json.dumps(document, indent=2, sort_keys=True) + "\n").encode()
-    return read_case(
+    return format_read_case(
         GENERATOR,
         case_id,
         store,
         values,
-        requirements=[*FORMAT_READ_REQUIREMENTS["zarr2"], "ZARR2-META-006"],
+        ["ZARR2-META-006"],
         description="filters given as an empty array mean no filters",
         tags=["codec"],
     )
@@ -338,12 +337,12 @@ def _numcodecs_compressor_case(slug: str, compressor: Codec, configuration: dict
     document = json.loads(store.values["array/zarr.json"])
     document["codecs"][1] = {"name": f"numcodecs.{compressor.v2_ids[0]}", "configuration": configuration}
     store.values["array/zarr.json"] = _document_bytes(document)
-    return read_case(
+    return format_read_case(
         GENERATOR,
         case_id,
         store,
         values,
-        requirements=[*FORMAT_READ_REQUIREMENTS["zarr3"], "ZARR3-CODEC-002"],
+        ["ZARR3-CODEC-002"],
         description=f"the compressor {document['codecs'][1]['name']} with the configuration "
         f"{json.dumps(configuration, sort_keys=True)}, as zarr-python 3 writes it, reads exactly",
         tags=["codec", "numcodecs"],

@@ -227,6 +227,37 @@ def read_case(
     )
 
 
+def format_read_case(
+    generator: str,
+    case_id: str,
+    store: MemoryStore,
+    expected: np.ndarray[Any, Any],
+    requirements: Sequence[str],
+    **options: Any,
+) -> CaseDraft:
+    """A :func:`read_case` that requires the read requirements of its format (the first part of
+    ``case_id``: ZARR2-META-001, ZARR3-META-002 or N5-META-002 and the like) before ``requirements``."""
+    format_name = case_id.split("/", 1)[0]
+    required = [*FORMAT_READ_REQUIREMENTS[format_name], *requirements]
+    return read_case(generator, case_id, store, expected, requirements=required, **options)
+
+
+def sampled_read_case(
+    generator: str,
+    case_id: str,
+    array: tuple[str, tuple[int, ...], tuple[int, ...]],
+    build: Mapping[str, Any],
+    requirements: Sequence[str],
+    **options: Any,
+) -> CaseDraft:
+    """A :func:`format_read_case` of ``array`` (data type, shape, chunks): :func:`sample_values` drawn with
+    the case's seed, written by the reference in the case's format with the ``build`` options."""
+    dtype, shape, chunks = array
+    values = sample_values(dtype, shape, id_seed(case_id))
+    store = build_array(case_id.split("/", 1)[0], values, chunks, **build)
+    return format_read_case(generator, case_id, store, values, requirements, **options)
+
+
 def numpy_selection(selection: Selection) -> Any:
     """The NumPy index of a case's selection: ``[start, stop, step]`` per sliced axis, or an integer."""
     if selection is None:

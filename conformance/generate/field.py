@@ -17,10 +17,9 @@ import numpy as np
 
 from zn5.conformance.generate.case import CaseDraft
 from zn5.conformance.generate.common import (
-    FORMAT_READ_REQUIREMENTS,
     build_array,
+    format_read_case,
     id_seed,
-    read_case,
     sample_values,
 )
 from zn5.conformance.generate.writes import WriteRow, write_row_case
@@ -118,15 +117,9 @@ def _read_case(
     case_id: str, values: np.ndarray[Any, Any], store: MemoryStore, requirements: list[str], description: str
 ) -> CaseDraft:
     """A read case of the array at ``array`` in ``store``, tagged by the second part of its ID."""
-    format_name, tag = case_id.split("/")[:2]
-    return read_case(
-        GENERATOR,
-        case_id,
-        store,
-        values,
-        requirements=[*FORMAT_READ_REQUIREMENTS[format_name], *requirements],
-        description=description,
-        tags=[tag],
+    tag = case_id.split("/")[1]
+    return format_read_case(
+        GENERATOR, case_id, store, values, requirements, description=description, tags=[tag]
     )
 
 

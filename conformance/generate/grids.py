@@ -10,12 +10,12 @@ import numpy as np
 
 from zn5.conformance.generate.case import CaseDraft, Selection
 from zn5.conformance.generate.common import (
-    FORMAT_READ_REQUIREMENTS,
     FORMATS,
     build_array,
+    format_read_case,
     id_seed,
-    read_case,
     sample_values,
+    sampled_read_case,
 )
 from zn5.reference.codecs.gzip import Gzip
 
@@ -103,15 +103,12 @@ GRIDS: list[tuple[str, tuple[int, ...], tuple[int, ...], Selection, str, list[st
 
 def _grid_case(format_name: str, row: Any) -> CaseDraft:
     slug, shape, chunks, selection, what, requirements, extra = row
-    case_id = f"{format_name}/grid/{slug}"
-    values = sample_values("uint16", shape, id_seed(case_id))
-    store = build_array(format_name, values, chunks, compressor=Gzip(1))
-    return read_case(
+    return sampled_read_case(
         GENERATOR,
-        case_id,
-        store,
-        values,
-        requirements=[*FORMAT_READ_REQUIREMENTS[format_name], *requirements],
+        f"{format_name}/grid/{slug}",
+        ("uint16", shape, chunks),
+        {"compressor": Gzip(1)},
+        requirements,
         description=f"{what} reads exactly",
         tags=["grid", *(["selection"] if selection else [])],
         extra=extra,
@@ -131,12 +128,12 @@ def _missing_chunks_case(format_name: str, selection: Selection) -> CaseDraft:
     expected[written] = values[written]
     requirements = ["CORE-CHUNK-001", *(["N5-FILL-001"] if format_name == "n5" else [])]
     part = "a selection over" if selection else "an array with"
-    return read_case(
+    return format_read_case(
         GENERATOR,
         case_id,
         store,
         expected,
-        requirements=[*FORMAT_READ_REQUIREMENTS[format_name], *requirements],
+        requirements,
         description=f"{part} chunks never written reads the fill value {fill} there",
         tags=["grid", "missing-chunk"],
         selection=selection,
@@ -148,12 +145,12 @@ def _zero_dimensional_case(format_name: str) -> CaseDraft:
     values = sample_values("float64", (), id_seed(case_id)) + 0.5
     store = build_array(format_name, values, ())
     keys = ["CORE-KEY-003", "ZARR2-KEY-001"] if format_name == "zarr2" else ["CORE-KEY-002", "ZARR3-META-003"]
-    return read_case(
+    return format_read_case(
         GENERATOR,
         case_id,
         store,
         values,
-        requirements=[*FORMAT_READ_REQUIREMENTS[format_name], "CORE-GRID-002", "CORE-GRID-006", *keys],
+        ["CORE-GRID-002", "CORE-GRID-006", *keys],
         description="a 0-d array holds one element in one chunk and reads exactly",
         tags=["grid"],
         extra=["feature:zero-dimensional"],
@@ -183,12 +180,12 @@ def _corrupt_chunks_case(format_name: str, empty: bool) -> CaseDraft:
         if empty
         else "a selection inside one chunk reads only that chunk, though every other is corrupt"
     )
-    return read_case(
+    return format_read_case(
         GENERATOR,
         case_id,
         store,
         values,
-        requirements=[*FORMAT_READ_REQUIREMENTS[format_name], "CORE-ARRAY-003", "CORE-ARRAY-002"],
+        ["CORE-ARRAY-003", "CORE-ARRAY-002"],
         description=what,
         tags=["grid", "selection"],
         selection=selection,

@@ -11,11 +11,11 @@ import numpy as np
 
 from zn5.conformance.generate.case import CaseDraft
 from zn5.conformance.generate.common import (
-    FORMAT_READ_REQUIREMENTS,
     build_array,
+    format_read_case,
     id_seed,
-    read_case,
     sample_values,
+    sampled_read_case,
 )
 
 GENERATOR = "zn5.conformance.generate.keys"
@@ -87,12 +87,12 @@ def _stray_keys_case(format_name: str) -> CaseDraft:
         store.values[f"array/{key}"] = _stray_chunk(format_name)
     expected = values.copy()
     expected[2:, 2:] = 0
-    return read_case(
+    return format_read_case(
         GENERATOR,
         case_id,
         store,
         expected,
-        requirements=[*FORMAT_READ_REQUIREMENTS[format_name], "CORE-KEY-004", "CORE-CHUNK-001"],
+        ["CORE-KEY-004", "CORE-CHUNK-001"],
         description="keys such as '01', '+1' or past the grid name no chunk; the missing chunk reads as fill",
         tags=["chunk-key", "missing-chunk"],
     )
@@ -101,15 +101,12 @@ def _stray_keys_case(format_name: str) -> CaseDraft:
 def cases() -> Iterator[CaseDraft]:
     """One read case per key encoding, on a 3-d array so that the order of the parts matters."""
     for format_name, slug, options, example, requirements, token in KEYS:
-        case_id = f"{format_name}/key/{slug}"
-        values = sample_values("uint8", (5, 7, 3), id_seed(case_id))
-        store = build_array(format_name, values, (3, 3, 3), **options)
-        yield read_case(
+        yield sampled_read_case(
             GENERATOR,
-            case_id,
-            store,
-            values,
-            requirements=[*FORMAT_READ_REQUIREMENTS[format_name], "CORE-KEY-001", *requirements],
+            f"{format_name}/key/{slug}",
+            ("uint8", (5, 7, 3), (3, 3, 3)),
+            options,
+            ["CORE-KEY-001", *requirements],
             description=f"chunk keys such as '{example}' locate each chunk of a 5x7x3 array",
             tags=["chunk-key"],
             extra=[token],
@@ -128,12 +125,12 @@ def _nested_keys_without_separator_case() -> CaseDraft:
     document = json.loads(store.values["array/.zarray"])
     del document["dimension_separator"]
     store.values["array/.zarray"] = (json.dumps(document, indent=2, sort_keys=True) + "\n").encode()
-    return read_case(
+    return format_read_case(
         GENERATOR,
         case_id,
         store,
         np.full_like(values, 7),
-        requirements=[*FORMAT_READ_REQUIREMENTS["zarr2"], "ZARR2-META-007", "ZARR2-META-013"],
+        ["ZARR2-META-007", "ZARR2-META-013"],
         description="an array whose chunks sit at '0/0/0' keys while its .zarray names no separator reads "
         "as its fill value: the separator is '.', never guessed from the keys",
         tags=["chunk-key"],

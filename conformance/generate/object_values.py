@@ -82,73 +82,41 @@ def _fill_elements(dtype: np.dtype[Any], fill_value: Any, count: int) -> list[An
     return [json.loads(json.dumps(fill_value)) for _ in range(count)]
 
 
+READS: list[tuple[str, str, list[str], str, dict[str, Any]]] = [
+    ("zarr2/ragged/int32", "ragged[int32]", RAGGED,
+     "a ragged[int32] array (vlen-array <i4, gzip) with empty and long elements reads exactly",
+     {"compressor": Gzip(1)}),
+    ("zarr2/ragged/float64-big-endian", "ragged[float64]", RAGGED,
+     "a ragged[float64] array (vlen-array >f8) with NaN, infinities and -0.0 among its items",
+     {"endian": "big"}),
+    ("zarr2/ragged/uint8", "ragged[uint8]", RAGGED, "a ragged[uint8] array (vlen-array |u1)", {}),
+    ("zarr2/ragged/missing-chunks", "ragged[int16]", [*RAGGED, "ZARR2-FILL-011", "CORE-VLEN-008"],
+     "a ragged[int16] array whose chunks below row 2 were never written reads them as empty elements",
+     {"tags": ("missing-chunk",), "write": WRITTEN}),
+    ("zarr2/ragged/fill-value-zero", "ragged[int16]", [*RAGGED, "ZARR2-FILL-011", "CORE-DEVIATION-015"],
+     "a ragged[int16] array with zarr-python 2's fill value 0 reads its missing chunks as empty elements",
+     {"tags": ("missing-chunk", "deviation"), "write": WRITTEN, "edit": {"fill_value": 0}}),
+    ("zarr2/json/json2", "json", [*JSON, "CODEC-JSON2-001"],
+     "a json array (json2, 2-d chunks nested per axis) of every kind of JSON value reads by value",
+     {"compressor": Gzip(1)}),
+    ("zarr2/json/msgpack2", "json", [*JSON, "CODEC-MSGPACK2-001"],
+     "a json array (msgpack2) of every kind of JSON value reads by value", {"codecs": [MsgPack2()]}),
+    ("zarr2/json/missing-chunks-object-fill", "json", [*JSON, "ZARR2-FILL-012", "CORE-VLEN-008"],
+     'a json array with the fill value {"k": [1, 2]} reads its missing chunks as that object',
+     {"tags": ("missing-chunk",), "write": WRITTEN, "fill_value": {"k": [1, 2]}}),
+    ("zarr2/json/missing-chunks-zero-fill", "json", [*JSON, "ZARR2-FILL-012", "CORE-VLEN-008"],
+     "a json array with zarr-python 2's fill value 0 reads its missing chunks as the number 0",
+     {"tags": ("missing-chunk",), "write": WRITTEN, "fill_value": 0}),
+]  # fmt: skip
+"""(case id, data type, requirement IDs, description, options of :func:`_read`): ragged arrays of one-,
+four- and eight-byte items in both byte orders, and JSON values through both codecs, each with edge
+chunks; missing chunks under every fill value spelling."""
+
+
 def _reads() -> Iterator[CaseDraft]:
-    """Ragged arrays of one-, four- and eight-byte items in both byte orders, and JSON values through
-    both codecs, each with edge chunks; missing chunks under every fill value spelling."""
-    yield _read(
-        "zarr2/ragged/int32",
-        "a ragged[int32] array (vlen-array <i4, gzip) with empty and long elements reads exactly",
-        "ragged[int32]",
-        RAGGED,
-        compressor=Gzip(1),
-    )
-    yield _read(
-        "zarr2/ragged/float64-big-endian",
-        "a ragged[float64] array (vlen-array >f8) with NaN, infinities and -0.0 among its items",
-        "ragged[float64]",
-        RAGGED,
-        endian="big",
-    )
-    yield _read("zarr2/ragged/uint8", "a ragged[uint8] array (vlen-array |u1)", "ragged[uint8]", RAGGED)
-    yield _read(
-        "zarr2/ragged/missing-chunks",
-        "a ragged[int16] array whose chunks below row 2 were never written reads them as empty elements",
-        "ragged[int16]",
-        [*RAGGED, "ZARR2-FILL-011", "CORE-VLEN-008"],
-        tags=("missing-chunk",),
-        write=WRITTEN,
-    )
-    yield _read(
-        "zarr2/ragged/fill-value-zero",
-        "a ragged[int16] array with zarr-python 2's fill value 0 reads its missing chunks as empty elements",
-        "ragged[int16]",
-        [*RAGGED, "ZARR2-FILL-011", "CORE-DEVIATION-015"],
-        tags=("missing-chunk", "deviation"),
-        write=WRITTEN,
-        edit={"fill_value": 0},
-    )
-    yield _read(
-        "zarr2/json/json2",
-        "a json array (json2, 2-d chunks nested per axis) of every kind of JSON value reads by value",
-        "json",
-        [*JSON, "CODEC-JSON2-001"],
-        compressor=Gzip(1),
-    )
-    yield _read(
-        "zarr2/json/msgpack2",
-        "a json array (msgpack2) of every kind of JSON value reads by value",
-        "json",
-        [*JSON, "CODEC-MSGPACK2-001"],
-        codecs=[MsgPack2()],
-    )
-    yield _read(
-        "zarr2/json/missing-chunks-object-fill",
-        'a json array with the fill value {"k": [1, 2]} reads its missing chunks as that object',
-        "json",
-        [*JSON, "ZARR2-FILL-012", "CORE-VLEN-008"],
-        tags=("missing-chunk",),
-        write=WRITTEN,
-        fill_value={"k": [1, 2]},
-    )
-    yield _read(
-        "zarr2/json/missing-chunks-zero-fill",
-        "a json array with zarr-python 2's fill value 0 reads its missing chunks as the number 0",
-        "json",
-        [*JSON, "ZARR2-FILL-012", "CORE-VLEN-008"],
-        tags=("missing-chunk",),
-        write=WRITTEN,
-        fill_value=0,
-    )
+    """The read cases of :data:`READS`."""
+    for case_id, dtype, requirements, description, options in READS:
+        yield _read(case_id, description, dtype, requirements, **options)
 
 
 def _vlen_array_chunk(lengths: list[int], tail: bytes = b"") -> bytes:

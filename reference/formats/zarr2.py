@@ -5,7 +5,8 @@ byte order lives in the ``dtype`` string and becomes the ``bytes`` codec's endia
 becomes a leading ``transpose`` that reverses the axes; ``filters`` and ``compressor`` become the
 codec chain; ``dimension_separator`` selects the ``v2`` chunk key encoding's separator; and a
 ``null`` fill value means "undefined" (ZARR2-FILL-001). An object array (``"|O"``) takes its data
-type from its first filter, the object codec, which is also its array→bytes codec (ZARR2-VLEN-001).
+type from its first filter, the object codec, which is also its array→bytes codec (ZARR2-VLEN-001);
+the typestr and that object type are :mod:`zn5.reference.formats.zarr2_dtypes`'.
 """
 
 from __future__ import annotations
@@ -18,17 +19,12 @@ from typing import Any, Final
 
 import numpy as np
 
-from zn5.reference.codecs import registry
 from zn5.reference.codecs._numcodecs import NumcodecsFilter
 from zn5.reference.codecs.base import ArrayArrayCodec, ArrayBytesCodec, BytesBytesCodec, ChunkSpec, Codec
 from zn5.reference.codecs.blosc import Blosc
 from zn5.reference.codecs.bytes import BytesCodec, Endian
-from zn5.reference.codecs.categorize import Categorize
-from zn5.reference.codecs.json_values import Json2, MsgPack2
 from zn5.reference.codecs.pipeline import CodecPipeline
 from zn5.reference.codecs.transpose import Transpose
-from zn5.reference.codecs.vlen import VlenBytes, VlenUtf8
-from zn5.reference.codecs.vlen_array import VlenArray
 from zn5.reference.errors import UnsupportedError
 from zn5.reference.formats.base import Consolidated, Dialect, Documents, SchemaDeviation
 from zn5.reference.formats.deviations import (
@@ -39,6 +35,14 @@ from zn5.reference.formats.deviations import (
 from zn5.reference.formats.documents import Parsed, Report, int_list, require, type_name
 from zn5.reference.formats.fill_values import ZARR2_FILL, decode_fill, encode_fill
 from zn5.reference.formats.numcodecs_objects import GDAL_SHUFFLE_WORDS, codec_from_v2, codec_to_v2
+from zn5.reference.formats.zarr2_dtypes import (
+    BYTE_ORDERS,
+    OBJECT_CODECS,
+    OBJECT_DTYPE,
+    format_dtype,
+    object_dtype,
+    parse_dtype,
+)
 from zn5.reference.model.dtype import DataType
 from zn5.reference.model.grid import RegularGrid
 from zn5.reference.model.keys import ChunkKeyEncoding
@@ -52,113 +56,6 @@ ATTRIBUTES_KEY = ".zattrs"
 CONSOLIDATED_KEY = ".zmetadata"
 DOCUMENT_KEYS = (ARRAY_KEY, GROUP_KEY, ATTRIBUTES_KEY)
 ARRAY_MEMBERS = ("zarr_format", "shape", "chunks", "dtype", "compressor", "fill_value", "order", "filters")
-TYPESTR = re.compile(
-    r"^(?P<order>[<>|])(?P<kind>[biufcmMSUV])(?P<size>[0-9]+)(?P<unit>\[[0-9]*[A-Za-z]+\])?$"
-)
-BYTE_ORDERS: Mapping[str, Endian | None] = {"<": "little", ">": "big", "|": None}
-OBJECT_DTYPE = "|O"
-OBJECT_CODECS = (VlenUtf8, VlenBytes, VlenArray, Json2, MsgPack2)
-"""The object codecs: array→bytes codecs of the variable-length types, each an object array's first
-filter (ZARR2-VLEN-001, ZARR2-VLEN-007)."""
-OBJECT_TYPES: Mapping[str, DataType] = {
-    "vlen-utf8": DataType.of("string"),
-    "vlen-bytes": DataType.of("bytes"),
-    "json2": DataType.of("json"),
-    "msgpack2": DataType.of("json"),
-}
-"""The object codecs whose object arrays have one core type each (ZARR2-VLEN-001, ZARR2-VLEN-007);
-``vlen-array`` gives ``ragged[T]`` of its ``dtype``."""
-CATEGORIZED_TYPE = DataType.of("string")
-"""The core type of an object array whose first filter is ``categorize``: its labels are text
-(ZARR2-VLEN-006)."""
-
-
-def object_dtype(doc: Mapping[str, Any], report: Report) -> DataType | None:
-    """The core type of an object array: the one its first filter, the object codec or categorize,
-    names (ZARR2-VLEN-001, ZARR2-VLEN-005, ZARR2-VLEN-006, ZARR2-VLEN-007); pickle is refused unread
-    (CORE-VLEN-005)."""
-    filters = doc.get("filters")
-    first = filters[0] if isinstance(filters, list) and filters else None
-    codec_id = first.get("id") if isinstance(first, dict) else None
-    if isinstance(first, dict) and isinstance(codec_id, str):
-        registry.refuse_code_running(codec_id, key=report.key, location="filters[0]")
-        if codec_id == "vlen-array":
-            return _ragged_type(first, report)
-        if codec_id == "msgpack2" and first.get("raw") is True:
-            raise UnsupportedError.at(
-                report.key,
-                "msgpack2 with raw: true reads text as bytes",
-                "CODEC-MSGPACK2-001",
-                "filters[0].raw",
-            )
-        if codec_id in OBJECT_TYPES:
-            return OBJECT_TYPES[codec_id]
-        if codec_id == Categorize.v2_ids[0]:
-            return CATEGORIZED_TYPE
-    report.error(
-        "filters",
-        f"an object array's first filter must be an object codec such as vlen-utf8 (got {first!r})",
-        "ZARR2-VLEN-005",
-    )
-    return None
-
-
-def _ragged_type(codec: Mapping[str, Any], report: Report) -> DataType | None:
-    """``ragged[T]`` of a ``vlen-array`` filter's ``dtype`` (ZARR2-VLEN-007, CODEC-VLENARRAY-001)."""
-    try:
-        if not isinstance(codec.get("dtype"), str):
-            raise ValueError(f"got {codec.get('dtype')!r}")
-        return DataType.ragged(np.dtype(codec["dtype"]))
-    except (TypeError, ValueError) as error:
-        report.error(
-            "filters[0].dtype",
-            f"must be the type string of bool or numeric items ({error})",
-            "CODEC-VLENARRAY-001",
-        )
-        return None
-
-
-def parse_dtype(value: Any, report: Report) -> tuple[DataType, Endian | None] | None:
-    """The data type and byte order of a typestr such as ``"<f8"`` (ZARR2-DTYPE-001, ZARR2-DTYPE-002)."""
-    if isinstance(value, list):
-        raise UnsupportedError.at(
-            report.key,
-            f"{value!r} (a structured type) is outside the core model",
-            "ZARR2-DTYPE-004",
-            "dtype",
-        )
-    match = TYPESTR.match(value) if isinstance(value, str) else None
-    if match is None:
-        report.error(
-            "dtype",
-            f"must be a type string such as '<i4' with a byte order (got {value!r})",
-            "ZARR2-DTYPE-001",
-        )
-        return None
-    try:
-        dtype = DataType.of(value)
-    except (TypeError, ValueError) as error:
-        report.error("dtype", f"{value!r} is not a valid type string: {error}", "ZARR2-DTYPE-001")
-        return None
-    if dtype.kind in "mM" and match["unit"] is None:
-        report.error("dtype", f"{value!r} needs a unit such as [ns]", "ZARR2-DTYPE-003")
-        return None
-    order = match["order"]
-    if order == "|" and dtype.has_byte_order:
-        report.error(
-            "dtype", f"{value!r} needs '<' or '>': its elements have a byte order", "ZARR2-DTYPE-002"
-        )
-        return None
-    return dtype, BYTE_ORDERS[order] if dtype.has_byte_order else None
-
-
-def format_dtype(dtype: DataType, endian: Endian | None) -> str:
-    """The typestr of a data type serialised with ``endian``; ``|`` for types without byte order, and
-    ``|O`` for the variable-length types (ZARR2-VLEN-001)."""
-    if dtype.is_variable:
-        return OBJECT_DTYPE
-    order = "|" if not dtype.has_byte_order else "<" if endian == "little" else ">"
-    return order + dtype.numpy_dtype.str[1:]
 
 
 def _parse_chain(

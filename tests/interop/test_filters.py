@@ -22,7 +22,8 @@ import pytest
 import zarr
 
 import zn5.reference as zn5
-from zn5.conformance.adapters.zarr_python import ARRAY_TO_ARRAY, canonical_v2_codec, filtered_dtype
+from zn5.conformance.adapters.kits.python.zn5_adapter_kit import filtered_type
+from zn5.conformance.adapters.zarr_python import ARRAY_TO_ARRAY, canonical_v2_codec
 from zn5.conformance.execution.connection import Connection
 
 from .arrays import ARRAY_PATH, Codecs, array_target, library_read, library_write, protocol_read
@@ -96,9 +97,8 @@ def zarr3_chain(dtype: str, filters: list[dict[str, Any]], compressor: dict[str,
     native = np.dtype(dtype)
     codecs = [canonical_v2_codec(config, native) for config in filters]
     arrays = [codec["name"] in ARRAY_TO_ARRAY for codec in codecs]
-    encoded = filtered_dtype(
-        [numcodecs.get_codec(f) for f, kind in zip(filters, arrays, strict=True) if kind], native
-    )
+    array_filters = [numcodecs.get_codec(f) for f, kind in zip(filters, arrays, strict=True) if kind]
+    encoded = filtered_type(array_filters, np.zeros(1, native), np.dtype("u1"))
     return [
         *(codec for codec, kind in zip(codecs, arrays, strict=True) if kind),
         {"name": "bytes", "configuration": {"endian": "little"}},

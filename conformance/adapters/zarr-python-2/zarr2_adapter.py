@@ -1,12 +1,12 @@
 """The zarr-python 2 adapter: Zarr v2 and N5 (``zarr.N5Store``) through zarr 2.18's public API.
 
 It runs in its own virtual environment (``.venv`` beside this file, made by ``ci.sh`` from
-``requirements.txt``), where zn5 is not installed, so it is self-contained: the protocol loop, the
-canonical array files (conformance/suite/canonical.py, schemas/project/array.schema.json) and the canonical
-node description (schemas/project/node.schema.json) are written here with the standard library and NumPy.
-Only the protocol version, the capability vocabulary and the selection key come from the project's Python
-adapter kit (``../kits/python/zn5_adapter_kit.py``, standard library only), imported from its place in the
-repository.
+``requirements.txt``), where zn5 is not installed, so it is self-contained: the protocol loop and the
+canonical node description (schemas/project/node.schema.json) are written here, the canonical type names
+and array files in ``zarr2_canonical.py`` beside it, with the standard library and NumPy. Only the protocol
+version, the capability vocabulary, the selection key and the type numcodecs filters hand on come from the
+project's Python adapter kit (``../kits/python/zn5_adapter_kit.py``, standard library only), imported from
+its place in the repository.
 
 What it converts, and nothing else: zarr 2 shows an N5 dataset reversed, as a C-order array whose shape
 is ``dimensions`` backwards; the adapter reverses selections and shapes and transposes values, so that
@@ -17,7 +17,6 @@ keeps as it is, becomes the level it stands for, 6); exceptions become error cat
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import json
 import os
@@ -28,6 +27,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 import numpy as np
+from zarr2_canonical import (  # beside this file
+    canonical_dtype,
+    element_bytes,
+    little_endian,
+    object_element,
+    ragged_items,
+    read_array,
+    type_name,
+    write_array,
+)
 
 if TYPE_CHECKING:  # the project's type checker sees the kit as part of zn5
     from zn5.conformance.adapters.kits.python import zn5_adapter_kit as kit
@@ -69,8 +78,6 @@ OBJECT_TYPES = {
 }
 """The object codecs of the variable-length types, by canonical name (``ragged``: ``ragged[T]`` of the
 codec's ``dtype``)."""
-LENGTH = 4
-"""Bytes of the little-endian length before each variable-length element (PROTO-VLEN-001)."""
 ARRAY_FILTERS = ("numcodecs.delta", *(f"numcodecs.{id_}" for id_ in NUMCODECS_FILTERS))
 N5_TYPES = ("uint8", "uint16", "uint32", "uint64", "int8", "int16", "int32", "int64", "float32", "float64")
 CAPABILITIES = sorted(
@@ -95,43 +102,7 @@ CAPABILITIES = sorted(
 )
 
 
-# --- canonical data types and array files ------------------------------------------------------------
-
-
-def type_name(dtype: np.dtype[Any]) -> str:
-    """The canonical name of a NumPy type (lengths in bytes, as Zarr v3's length_bytes)."""
-    kind, size = dtype.kind, dtype.itemsize
-    if kind == "b":
-        return "bool"
-    if kind in "iuf":
-        return {"i": "int", "u": "uint", "f": "float"}[kind] + str(8 * size)
-    if kind == "c":
-        return f"complex{8 * size}"
-    if kind == "V":
-        return f"r{8 * size}"
-    if kind == "S":
-        return f"fixed_length_bytes[{size}]"
-    if kind == "U":
-        return f"fixed_length_utf32[{size // 4}]"  # characters (CORE-DTYPE-004)
-    unit, count = np.datetime_data(dtype)
-    return f"numpy.{'datetime64' if kind == 'M' else 'timedelta64'}[{count}{unit}]"
-
-
-def canonical_dtype(name: str) -> np.dtype[Any]:
-    """The little-endian NumPy type of a canonical name (the inverse of :func:`type_name`)."""
-    for prefix, code in (("int", "i"), ("uint", "u"), ("float", "f"), ("complex", "c")):
-        if name.startswith(prefix) and name[len(prefix) :].isdigit():
-            return np.dtype(f"<{code}{int(name[len(prefix) :]) // 8}")
-    if name == "bool":
-        return np.dtype("|b1")
-    if name[0] == "r" and name[1:].isdigit():
-        return np.dtype(f"V{int(name[1:]) // 8}")
-    family, _, argument = name.rstrip("]").partition("[")
-    if family == "fixed_length_bytes":
-        return np.dtype(f"S{argument}")
-    if family == "fixed_length_utf32":
-        return np.dtype(f"<U{argument}")
-    return np.dtype(f"<{'M8' if family == 'numpy.datetime64' else 'm8'}[{argument}]")
+# --- canonical data types
 
 
 def object_type(node: Any) -> str:
@@ -142,91 +113,6 @@ def object_type(node: Any) -> str:
     first = node.filters[0]
     name = OBJECT_TYPES.get(CANONICAL_NAMES.get(first.codec_id, first.codec_id), "string")
     return f"ragged[{type_name(np.dtype(first.dtype))}]" if name == "ragged" else name
-
-
-def ragged_items(name: str) -> np.dtype[Any] | None:
-    """The little-endian item type of a canonical ``ragged[T]`` name, else None."""
-    return canonical_dtype(name[len("ragged[") : -1]) if name.startswith("ragged[") else None
-
-
-def element_bytes(value: Any, name: str) -> bytes:
-    """The bytes of an element of an object array (PROTO-VLEN-001, PROTO-VLEN-002): UTF-8 for text,
-    bytes as they are, a ragged element's items little endian, a JSON value's text; else its text (zarr
-    2 returns the integer 0 for missing elements of object arrays whose fill value is 0, which a ragged
-    element shows as the one item 0)."""
-    items = ragged_items(name)
-    if items is not None:
-        if value is None:
-            raise ValueError(f"zarr 2 returned None for an element, which no {name} element is")
-        return np.atleast_1d(np.asarray(value, dtype=items)).tobytes()
-    if name == "json":
-        try:
-            return json.dumps(value, sort_keys=True, separators=(",", ":")).encode("utf-8")
-        except TypeError as error:
-            raise ValueError(f"zarr 2 returned an element that is no JSON value: {error}") from None
-    return value if isinstance(value, bytes) else str(value).encode("utf-8")
-
-
-def object_element(raw: bytes, name: str) -> Any:
-    """The element of canonical type ``name`` whose bytes are ``raw``."""
-    items = ragged_items(name)
-    if items is not None:
-        return np.frombuffer(raw, dtype=items).astype(items.newbyteorder("="))
-    if name == "json":
-        return json.loads(raw)
-    return raw.decode("utf-8") if name == "string" else raw
-
-
-def little_endian(values: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
-    """C-contiguous with little-endian elements."""
-    dtype = values.dtype if values.dtype.byteorder == "|" else values.dtype.newbyteorder("<")
-    return np.ascontiguousarray(values, dtype=dtype)
-
-
-def write_array(values: np.ndarray[Any, Any], folder: Path, name: str | None = None) -> None:
-    """``array.json`` and ``array.bin`` (canonical.write_array's format); ``name`` is the canonical type
-    of an object array."""
-    folder.mkdir(parents=True, exist_ok=True)
-    if values.dtype.kind == "O":
-        elements = [element_bytes(value, name or "string") for value in values.ravel()]
-        raw = b"".join(len(data).to_bytes(LENGTH, "little") + data for data in elements)
-    else:
-        raw = little_endian(values).tobytes()
-    (folder / "array.bin").write_bytes(raw)
-    document = {
-        "data_type": name or type_name(values.dtype),
-        "shape": list(values.shape),
-        "file": "array.bin",
-        "sha256": hashlib.sha256(raw).hexdigest(),
-    }
-    (folder / "array.json").write_text(
-        json.dumps(document, indent=2, sort_keys=True) + "\n", encoding="utf-8"
-    )
-
-
-def read_array(path: Path) -> np.ndarray[Any, Any]:
-    """The values of an ``array.json`` and its bytes."""
-    document = json.loads(path.read_text(encoding="utf-8"))
-    raw = (path.parent / document["file"]).read_bytes()
-    if hashlib.sha256(raw).hexdigest() != document["sha256"]:
-        raise ValueError(f"{path}: the bytes do not match their sha256")
-    name = document["data_type"]
-    if name in OBJECT_TYPES.values() or ragged_items(name) is not None:
-        return read_objects(raw, name, document["shape"])
-    return np.frombuffer(raw, dtype=canonical_dtype(name)).reshape(document["shape"])
-
-
-def read_objects(raw: bytes, name: str, shape: list[int]) -> np.ndarray[Any, Any]:
-    """The object array of length-prefixed ``string`` or ``bytes`` elements (PROTO-VLEN-001)."""
-    elements, position = [], 0
-    while position < len(raw):
-        length = int.from_bytes(raw[position : position + LENGTH], "little")
-        elements.append(object_element(raw[position + LENGTH : position + LENGTH + length], name))
-        position += LENGTH + length
-    values = np.empty(len(elements), dtype=object)
-    for index, element in enumerate(elements):  # one element each, however much an element looks like a row
-        values[index] = element
-    return values.reshape(shape)
 
 
 # --- zarr 2's view <-> canonical descriptions --------------------------------------------------------
@@ -280,17 +166,6 @@ def fill_json(fill: Any, dtype: np.dtype[Any], name: str) -> dict[str, str] | No
     return {"hex": little_endian(np.asarray(fill, dtype=dtype).reshape(1)).tobytes().hex()}
 
 
-def filtered_dtype(filters: Any, dtype: np.dtype[Any]) -> np.dtype[Any]:
-    """The type zarr 2 hands the compressor: one element of ``dtype`` run through the filters."""
-    sample: Any = np.zeros(1, dtype)
-    for codec in filters:
-        sample = codec.encode(sample)
-        if not isinstance(sample, np.ndarray):
-            return np.dtype("u1")
-    encoded: np.dtype[Any] = sample.dtype
-    return encoded
-
-
 def describe(node: Any, n5: bool) -> dict[str, Any]:
     """The canonical description of a zarr 2 array or group (for N5: declared order, n5.block)."""
     attributes = json.loads(json.dumps(dict(node.attrs)))
@@ -310,7 +185,7 @@ def describe(node: Any, n5: bool) -> dict[str, Any]:
         filters = [canonical_codec(f.get_config(), dtype) for f in node.filters or ()]
         codecs += [f for f in filters if f["name"] in ARRAY_FILTERS]
         array_filters = [f for f in node.filters or () if CANONICAL_NAMES.get(f.codec_id) in ARRAY_FILTERS]
-        encoded = filtered_dtype(array_filters, dtype)
+        encoded = kit.filtered_type(array_filters, np.zeros(1, dtype), np.dtype("u1"))
         endian = {"<": "little", ">": "big", "=": sys.byteorder}.get(encoded.byteorder)
         objects = [f for f in filters if f["name"] in OBJECT_TYPES]
         codecs += objects or [

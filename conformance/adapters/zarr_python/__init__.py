@@ -37,6 +37,7 @@ from zn5.conformance.adapters.kits.python.zn5_adapter_kit import (
     NUMPY_DTYPES,
     RAW_DTYPES,
     VARIABLE_LENGTH,
+    filtered_type,
 )
 from zn5.conformance.suite.canonical import numpy_dtype
 from zn5.reference.model.dtype import DataType
@@ -191,7 +192,7 @@ def describe_v2(meta: Any) -> list[dict[str, Any]]:
     array_filters = [f for f in filters if f["name"] in ARRAY_TO_ARRAY]
     chain.extend(array_filters)
     numcodecs_filters = [f for f in meta.filters or () if CANONICAL_NAMES.get(f.codec_id) in ARRAY_TO_ARRAY]
-    encoded = filtered_dtype(numcodecs_filters, dtype)
+    encoded = filtered_type(numcodecs_filters, np.zeros(1, dtype), np.dtype("u1"))
     endian = {"<": "little", ">": "big", "=": sys.byteorder}.get(encoded.byteorder)
     if len(array_filters) < len(filters):  # numcodecs' bytes and object filters hand the compressor bytes
         encoded = np.dtype("u1")
@@ -203,17 +204,6 @@ def describe_v2(meta: Any) -> list[dict[str, Any]]:
     if meta.compressor is not None:
         chain.append(canonical_v2_codec(meta.compressor.get_config(), encoded))
     return chain
-
-
-def filtered_dtype(filters: Any, dtype: np.dtype[Any]) -> np.dtype[Any]:
-    """The type numcodecs hands the compressor: one element of ``dtype`` run through the filters."""
-    sample: Any = np.zeros(1, dtype)
-    for codec in filters:
-        sample = codec.encode(sample)
-        if not isinstance(sample, np.ndarray):
-            return np.dtype("u1")
-    encoded: np.dtype[Any] = sample.dtype
-    return encoded
 
 
 def describe(node: Any) -> dict[str, Any]:

@@ -208,6 +208,17 @@ def component_size(data_type: str) -> int:
     return 4 if data_type.startswith("fixed_length_utf32") else 1  # bool, r*, fixed_length_bytes: bytes
 
 
+def filtered_type(filters: Sequence[Any], element: Any, bytes_type: Any) -> Any:
+    """The NumPy type that numcodecs ``filters`` hand on, for the ``bytes`` codec's endian and the
+    compressor's typesize: of ``element`` (one element of the array, such as ``numpy.zeros(1, dtype)``)
+    encoded by each filter in turn; ``bytes_type`` once a filter hands on bytes instead of an array."""
+    for codec in filters:
+        element = codec.encode(element)
+        if not hasattr(element, "dtype"):
+            return bytes_type
+    return element.dtype
+
+
 def write_array(values: Values, folder: Path) -> None:
     """Write ``array.json`` and ``array.bin`` (little-endian, C order) into ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)

@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
+import numcodecs
 import numpy as np
 import pytest
 from hypothesis import given
@@ -222,3 +223,11 @@ def test_an_array_result_reads_back_and_its_checksum_is_checked(tmp_path: Path) 
     (tmp_path / "result" / "array.bin").write_bytes(bytes(12))
     with pytest.raises(ValueError, match="sha256"):
         kit.read_array(tmp_path / "result" / "array.json")
+
+
+def test_the_filtered_type_is_what_the_last_filter_hands_on_or_bytes() -> None:
+    delta = numcodecs.Delta(dtype="<i4", astype=">i2")
+    element = np.zeros(1, "<i4")
+    assert kit.filtered_type([delta], element, np.dtype("u1")) == np.dtype(">i2")
+    assert kit.filtered_type([delta, numcodecs.Zlib()], element, np.dtype("u1")) == np.dtype("u1")
+    assert kit.filtered_type([], element, np.dtype("u1")) == np.dtype("<i4")
