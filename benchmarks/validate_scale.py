@@ -2,14 +2,17 @@
 reference's writes, and ``zn5 validate --chunks`` serially and on a dask LocalCluster.
 
 The array: 1000 × 1000 float64 (8 MB) in chunks of 10 × 10 (10 000 chunks) or 5 × 5 (40 000 chunks),
-gzip level 1, Zarr v3, in a temporary directory. Three chunks are then broken (two bytes strings that
+gzip level 1, Zarr v3, in a temporary directory; with ``--sizes 400``, 5120 × 5120 float64 (200 MB) in
+400 chunks of 256 × 256, where decoding rather than listing is the work, which is what a cluster
+speeds up. Three chunks are then broken (two bytes strings that
 are no gzip, one cut short) and one stray key added, so that the validations report four problems.
 
 - ``write``: ``array[...] = data`` through the reference. ``before`` swaps in the thread-pool helper the
   reference used until memory was made flat (every chunk selection in a list, every chunk submitted at
   once with ``pool.map``), reproduced below; ``after`` is the reference as it is.
 - ``validate serial`` and ``validate dask local:2``: ``Validation(store, chunks=True)`` with the serial
-  checker and with ``DaskChecker`` on a LocalCluster of two worker processes (its start-up is not timed);
+  checker and with ``DaskChecker`` on a LocalCluster of two worker processes (its start-up, and the
+  workers' first import of zn5, are not timed);
   the memory is the client's, where the listing and the report live.
 
 Each measurement runs in a fresh process (this script calls itself), twice: once timed, with its peak
@@ -27,6 +30,7 @@ steady.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import resource
 import subprocess
@@ -52,8 +56,16 @@ from zn5.reference.store.base import Store
 from zn5.reference.store.local import LocalStore
 
 SHAPE: Final = (1000, 1000)
-CHUNKS: Final = {10_000: (10, 10), 40_000: (5, 5), 250_000: (2, 2), 1_000_000: (1, 1)}
-"""Chunk counts and their chunk shapes; ``--sizes`` picks which run (default: 10 000 and 40 000)."""
+LARGE: Final = (5120, 5120)
+LAYOUTS: Final = {
+    400: (LARGE, (256, 256)),
+    10_000: (SHAPE, (10, 10)),
+    40_000: (SHAPE, (5, 5)),
+    250_000: (SHAPE, (2, 2)),
+    1_000_000: (SHAPE, (1, 1)),
+}
+"""Chunk counts and the array and chunk shapes that make them; ``--sizes`` picks which run (default:
+10 000 and 40 000). 400 is the large array, whose 512 kB chunks make decoding the work."""
 VARIANTS: Final = (
     ("write", "before"),
     ("write", "after"),
@@ -77,17 +89,18 @@ def _unbounded(
 
 
 def create(root: Path, chunks: int) -> zn5.Array:
+    shape, chunk_shape = LAYOUTS[chunks]
     return zn5.create_array(
-        root, format="zarr3", shape=SHAPE, dtype="float64", chunks=CHUNKS[chunks], compressor=Gzip(1)
+        root, format="zarr3", shape=shape, dtype="float64", chunks=chunk_shape, compressor=Gzip(1)
     )
 
 
-def data() -> np.ndarray[Any, np.dtype[np.float64]]:
-    return np.random.default_rng(20261207).standard_normal(SHAPE)
+def data(chunks: int) -> np.ndarray[Any, np.dtype[np.float64]]:
+    return np.random.default_rng(20261207).standard_normal(LAYOUTS[chunks][0])
 
 
 def write(root: Path, chunks: int, variant: str, measured: Callable[[Callable[[], None]], None]) -> None:
-    array, values = create(root, chunks), data()
+    array, values = create(root, chunks), data(chunks)
     if variant == "before":
         reference_array._parallel = _unbounded  # the old helper, for comparison
 
@@ -100,8 +113,11 @@ def write(root: Path, chunks: int, variant: str, measured: Callable[[Callable[[]
 def prepare(root: Path, chunks: int) -> None:
     """The store the validations read: written, then three chunks broken and a stray key added."""
     array = create(root, chunks)
-    array[...] = data()
-    for key, value in (("c/0/1", b"not gzip"), ("c/50/50", b"\x1f\x8b broken"), ("c/9/9", b"\x1f\x8b")):
+    array[...] = data(chunks)
+    shape, chunk_shape = LAYOUTS[chunks]
+    last = shape[0] // chunk_shape[0] - 1
+    broken = (("c/0/1", b"not gzip"), (f"c/{last}/{last}", b"\x1f\x8b broken"), ("c/1/0", b"\x1f\x8b"))
+    for key, value in broken:
         (root / key).write_bytes(value)
     (root / "c" / "notes.txt").write_bytes(b"x")
 
@@ -120,6 +136,7 @@ def validate(root: Path, variant: str, measured: Callable[[Callable[[], None]], 
         run_with(check_serially)
         return
     with cluster_client(variant.removeprefix("dask ")) as client:
+        client.run(importlib.import_module, "zn5.conformance.validation.chunks")  # warm, like start-up
         run_with(DaskChecker(client))
 
 
@@ -161,7 +178,7 @@ def main() -> None:
     parser.add_argument("--one", nargs=3, metavar=("TASK", "VARIANT", "CHUNKS"), help=argparse.SUPPRESS)
     parser.add_argument("--traced", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument(
-        "--sizes", type=int, nargs="+", choices=sorted(CHUNKS), default=[10_000, 40_000], help="chunk counts"
+        "--sizes", type=int, nargs="+", choices=sorted(LAYOUTS), default=[10_000, 40_000], help="chunk counts"
     )
     parser.add_argument(
         "--only",
