@@ -176,7 +176,7 @@ def create_array(
     node_path = _node_path(path)
     format_dialect = dialect(format)
     data_type = DataType.of(dtype)
-    big = not data_type.is_variable and np.dtype(dtype).byteorder == ">"
+    big = not data_type.is_variable and _big_endian(np.dtype(dtype))
     byte_order: Endian = endian or ("big" if big else "little")
     chain = (
         tuple(codecs)
@@ -202,6 +202,13 @@ def create_array(
     for key, raw in documents.items():
         store.set(key, raw)
     return Array(store, node_path, model, format)
+
+
+def _big_endian(dtype: np.dtype[Any]) -> bool:
+    """Whether ``dtype`` is big endian: a record when its multi-byte fields are (CORE-STRUCT-002)."""
+    if dtype.fields is not None:
+        return any(_big_endian(field) for field, *_ in dtype.fields.values())
+    return dtype.byteorder == ">"
 
 
 def _check_new_array(model: ArrayModel) -> ArrayModel:

@@ -17,7 +17,7 @@ from zn5.conformance.generate import capabilities
 from zn5.conformance.generate.case import CaseDraft, write_case
 from zn5.conformance.suite.case import dump_json
 
-VERSION = "0.2.2"
+VERSION = "0.2.3"
 """Corpus version: MAJOR.MINOR of the spec it tests, then its own patch number (DECISIONS.md section 3)."""
 
 Family = Callable[[], Iterator[CaseDraft]]
@@ -42,6 +42,7 @@ def families() -> list[Family]:
         rejects,
         sharding,
         spec_examples,
+        structured,
         vlen,
         write_matrix,
         writes,
@@ -65,6 +66,7 @@ def families() -> list[Family]:
         vlen.cases,
         objects.cases,
         object_values.cases,
+        structured.cases,
         gold.cases,
         spec_examples.cases,
     ]

@@ -20,6 +20,7 @@ DATA_TYPES = (
     "bytes",
     "ragged",
     "json",
+    "structured",
 )
 CODECS = (
     "bytes",

@@ -33,6 +33,8 @@ def sample_values(dtype: Any, shape: tuple[int, ...], seed: int) -> np.ndarray[A
     for the variable-length types empty, long, non-ASCII and NUL-holding elements."""
     if DataType.of(dtype).is_variable:
         return _variable_values(DataType.of(dtype), shape, seed)
+    if DataType.of(dtype).is_structured:
+        return _records(DataType.of(dtype), shape, seed)
     numpy_dtype = np.dtype(dtype).newbyteorder("=")
     rng = np.random.default_rng(seed)
     count = int(np.prod(shape, dtype=np.int64))
@@ -104,6 +106,15 @@ def _variable_values(dtype: DataType, shape: tuple[int, ...], seed: int) -> np.n
             return np.array(texts, dtype=dtype.numpy_dtype).reshape(shape)
         values = [text.encode("utf-8") for text in texts]
     return object_array(values, dtype.numpy_dtype).reshape(shape)
+
+
+def _records(dtype: DataType, shape: tuple[int, ...], seed: int) -> np.ndarray[Any, Any]:
+    """Records whose every field holds :func:`sample_values` of its own type (CORE-STRUCT-001)."""
+    rng = np.random.default_rng(seed)
+    records = np.zeros(shape, dtype=dtype.numpy_dtype)
+    for name, field in dtype.fields:
+        records[name] = sample_values(field.numpy_dtype, shape, int(rng.integers(2**32)))
+    return records
 
 
 def id_seed(case_id: str) -> int:

@@ -36,7 +36,10 @@ LENGTH = 4
 
 def little_endian(values: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
     """``values`` with a little-endian (or byte-order free) element type, C contiguous."""
-    dtype = values.dtype if values.dtype.byteorder == "|" else values.dtype.newbyteorder("<")
+    order_free = (
+        values.dtype.byteorder == "|" and values.dtype.fields is None
+    )  # a record's fields have orders
+    dtype = values.dtype if order_free else values.dtype.newbyteorder("<")
     return np.ascontiguousarray(values, dtype=dtype)
 
 
@@ -166,6 +169,10 @@ def numpy_dtype(name: str) -> np.dtype[Any]:
         return np.dtype(simple[name])
     if name in ("string", "bytes", "json") or name.startswith("ragged["):
         return DataType.of(name).numpy_dtype
+    if name.startswith(
+        "structured["
+    ):  # the fields as a JSON list of [name, canonical type] (PROTO-STRUCT-001)
+        return np.dtype([(field, numpy_dtype(kind)) for field, kind in json.loads(name[len("structured") :])])
     if name.startswith("r") and name[1:].isdigit():
         return np.dtype(f"V{int(name[1:]) // 8}")
     family, _, argument = name.partition("[")

@@ -15,15 +15,15 @@ import numpy as np
 from zn5.reference.codecs._config import check_members, choice
 from zn5.reference.codecs.base import ArrayBytesCodec, ChunkSpec
 from zn5.reference.errors import ChunkError
-from zn5.reference.model.dtype import VARIABLE_KINDS
+from zn5.reference.model.dtype import VARIABLE_KINDS, DataType
 
 Endian = Literal["little", "big"]
 
 
 def with_endian(dtype: np.dtype[Any], endian: Endian | None) -> np.dtype[Any]:
     """``dtype`` with the byte order of ``endian`` (no change for types without one)."""
-    if endian is None or dtype.byteorder == "|":
-        return dtype
+    if endian is None or (dtype.byteorder == "|" and dtype.fields is None):
+        return dtype  # a record's fields take the order one by one (CORE-STRUCT-002)
     return dtype.newbyteorder("<" if endian == "little" else ">")
 
 
@@ -45,7 +45,7 @@ class BytesCodec(ArrayBytesCodec):
     def problems(self, spec: ChunkSpec) -> list[tuple[str, str]]:
         if spec.dtype.kind in VARIABLE_KINDS:
             return [(f"bytes cannot serialise variable-length {spec.dtype} elements", "CORE-VLEN-002")]
-        if spec.dtype.byteorder != "|" and self.endian is None:
+        if DataType(spec.dtype).has_byte_order and self.endian is None:
             return [(f"configuration.endian is required for {spec.dtype.name}", "CODEC-BYTES-002")]
         return []
 

@@ -42,6 +42,7 @@ from zn5.reference.formats.zarr2_dtypes import (
     format_dtype,
     object_dtype,
     parse_dtype,
+    record_bytes,
 )
 from zn5.reference.model.dtype import DataType
 from zn5.reference.model.grid import RegularGrid
@@ -189,6 +190,7 @@ def parse_array(doc: Mapping[str, Any], attributes: Mapping[str, Any], key: str)
         return Parsed(None, report.problems)
     dtype, endian = dtype_and_endian
     fill = None if doc["fill_value"] is None else decode_fill(doc["fill_value"], dtype, ZARR2_FILL, report)
+    fill = None if fill is None else record_bytes(fill, dtype, endian, stored=False)
     codecs = _parse_chain(doc, dtype, endian, len(shape), report)
     if codecs is None or not report.ok():
         return Parsed(None, report.problems)
@@ -301,7 +303,9 @@ def encode_array(model: ArrayModel) -> dict[str, dict[str, Any]]:
         "compressor": None if compressor is None else codec_to_v2(compressor),
         "fill_value": None
         if model.fill_value is None
-        else encode_fill(model.fill_value, model.data_type, ZARR2_FILL),
+        else encode_fill(
+            record_bytes(model.fill_value, model.data_type, endian, stored=True), model.data_type, ZARR2_FILL
+        ),
         "order": order,
         "filters": [codec_to_v2(codec) for codec in filters] or None,
         "dimension_separator": model.chunk_key_encoding.separator,

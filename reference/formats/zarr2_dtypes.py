@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from zn5.reference.codecs import registry
-from zn5.reference.codecs.bytes import Endian
+from zn5.reference.codecs.bytes import Endian, with_endian
 from zn5.reference.codecs.categorize import Categorize
 from zn5.reference.codecs.json_values import Json2, MsgPack2
 from zn5.reference.codecs.vlen import VlenBytes, VlenUtf8
@@ -87,14 +87,10 @@ def _ragged_type(codec: Mapping[str, Any], report: Report) -> DataType | None:
 
 
 def parse_dtype(value: Any, report: Report) -> tuple[DataType, Endian | None] | None:
-    """The data type and byte order of a typestr such as ``"<f8"`` (ZARR2-DTYPE-001, ZARR2-DTYPE-002)."""
+    """The data type and byte order of a typestr such as ``"<f8"`` (ZARR2-DTYPE-001, ZARR2-DTYPE-002), or
+    of a list of fields (ZARR2-STRUCT-001)."""
     if isinstance(value, list):
-        raise UnsupportedError.at(
-            report.key,
-            f"{value!r} (a structured type) is outside the core model",
-            "ZARR2-DTYPE-004",
-            "dtype",
-        )
+        return _structured_dtype(value, report)
     match = TYPESTR.match(value) if isinstance(value, str) else None
     if match is None:
         report.error(
@@ -120,10 +116,56 @@ def parse_dtype(value: Any, report: Report) -> tuple[DataType, Endian | None] | 
     return dtype, BYTE_ORDERS[order] if dtype.has_byte_order else None
 
 
-def format_dtype(dtype: DataType, endian: Endian | None) -> str:
-    """The typestr of a data type serialised with ``endian``; ``|`` for types without byte order, and
-    ``|O`` for the variable-length types (ZARR2-VLEN-001)."""
+def _structured_dtype(value: list[Any], report: Report) -> tuple[DataType, Endian | None] | None:
+    """``structured`` of a list of ``[name, typestr]`` fields, with the one byte order of its multi-byte
+    fields (ZARR2-STRUCT-001); a field with a shape (CORE-STRUCT-004), a structured field, and fields
+    of different byte orders (ZARR2-STRUCT-002) are unsupported."""
+    fields: list[tuple[str, np.dtype[Any]]] = []
+    orders: set[Endian] = set()
+    for index, field in enumerate(value):
+        location = f"dtype[{index}]"
+        if not (isinstance(field, list) and len(field) in (2, 3) and isinstance(field[0], str) and field[0]):
+            report.error(location, f"must be [name, typestr] with a name (got {field!r})", "CORE-STRUCT-001")
+            return None
+        if len(field) == 3:
+            message = f"field {field[0]!r} has the shape {field[2]!r}"
+            raise UnsupportedError.at(report.key, message, "CORE-STRUCT-004", location)
+        if isinstance(field[1], list):
+            message = f"field {field[0]!r} is itself structured"
+            raise UnsupportedError.at(report.key, message, "CORE-STRUCT-001", location)
+        parsed = parse_dtype(field[1], report)
+        if parsed is None:
+            return None
+        if parsed[1] is not None:
+            orders.add(parsed[1])
+        fields.append((field[0], parsed[0].numpy_dtype))
+    if len(orders) > 1:
+        message = "its multi-byte fields have different byte orders"
+        raise UnsupportedError.at(report.key, message, "ZARR2-STRUCT-002", "dtype")
+    try:
+        return DataType.structured(np.dtype(fields)), orders.pop() if orders else None
+    except (TypeError, ValueError) as error:
+        report.error("dtype", f"is no record of named fields: {error}", "CORE-STRUCT-001")
+        return None
+
+
+def format_dtype(dtype: DataType, endian: Endian | None) -> Any:
+    """The typestr of a data type serialised with ``endian``; ``|`` for types without byte order,
+    ``|O`` for the variable-length types (ZARR2-VLEN-001), and a list of ``[name, typestr]`` for
+    ``structured`` (ZARR2-STRUCT-001)."""
     if dtype.is_variable:
         return OBJECT_DTYPE
+    if dtype.is_structured:
+        return [[name, format_dtype(field, endian)] for name, field in dtype.fields]
     order = "|" if not dtype.has_byte_order else "<" if endian == "little" else ">"
     return order + dtype.numpy_dtype.str[1:]
+
+
+def record_bytes(raw: bytes, dtype: DataType, endian: Endian | None, *, stored: bool) -> bytes:
+    """A ``structured`` fill value's bytes in the fields' stored byte order (``stored=True``) or back
+    in native order: its Base64 holds the record as the chunks do (ZARR2-STRUCT-001)."""
+    if not dtype.is_structured:
+        return raw
+    order = with_endian(dtype.numpy_dtype, endian)
+    source, target = (dtype.numpy_dtype, order) if stored else (order, dtype.numpy_dtype)
+    return np.frombuffer(raw, dtype=source).astype(target).tobytes()

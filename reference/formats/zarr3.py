@@ -412,6 +412,9 @@ def encode_node(model: ArrayModel | GroupModel, *, root: bool) -> dict[str, dict
     if isinstance(model, GroupModel):
         group: dict[str, Any] = {"zarr_format": 3, "node_type": "group", "attributes": dict(model.attributes)}
         return {NODE_KEY: group}
+    if model.data_type.is_structured:
+        message = "the reference writes no Zarr v3 structured data_type yet (RFC 0014 designs one)"
+        raise UnsupportedError.at(NODE_KEY, message, "ZARR3-DTYPE-002", "data_type")
     if model.data_type.zarr2_only:
         raise UnsupportedError.at(
             NODE_KEY, f"Zarr v3 has no form for {model.data_type.name} arrays", "CORE-VLEN-009", "data_type"

@@ -82,13 +82,37 @@ class DataType:
         if isinstance(spec, str | type) and spec in VARIABLE_NAMES:
             spec = VARIABLE_NAMES[spec]
         dtype = np.dtype(spec)  # type: ignore[call-overload]
-        if dtype.kind not in SUPPORTED_KINDS or dtype.fields is not None or dtype.subdtype is not None:
+        if dtype.fields is not None:
+            return cls.structured(dtype)
+        if dtype.kind not in SUPPORTED_KINDS or dtype.subdtype is not None:
             raise ValueError(f"data type {dtype.str!r} is outside the core model (CORE-DTYPE-001)")
         if dtype.kind == "T":
             return cls(np.dtypes.StringDType())
         if dtype.itemsize == 0:
             raise ValueError(f"data type {dtype.str!r} has no size (CORE-DTYPE-001)")
         return cls(dtype.newbyteorder("="))
+
+    @classmethod
+    def structured(cls, dtype: np.dtype[Any]) -> DataType:
+        """The ``structured`` type of a NumPy record type: named fields of fixed-size core types other
+        than ``structured``, packed (CORE-STRUCT-001); a field with a shape is unsupported
+        (CORE-STRUCT-004). Each field in native byte order (CORE-STRUCT-002)."""
+        fields: list[tuple[str, np.dtype[Any]]] = []
+        for name in dtype.names or ():
+            field = dtype.fields[name][0]  # type: ignore[index]
+            if field.subdtype is not None:
+                raise NotImplementedError(
+                    f"field {name!r} has the shape {list(field.shape)} (CORE-STRUCT-004)"
+                )
+            if not name or field.fields is not None or cls.of(field).is_variable:
+                raise ValueError(
+                    f"field {name!r} of {dtype.descr} is not a named fixed-size type (CORE-STRUCT-001)"
+                )
+            fields.append((name, cls.of(field).numpy_dtype))
+        packed = np.dtype(fields)
+        if not fields or packed.itemsize != dtype.itemsize:
+            raise ValueError(f"{dtype.descr} is not a packed record of fields (CORE-STRUCT-001)")
+        return cls(packed)
 
     @classmethod
     def ragged(cls, items: np.dtype[Any]) -> DataType:
@@ -109,8 +133,22 @@ class DataType:
 
     @property
     def has_byte_order(self) -> bool:
-        """Whether serialising this type needs an endianness (CORE-DTYPE-002)."""
+        """Whether serialising this type needs an endianness (CORE-DTYPE-002): a record does when a
+        field does (CORE-STRUCT-002)."""
+        if self.is_structured:
+            return any(DataType(field).has_byte_order for field, *_ in self.numpy_dtype.fields.values())  # type: ignore[union-attr]
         return self.numpy_dtype.byteorder != "|"
+
+    @property
+    def is_structured(self) -> bool:
+        """Whether this is a ``structured`` type (CORE-STRUCT-001)."""
+        return self.numpy_dtype.fields is not None
+
+    @property
+    def fields(self) -> tuple[tuple[str, DataType], ...]:
+        """The fields of a ``structured`` type, in order (none for other types)."""
+        dtype = self.numpy_dtype
+        return tuple((name, DataType(dtype.fields[name][0])) for name in dtype.names or ())  # type: ignore[index]
 
     @property
     def is_variable(self) -> bool:
@@ -148,6 +186,10 @@ class DataType:
             return f"{'int' if kind == 'i' else 'uint' if kind == 'u' else 'float'}{8 * size}"
         if kind == "c":
             return f"complex{8 * size}"
+        if self.is_structured:
+            return "structured" + json.dumps(
+                [[name, field.name] for name, field in self.fields], separators=(",", ":")
+            )
         if kind == "V":
             return f"r{8 * size}"
         if kind == "S":

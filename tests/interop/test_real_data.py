@@ -626,8 +626,10 @@ STORES: dict[str, Zarr2 | InProcess] = {
 }
 REFUSALS: dict[str, tuple[str, str]] = {
     "zarr2-object-pickle": ("CORE-VLEN-005", "a pickle object codec would run code the store holds"),
-    "zarr2-structured": ("ZARR2-DTYPE-004", "structured records are outside the core model"),
-    "zarr3-structured": ("ZARR3-DTYPE-002", "a struct data_type is one the reference does not implement"),
+    "zarr3-structured": (
+        "ZARR3-DTYPE-002",
+        "the reference reads no Zarr v3 structured data_type yet (RFC 0014)",
+    ),
 }
 """The stores the reference refuses on purpose: the requirement, and why."""
 DISAGREEMENTS: dict[str, str] = {

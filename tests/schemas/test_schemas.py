@@ -172,7 +172,7 @@ INVALID: dict[str, Outcome] = {
 VALID: dict[str, Outcome] = {
     "zarr2/zarray/valid/codec-unknown-id": Outcome("unsupported", "ZARR2-CODEC-002"),
     "zarr2/zarray/valid/dtype-object-pickle": Outcome("unsupported", "CORE-VLEN-005"),
-    "zarr2/zarray/valid/dtype-structured": Outcome("unsupported", "ZARR2-DTYPE-004"),
+    "zarr2/zarray/valid/dtype-structured": Outcome("unsupported", "CORE-STRUCT-004"),  # a field with a shape
     "zarr2/zarray/valid/extra-member-is-ignored": Outcome("warning", "ZARR2-META-008"),
     "zarr3/array/valid/extension-data-type-unknown": Outcome("unsupported", "ZARR3-DTYPE-002"),
     "zarr3/array/valid/extension-codec-unknown": Outcome("unsupported", "CORE-CODEC-003"),

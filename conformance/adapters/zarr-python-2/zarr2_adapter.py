@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 import numpy as np
 from zarr2_canonical import (  # beside this file
+    byte_order,
     canonical_dtype,
     element_bytes,
     little_endian,
@@ -94,6 +95,7 @@ CAPABILITIES = sorted(
         *kit.VARIABLE_LENGTH,
         "dtype:ragged",
         "dtype:json",
+        "dtype:structured",
         "chunk-key:v2-dot",
         "chunk-key:v2-slash",
         *kit.CORE_FEATURES,
@@ -186,7 +188,7 @@ def describe(node: Any, n5: bool) -> dict[str, Any]:
         codecs += [f for f in filters if f["name"] in ARRAY_FILTERS]
         array_filters = [f for f in node.filters or () if CANONICAL_NAMES.get(f.codec_id) in ARRAY_FILTERS]
         encoded = kit.filtered_type(array_filters, np.zeros(1, dtype), np.dtype("u1"))
-        endian = {"<": "little", ">": "big", "=": sys.byteorder}.get(encoded.byteorder)
+        endian = {"<": "little", ">": "big", "=": sys.byteorder}.get(byte_order(encoded))
         objects = [f for f in filters if f["name"] in OBJECT_TYPES]
         codecs += objects or [
             {"name": "bytes", "configuration": {} if endian is None else {"endian": endian}}
@@ -237,7 +239,7 @@ def create_arguments(description: dict[str, Any], n5: bool) -> dict[str, Any]:
     if codecs and codecs[0]["name"] == "transpose":
         order, codecs = "F", codecs[1:]
     position = next(i for i, codec in enumerate(codecs) if codec["name"] == "bytes")
-    if codecs[position]["configuration"].get("endian") == "big" and dtype.byteorder != "|":
+    if codecs[position]["configuration"].get("endian") == "big" and byte_order(dtype) != "|":
         dtype = dtype.newbyteorder(">")
     others = codecs[:position] + codecs[position + 1 :]
     compressor = others.pop() if position < len(codecs) - 1 else None

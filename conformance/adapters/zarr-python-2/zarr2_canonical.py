@@ -21,6 +21,9 @@ OBJECT_NAMES = ("string", "bytes", "json")
 def type_name(dtype: np.dtype[Any]) -> str:
     """The canonical name of a NumPy type (lengths in bytes, as Zarr v3's length_bytes)."""
     kind, size = dtype.kind, dtype.itemsize
+    if dtype.fields is not None:  # PROTO-STRUCT-001
+        fields = [[name, type_name(dtype.fields[name][0])] for name in dtype.names or ()]
+        return "structured" + json.dumps(fields, separators=(",", ":"))
     if kind == "b":
         return "bool"
     if kind in "iuf":
@@ -44,6 +47,10 @@ def canonical_dtype(name: str) -> np.dtype[Any]:
             return np.dtype(f"<{code}{int(name[len(prefix) :]) // 8}")
     if name == "bool":
         return np.dtype("|b1")
+    if name.startswith("structured["):
+        return np.dtype(
+            [(field, canonical_dtype(kind)) for field, kind in json.loads(name[len("structured") :])]
+        )
     if name[0] == "r" and name[1:].isdigit():
         return np.dtype(f"V{int(name[1:]) // 8}")
     family, _, argument = name.rstrip("]").partition("[")
@@ -87,9 +94,17 @@ def object_element(raw: bytes, name: str) -> Any:
     return raw.decode("utf-8") if name == "string" else raw
 
 
+def byte_order(dtype: np.dtype[Any]) -> str:
+    """NumPy's byte order character of a type; a record's is its multi-byte fields' ("|" if none)."""
+    if dtype.fields is None:
+        return dtype.byteorder
+    orders = [byte_order(field) for field, *_ in dtype.fields.values()]
+    return next((order for order in orders if order != "|"), "|")
+
+
 def little_endian(values: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
     """C-contiguous with little-endian elements."""
-    dtype = values.dtype if values.dtype.byteorder == "|" else values.dtype.newbyteorder("<")
+    dtype = values.dtype if byte_order(values.dtype) == "|" else values.dtype.newbyteorder("<")
     return np.ascontiguousarray(values, dtype=dtype)
 
 

@@ -185,15 +185,6 @@ ZARR2_METADATA: list[Reject] = [
     ),
     Reject(
         "zarr2",
-        "dtype-structured",
-        set_member("dtype", [["a", "<i2"], ["b", "<i2"]]),
-        "open",
-        "unsupported",
-        "ZARR2-DTYPE-004",
-        "a structured dtype of the same size as the chunks' elements",
-    ),
-    Reject(
-        "zarr2",
         "dtype-object",
         set_member("dtype", "|O"),
         "open",

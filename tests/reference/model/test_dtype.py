@@ -50,7 +50,6 @@ def test_both_byte_orders_give_one_type(spec: str) -> None:
 
 
 OUTSIDE = [
-    ("structured", [("a", "<i4"), ("b", "<f8")]),
     ("subarray", ("<i4", (2,))),
     ("zero-size-bytes", "|S0"),
     ("zero-size-raw", "|V0"),
@@ -110,3 +109,44 @@ def test_a_raw_fill_must_fill_the_element() -> None:
     assert DataType.of("|V3").to_bytes(b"abc") == b"abc"
     with pytest.raises(ValueError, match="3-byte"):
         DataType.of("|V3").to_bytes(b"ab")
+
+
+@pytest.mark.req("CORE-STRUCT-001")
+@pytest.mark.parametrize(
+    ("fields", "name", "ordered"),
+    [
+        ([("a", ">i4"), ("b", "<f8")], 'structured[["a","int32"],["b","float64"]]', True),
+        (
+            [("flag", "?"), ("code", "|S3")],
+            'structured[["flag","bool"],["code","fixed_length_bytes[3]"]]',
+            False,
+        ),
+    ],
+)
+def test_a_record_is_its_named_fields_in_native_order(fields: Any, name: str, ordered: bool) -> None:
+    """A record type keeps its fields' names and types, each field in native byte order, packed; it has
+    a byte order when a field has one (CORE-STRUCT-001, CORE-STRUCT-002)."""
+    data_type = DataType.of(fields)
+    assert (data_type.name, data_type.has_byte_order, data_type.is_structured) == (name, ordered, True)
+    assert all(field.isnative for field, *_ in data_type.numpy_dtype.fields.values())  # type: ignore[union-attr]
+    assert data_type.itemsize == np.dtype(fields).itemsize
+
+
+@pytest.mark.req("CORE-STRUCT-001")
+@pytest.mark.parametrize(
+    ("fields", "error", "requirement"),
+    [
+        ([("a", "<i4", (2,))], NotImplementedError, "CORE-STRUCT-004"),
+        ([("a", "O")], ValueError, "CORE-STRUCT-001"),
+        ([("a", [("b", "<i4")])], ValueError, "CORE-STRUCT-001"),
+        (
+            np.dtype({"names": ["a"], "formats": ["<i4"], "offsets": [4], "itemsize": 8}),
+            ValueError,
+            "CORE-STRUCT-001",
+        ),
+    ],
+    ids=["subarray-field", "object-field", "nested-record", "padded"],
+)
+def test_a_record_outside_the_model_is_refused(fields: Any, error: type[Exception], requirement: str) -> None:
+    with pytest.raises(error, match=requirement):
+        DataType.of(fields)
