@@ -114,3 +114,18 @@ def test_a_ragged_fill_is_its_little_endian_items() -> None:
     fill = fill_json(np.array([1, 256], dtype="i2"), RAGGED)
     assert fill == {"hex": "01000001"}
     assert fill_element(fill, RAGGED).tolist() == [1, 256]
+
+
+@pytest.mark.req("PROTO-STRUCT-001")
+def test_a_record_travels_packed_little_endian_under_its_json_name(tmp_path: Path) -> None:
+    dtype = DataType.of([("x", ">i4"), ("y", ">f8"), ("tag", "|S2")]).numpy_dtype
+    records = np.array([(1, 2.5, b"ab")], dtype=dtype)
+    document, raw = read_array_document(write_array(records, tmp_path))
+    assert (
+        document["data_type"] == 'structured[["x","int32"],["y","float64"],["tag","fixed_length_bytes[2]"]]'
+    )
+    assert raw.hex() == "01000000" + "0000000000000440" + "6162"
+    assert (
+        difference(records, decode_values(document, raw), document["data_type"], document["data_type"])
+        is None
+    )
