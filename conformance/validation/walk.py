@@ -28,7 +28,7 @@ from zn5.reference.formats.base import Consolidated
 from zn5.reference.formats.deviations import MissingGroupDocumentWarning
 from zn5.reference.formats.dialect import DIALECTS, dialect, parse_node, read_documents
 from zn5.reference.model.keys import ChunkKeyEncoding
-from zn5.reference.model.node import ArrayModel, GroupModel, prefix
+from zn5.reference.model.node import ArrayModel, GroupModel, prefix, split_path
 from zn5.reference.store.base import Store
 
 STRAY_KEY: Final = "CORE-KEY-004"
@@ -130,6 +130,10 @@ class Validation:
             yield problem
 
     def _run(self) -> Iterator[Problem]:
+        bad_paths = list(self._path_problems())
+        if bad_paths:
+            yield from bad_paths
+            return
         try:
             self._find_nodes()
         except ZN5Error as error:
@@ -151,6 +155,15 @@ class Validation:
             if self.progress is not None:
                 self.progress.advance(check)
             yield from check.problems
+
+    def _path_problems(self) -> Iterator[Problem]:
+        """The node paths given to check that name no node: a name ``..``, ``.`` or empty, or one that
+        the core model refuses (CORE-NODE-002); nothing of the store is read for them."""
+        for path in self.paths:
+            try:
+                split_path(path)
+            except ValueError as error:
+                yield Problem(path or "/", "", f"is no node path: {error}", "CORE-NODE-002")
 
     def _keys(self) -> Iterator[str]:
         """Pass 1's keys: every key of a listed store; of one that cannot list, the metadata documents
