@@ -197,10 +197,7 @@ def create_array(
         attributes=dict(attributes or {}),
     )
     model = _check_new_array(model)
-    documents = node_documents(node_path, model, format)
-    _prepare(store, node_path, format, overwrite)
-    for key, raw in documents.items():
-        store.set(key, raw)
+    _create_node(store, node_path, model, format, overwrite)
     return Array(store, node_path, model, format)
 
 
@@ -241,9 +238,20 @@ def create_group(
     store = as_store(target, "w", storage_options=storage_options)
     node_path = _node_path(path)
     model = GroupModel(dict(attributes or {}))
-    _prepare(store, node_path, format, overwrite)
-    write_node(store, node_path, model, format)
+    _create_node(store, node_path, model, format, overwrite)
     return Group(store, node_path, model, format)
+
+
+def _create_node(
+    store: Store, node_path: str, model: ArrayModel | GroupModel, format_name: str, overwrite: bool
+) -> None:
+    """Write a new node: its documents are encoded first, so that what the format cannot hold (a NaN
+    attribute, CORE-META-001; a type without a form) is refused before anything is written; then an
+    existing node is refused or cleared and missing ancestors are written (CORE-NODE-007)."""
+    documents = node_documents(node_path, model, format_name)
+    _prepare(store, node_path, format_name, overwrite)
+    for key, raw in documents.items():
+        store.set(key, raw)
 
 
 def _prepare(store: Store, node_path: str, format_name: str, overwrite: bool) -> None:

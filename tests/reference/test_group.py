@@ -77,3 +77,15 @@ def test_a_path_without_a_group_document_opens_with_a_warning(format_name: str) 
         group = zn5.open(store, path="obs")
     assert isinstance(group, zn5.Group)
     assert list(group) == ["temperature"]
+
+
+@pytest.mark.req("CORE-META-001")
+@pytest.mark.parametrize("format_name", ["zarr2", "zarr3", "n5"])
+def test_a_group_refused_on_its_documents_leaves_the_store_as_it_was(format_name: str) -> None:
+    """A group whose attributes JSON cannot hold (NaN) is refused before its missing ancestors are
+    written, as an array is: nothing of it reaches the store."""
+    store = MemoryStore()
+    with pytest.raises(zn5.MetadataError) as caught:
+        zn5.create_group(store, format=format_name, path="a/b/c", attributes={"x": float("nan")})
+    assert caught.value.requirement == "CORE-META-001"
+    assert store.values == {}
