@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from zn5.reference.codecs.bytes import with_endian
 from zn5.reference.model.dtype import (
     VARIABLE_KINDS,
     DataType,
@@ -35,12 +36,9 @@ LENGTH = 4
 
 
 def little_endian(values: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
-    """``values`` with a little-endian (or byte-order free) element type, C contiguous."""
-    order_free = (
-        values.dtype.byteorder == "|" and values.dtype.fields is None
-    )  # a record's fields have orders
-    dtype = values.dtype if order_free else values.dtype.newbyteorder("<")
-    return np.ascontiguousarray(values, dtype=dtype)
+    """``values`` with a little-endian (or byte-order free) element type, C contiguous; a record's
+    fields each little endian (PROTO-STRUCT-001)."""
+    return np.ascontiguousarray(values, dtype=with_endian(values.dtype, "little"))
 
 
 def canonical_bytes(value: Any, dtype: np.dtype[Any]) -> bytes:
@@ -54,8 +52,7 @@ def canonical_element(raw: bytes, dtype: np.dtype[Any]) -> Any:
     """The variable-length element whose bytes in the array values are ``raw`` (PROTO-VLEN-002)."""
     if dtype.kind == "O" and object_element(dtype) == "ragged":
         items = ragged_items(dtype)
-        stored = items if items.byteorder == "|" else items.newbyteorder("<")
-        return np.frombuffer(raw, dtype=stored).astype(items)
+        return np.frombuffer(raw, dtype=with_endian(items, "little")).astype(items)
     return element(dtype, raw)
 
 
@@ -169,9 +166,7 @@ def numpy_dtype(name: str) -> np.dtype[Any]:
         return np.dtype(simple[name])
     if name in ("string", "bytes", "json") or name.startswith("ragged["):
         return DataType.of(name).numpy_dtype
-    if name.startswith(
-        "structured["
-    ):  # the fields as a JSON list of [name, canonical type] (PROTO-STRUCT-001)
+    if name.startswith("structured["):  # its fields as JSON [name, canonical type] pairs (PROTO-STRUCT-001)
         return np.dtype([(field, numpy_dtype(kind)) for field, kind in json.loads(name[len("structured") :])])
     if name.startswith("r") and name[1:].isdigit():
         return np.dtype(f"V{int(name[1:]) // 8}")

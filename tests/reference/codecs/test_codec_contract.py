@@ -32,6 +32,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import zn5.reference as zn5
+from zn5.conformance.suite.canonical import object_array
 from zn5.reference.codecs import registry
 from zn5.reference.codecs.base import (
     ArrayArrayCodec,
@@ -319,7 +320,7 @@ def chunks(dtype: np.dtype[Any], shape: tuple[int, ...], sample: Sample) -> Any:
         )
     if dtype.kind in "TO":
         return st.lists(variable_elements(dtype), min_size=count, max_size=count).map(
-            lambda values: object_array(values, dtype, shape)
+            lambda values: object_array(values, dtype).reshape(shape)
         )
     if bounds is None:
         return hnp.arrays(dtype, shape)
@@ -347,15 +348,6 @@ def variable_elements(dtype: np.dtype[Any]) -> Any:
     if kind == "ragged":
         return hnp.arrays(ragged_items(dtype), st.integers(0, 4))
     return JSON_VALUES if kind == "json" else st.binary(max_size=6)
-
-
-def object_array(values: list[Any], dtype: np.dtype[Any], shape: tuple[int, ...]) -> Array:
-    """The elements ``values`` as an array of ``dtype`` and ``shape``, one element each (NumPy would
-    make equal-length lists or arrays an extra axis)."""
-    out = np.empty(len(values), dtype=dtype)
-    for index, value in enumerate(values):
-        out[index] = value
-    return out.reshape(shape)
 
 
 def encode(codec: Codec, chunk: Array, spec: ChunkSpec) -> tuple[Any, int]:
