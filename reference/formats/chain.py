@@ -34,9 +34,11 @@ def standard_chain(options: ChainOptions) -> tuple[Codec, ...]:
     )
     array_filters = [codec for codec in filters if isinstance(codec, ArrayArrayCodec)]
     byte_filters = [codec for codec in filters if isinstance(codec, BytesBytesCodec)]
-    serialiser = variable_serialiser(dtype, options.endian) if dtype.is_variable else None
-    if serialiser is None:
-        serialiser = BytesCodec(options.endian if dtype.has_byte_order else None)
+    serialiser = (
+        variable_serialiser(dtype, options.endian)
+        if dtype.is_variable
+        else BytesCodec(options.endian if dtype.has_byte_order else None)
+    )
     return (*layout, *array_filters, serialiser, *byte_filters, *([compressor] if compressor else []))
 
 

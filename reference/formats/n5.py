@@ -353,14 +353,6 @@ class N5Dialect(Dialect):
         compressor = options.compressor
         return (N5Block((compressor,) if isinstance(compressor, BytesBytesCodec) else ()),)
 
-    def complete_codecs(self, codecs: tuple[Codec, ...], data_type: DataType, ndim: int) -> tuple[Codec, ...]:
-        """The chain as given, once each block's compression is known to have an N5 form, so that a
-        compressor N5 cannot hold is refused before anything is written (N5-CODEC-002)."""
-        for codec in codecs:
-            if isinstance(codec, N5Block):
-                format_compression(codec.compression)
-        return codecs
-
     def check_root(self, root_documents: Callable[[], Documents]) -> None:
         check_root(root_documents())
 
