@@ -3,9 +3,10 @@ MessagePack value (spec/codecs/json2.md, spec/codecs/msgpack2.md).
 
 Both store one array: the chunk's elements, nested one array per axis as NumPy's ``tolist`` gives them,
 then the string ``"|O"``, then the chunk shape (CODEC-JSON2-001, CODEC-MSGPACK2-001). numcodecs
-encodes and decodes. Its decoder allocates the shape the value records and takes what it finds there,
-so this module first reads the value itself and refuses one that is not the chunk it stands for
-(CODEC-JSON2-002, CODEC-MSGPACK2-002).
+encodes. Its decoder allocates the shape the value records and takes what it finds there, so a chunk is
+read here instead, once, with the parser numcodecs uses (``json``, ``msgpack``) and numcodecs' settings:
+the value is refused unless it is the chunk it stands for (CODEC-JSON2-002, CODEC-MSGPACK2-002), and its
+elements are the chunk's.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ class JsonValues(ArrayBytesCodec):
 
     @abstractmethod
     def numcodecs_codec(self) -> numcodecs.abc.Codec:
-        """The numcodecs codec that does the work."""
+        """The numcodecs codec that encodes."""
 
     @abstractmethod
     def parse(self, data: bytes) -> Any:
@@ -60,16 +61,15 @@ class JsonValues(ArrayBytesCodec):
             stored = self.parse(data)
         except ValueError as error:
             raise self._error(spec, f"cannot be parsed: {error}") from None
-        self._check_layout(stored, spec)
-        decoded = np.asarray(self.numcodecs_codec().decode(data))
-        out = np.empty(spec.shape, dtype=spec.dtype)
-        out[...] = decoded.reshape(spec.shape)
-        return out
+        out = np.empty(math.prod(spec.shape), dtype=spec.dtype)
+        for index, value in enumerate(self._elements(stored, spec)):
+            out[index] = value  # one element each: NumPy would take equal-length lists for an axis
+        return out.reshape(spec.shape)
 
-    def _check_layout(self, stored: Any, spec: ChunkSpec) -> None:
-        """The elements, nested one array per axis of the chunk (numcodecs' ``tolist``; one element for
-        a zero-dimensional chunk), the type mark and the chunk shape, and nothing but JSON values
-        (CORE-VLEN-007)."""
+    def _elements(self, stored: Any, spec: ChunkSpec) -> list[Any]:
+        """The chunk's elements in C order, checked: nested one array per axis of the chunk (numcodecs'
+        ``tolist``; one element for a zero-dimensional chunk), then the type mark and the chunk shape,
+        and nothing but JSON values (CORE-VLEN-007)."""
         if not isinstance(stored, list) or len(stored) < 2 or stored[-2] != OBJECT_MARK:
             raise self._error(spec, f"is no array of elements followed by {OBJECT_MARK!r} and a shape")
         if stored[-1] != list(spec.shape):
@@ -85,6 +85,7 @@ class JsonValues(ArrayBytesCodec):
                 raise ChunkError.at(
                     spec.key, f"{self.name} element {index}: {error}", "CORE-VLEN-007"
                 ) from None
+        return elements
 
     def _error(self, spec: ChunkSpec, problem: str) -> ChunkError:
         return ChunkError.at(spec.key, f"{self.name} chunk {problem}", self.layout_requirement)  # type: ignore[return-value]
