@@ -104,11 +104,12 @@ class DataType:
                 raise NotImplementedError(
                     f"field {name!r} has the shape {list(field.shape)} (CORE-STRUCT-004)"
                 )
-            if not name or field.fields is not None or cls.of(field).is_variable:
+            field_type = None if field.fields is not None else cls.of(field)
+            if not name or field_type is None or field_type.is_variable:
                 raise ValueError(
                     f"field {name!r} of {dtype.descr} is not a named fixed-size type (CORE-STRUCT-001)"
                 )
-            fields.append((name, cls.of(field).numpy_dtype))
+            fields.append((name, field_type.numpy_dtype))
         packed = np.dtype(fields)
         if not fields or packed.itemsize != dtype.itemsize:
             raise ValueError(f"{dtype.descr} is not a packed record of fields (CORE-STRUCT-001)")
