@@ -122,6 +122,26 @@ def test_the_report_on_a_cluster_is_the_serial_one(format_name: str, batch: int,
 
 
 @pytest.mark.req("CONF-VALIDATE-001")
+def test_large_chunks_are_spread_over_many_tasks(monkeypatch: pytest.MonkeyPatch, client: Client) -> None:
+    chunk_bytes = CHUNKS[0] * CHUNKS[1] * 4
+    monkeypatch.setattr(scale, "BATCH_BYTES", 5 * chunk_bytes)
+    checker = DaskChecker(client)
+    sizes: list[int] = []
+    submit = checker._submit
+
+    def recorded(array: zn5.Array, positions: list[tuple[int, ...]]) -> Any:
+        sizes.append(len(positions))
+        return submit(array, positions)
+
+    monkeypatch.setattr(checker, "_submit", recorded)
+    store, _ = broken_store("zarr3")
+    expected, _ = serial(store)
+    validation = Validation(store, chunks=True, checker=checker)
+    assert list(validation.problems()) == expected
+    assert max(sizes) == 5 and sum(sizes) == validation.counts.chunks == 200
+
+
+@pytest.mark.req("CONF-VALIDATE-001")
 def test_a_zip_store_is_validated_on_worker_processes(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
