@@ -4,7 +4,11 @@ The index is a uint64 array of shape ``chunks_per_shard + [2]`` holding ``(offse
 inner chunk in C order; ``2**64 - 1`` in both marks an absent inner chunk, which reads as the fill value
 (CODEC-SHARDING-003). The index sits at the start or the end of the shard and is encoded with
 ``index_codecs``, which must have a fixed encoded size (CODEC-SHARDING-002). Readers that need part of a
-shard fetch the index and then only the inner chunks they need (CODEC-SHARDING-005).
+shard fetch the index and then only the inner chunks they need (CODEC-SHARDING-005). An index that is a
+lone ``bytes`` codec, with no checksum over it, is read only as far as the entries needed: from the
+first needed entry to the last at the start of the shard, from the first needed entry on at its end;
+(CODEC-SHARDING-007); a checksummed index is read whole, since only the whole can be verified
+(CODEC-SHARDING-004).
 """
 
 from __future__ import annotations
@@ -175,12 +179,13 @@ class Sharding(ArrayBytesCodec):
     def decode_region(self, getter: ByteGetter, spec: ChunkSpec, region: Region) -> np.ndarray[Any, Any]:
         """The part ``region`` of the shard, reading only the index and the inner chunks it needs."""
         out_shape = tuple(s.stop - s.start for s in region)
-        index = self._read_index(getter, spec)
-        if index is None:
+        overlaps = list(self._overlaps(region))
+        entries = self._read_entries(getter, spec, [position for position, _, _ in overlaps])
+        if entries is None:
             return spec.fill_array(out_shape)
         out = np.empty(out_shape, dtype=spec.dtype)
-        for position, inner_region, out_region in self._overlaps(region):
-            out[out_region] = self._read_inner(getter, spec, index, position)[inner_region]
+        for (position, inner_region, out_region), entry in zip(overlaps, entries, strict=True):
+            out[out_region] = self._read_inner(getter, spec, entry, position)[inner_region]
         return out
 
     def stored_problems(self, data: bytes, spec: ChunkSpec) -> list[StoredProblem]:
@@ -246,22 +251,56 @@ class Sharding(ArrayBytesCodec):
                 out.append(slice(lo - s.start, hi - s.start))
             yield position, tuple(inner), tuple(out)
 
-    def _read_index(self, getter: ByteGetter, spec: ChunkSpec) -> np.ndarray[Any, Any] | None:
-        size = self.index_size(spec)
-        raw = getter.get_range(0, size) if self.index_location == "start" else getter.get_range(-size, None)
+    @property
+    def _unchecked_index_endian(self) -> str | None:
+        """The byte order of an index whose codecs are a lone ``bytes`` codec (``<`` or ``>``), whose
+        entries can be read on their own; None for an index with a checksum or a transpose."""
+        match self.index_codecs:
+            case (BytesCodec(endian=endian),):
+                return ">" if endian == "big" else "<"
+        return None
+
+    def _read_entries(
+        self, getter: ByteGetter, spec: ChunkSpec, positions: list[tuple[int, ...]]
+    ) -> list[tuple[int, int]] | None:
+        """The ``(offset, nbytes)`` entries of ``positions``, in one ranged read: the whole index, or the
+        run of entries that covers them where nothing checks the index as a whole (CODEC-SHARDING-007);
+        None: no shard."""
+        endian = self._unchecked_index_endian
+        if endian is None or not positions:
+            index = self._read_index(getter, spec)
+            return None if index is None else [_pair(index[position]) for position in positions]
+        flat = [int(np.ravel_multi_index(position, self._chunks_per_shard(spec))) for position in positions]
+        size, first = self.index_size(spec), min(flat)
+        if self.index_location == "start":
+            raw = self._read_index_part(getter, spec, 16 * first, 16 * (max(flat) + 1 - first))
+        else:
+            raw = self._read_index_part(getter, spec, 16 * first - size, size - 16 * first)
         if raw is None:
             return None
-        if len(raw) != size:
-            raise ChunkError.at(
-                spec.key, f"the shard is shorter than its {size}-byte index", "CODEC-SHARDING-004"
-            )
-        return self.index_pipeline.decode(raw, self._index_spec(spec))
+        pairs = np.frombuffer(raw, dtype=f"{endian}u8").reshape(-1, 2)
+        return [_pair(pairs[index - first]) for index in flat]
+
+    def _read_index(self, getter: ByteGetter, spec: ChunkSpec) -> np.ndarray[Any, Any] | None:
+        size = self.index_size(spec)
+        start = 0 if self.index_location == "start" else -size
+        raw = self._read_index_part(getter, spec, start, size)
+        return None if raw is None else self.index_pipeline.decode(raw, self._index_spec(spec))
+
+    def _read_index_part(self, getter: ByteGetter, spec: ChunkSpec, start: int, size: int) -> bytes | None:
+        """``size`` bytes of the index from ``start`` (negative: from the end of the shard); None: no
+        shard; a shard too short to hold them is refused (CODEC-SHARDING-004)."""
+        raw = getter.get_range(start, size) if start >= 0 else getter.get_range(start, None)
+        if raw is not None and len(raw) != size:
+            message = f"the shard is shorter than its {self.index_size(spec)}-byte index"
+            raise ChunkError.at(spec.key, message, "CODEC-SHARDING-004")
+        return raw
 
     def _read_inner(
-        self, getter: ByteGetter, spec: ChunkSpec, index: np.ndarray[Any, Any], position: tuple[int, ...]
+        self, getter: ByteGetter, spec: ChunkSpec, entry: tuple[int, int], position: tuple[int, ...]
     ) -> np.ndarray[Any, Any]:
         inner_spec = self._inner_spec(spec, position)
-        offset, nbytes = (int(v) for v in index[position])
+        offset, nbytes = entry
         if offset == ABSENT and nbytes == ABSENT:
             return inner_spec.fill_array()
         self._check_entry(spec, inner_spec, position, offset, nbytes)
@@ -292,6 +331,11 @@ class Sharding(ArrayBytesCodec):
     def max_encoded_size(self, spec: ChunkSpec) -> int:
         inner = self.inner_pipeline.max_encoded_size(self._inner_spec(spec, (0,) * len(spec.shape)))
         return self.index_size(spec) + inner * math.prod(self._chunks_per_shard(spec))
+
+
+def _pair(entry: np.ndarray[Any, Any]) -> tuple[int, int]:
+    """An index entry as Python integers."""
+    return int(entry[0]), int(entry[1])
 
 
 def _entry_problem(

@@ -12,6 +12,7 @@ from zn5.reference.codecs.bytes import BytesCodec
 from zn5.reference.codecs.crc32c import Crc32c
 from zn5.reference.codecs.gzip import Gzip
 from zn5.reference.codecs.sharding import Sharding
+from zn5.reference.errors import ChunkError
 from zn5.reference.store.memory import MemoryStore
 
 
@@ -50,6 +51,51 @@ def test_partial_read_fetches_only_needed_inner_chunks(location: Any) -> None:
     assert len(shard_reads) == 2  # the index, then the one inner chunk (1, 2)
     _, start, length = shard_reads[1]
     assert start is not None and length is not None and length < len(shard) // 8
+
+
+UNCHECKED_INDEX_READS = [
+    # location, inner chunks read, the index bytes read: from the first entry needed to the last at the
+    # start; from the first entry needed to the end of the index at the end
+    ("start", (slice(5, 7), slice(9, 11)), (16 * 6, 16)),
+    ("start", (slice(1, 6), slice(0, 16)), (0, 16 * 8)),
+    ("end", (slice(5, 7), slice(9, 11)), (-16 * (16 - 6), None)),
+    ("end", (slice(12, 16), slice(12, 16)), (-16, None)),
+]
+
+
+@pytest.mark.req("CODEC-SHARDING-005")
+@pytest.mark.parametrize(("location", "region", "index_read"), UNCHECKED_INDEX_READS)
+def test_an_index_without_checksum_is_read_only_as_far_as_the_entries_needed(
+    location: Any, region: tuple[slice, ...], index_read: tuple[int, int | None]
+) -> None:
+    store = RecordingStore()
+    sharding = Sharding((4, 4), (BytesCodec("little"), Gzip(1)), (BytesCodec("big"),), location)
+    array = zn5.create_array(
+        store, format="zarr3", shape=(16, 16), dtype="int32", chunks=(16, 16), codecs=[sharding]
+    )
+    values = np.arange(256, dtype="int32").reshape(16, 16)
+    array[...] = values
+    store.reads.clear()
+    np.testing.assert_array_equal(array[region], values[region])
+    shard_reads = [read for read in store.reads if read[0] == "c/0/0"]
+    assert shard_reads[0] == ("c/0/0", *index_read)
+    inner = {(i // 4, j // 4) for i in range(16)[region[0]] for j in range(16)[region[1]]}
+    assert len(shard_reads) == 1 + len(inner)
+
+
+@pytest.mark.req("CODEC-SHARDING-004")
+@pytest.mark.parametrize("location", ["start", "end"])
+def test_a_shard_too_short_for_the_entries_needed_is_refused(location: Any) -> None:
+    store = MemoryStore()
+    sharding = Sharding((4, 4), (BytesCodec("little"),), (BytesCodec("little"),), location)
+    array = zn5.create_array(
+        store, format="zarr3", shape=(16, 16), dtype="int32", chunks=(16, 16), codecs=[sharding]
+    )
+    array[...] = 1
+    store.values["c/0/0"] = store.values["c/0/0"][:40] if location == "start" else b"\0" * 40
+    with pytest.raises(ChunkError, match="shorter than its 256-byte index") as caught:
+        array[8:12, 8:12]
+    assert caught.value.problems[0].requirement == "CODEC-SHARDING-004"
 
 
 def test_missing_shard_reads_fill_without_fetching_chunks() -> None:

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 import zn5.reference as zn5
+from zn5.reference.codecs.base import Codec
 from zn5.reference.codecs.bytes import BytesCodec
 from zn5.reference.codecs.crc32c import Crc32c
 from zn5.reference.codecs.sharding import Sharding
@@ -151,11 +152,27 @@ def test_the_static_server_reads_a_range_unit_in_any_case(http_store_server: Sta
             assert (answer.status, answer.read()) == (206, expected)
 
 
+SHARD_INDEXES = [
+    # index codecs, location, the shard's size, the index bytes fetched for one inner chunk: the whole
+    # checksummed index, or the chunk's own 16-byte entry of an index without checksum (CODEC-SHARDING-007)
+    ((BytesCodec("little"), Crc32c()), "end", 525_316, 64 * 16 + 4),
+    ((BytesCodec("little"),), "start", 525_312, 16),
+]
+
+
 @pytest.mark.req("STORE-REMOTE-003")
-def test_one_inner_chunk_of_a_shard_costs_its_bytes_and_the_index(http_store_server: StaticServer) -> None:
+@pytest.mark.req("CODEC-SHARDING-007")
+@pytest.mark.parametrize(("index_codecs", "location", "shard_size", "index_bytes"), SHARD_INDEXES)
+def test_one_inner_chunk_of_a_shard_costs_its_bytes_and_the_index(
+    http_store_server: StaticServer,
+    index_codecs: tuple[Codec, ...],
+    location: Any,
+    shard_size: int,
+    index_bytes: int,
+) -> None:
     """A 256 × 256 float64 shard of 64 inner chunks (525,316 bytes): reading one inner chunk fetches the
-    index and that chunk by byte range, 1,028 + 8,192 bytes, not the shard."""
-    sharding = Sharding((32, 32), (BytesCodec("little"),), (BytesCodec("little"), Crc32c()))
+    index (or its entry) and that chunk by byte range, 1,028 (or 16) + 8,192 bytes, not the shard."""
+    sharding = Sharding((32, 32), (BytesCodec("little"),), index_codecs, location)
     array = zn5.create_array(
         http_store_server.root,
         format="zarr3",
@@ -172,8 +189,8 @@ def test_one_inner_chunk_of_a_shard_costs_its_bytes_and_the_index(http_store_ser
     http_store_server.log.reset()
     np.testing.assert_array_equal(remote[40:50, 70:80], array[40:50, 70:80])
     ranges = [wanted for _method, path, wanted in http_store_server.log.requests if path == "/c/0/0"]
-    assert http_store_server.log.body_bytes == 64 * 16 + 4 + 32 * 32 * 8
-    assert shard.stat().st_size == 525_316 and metadata > 0
+    assert http_store_server.log.body_bytes == index_bytes + 32 * 32 * 8
+    assert shard.stat().st_size == shard_size and metadata > 0
     assert ranges and all(wanted.startswith("bytes=") for wanted in ranges)
 
 
