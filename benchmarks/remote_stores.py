@@ -9,15 +9,18 @@ Measured:
 - ranges: 64 ranges of 8 KiB of one 512 KiB object, one request each (fsspec ``cat_ranges``, obstore
   ``get_range_async``; obstore's ``get_ranges`` would merge these adjacent ranges into one request);
 - latency hiding: zn5 reading 16 chunks from an HTTP server that waits 0.3 s before each answer;
-- ``zn5 validate --chunks`` on one Zarr v2 store of 1 600 gzip chunks with root ``.zmetadata``: from
-  local disk, from the S3 server (listed) and from the HTTP server (listed through ``.zmetadata``), in
-  chunks per second and as a ratio to local disk;
-- the servers' floor: the same 1 600 chunk objects fetched by the validating store's own fsspec client,
+- ``zn5 validate --chunks`` on a Zarr v2 store with root ``.zmetadata``, from local disk, from the S3
+  server (listed) and from the HTTP server (listed through ``.zmetadata``), in chunks per second and as a
+  ratio to local disk, for two chunk sizes: 1 600 gzip chunks of 100 bytes, where each request's cost
+  is all there is, and 64 chunks of 1 MB, the size recommended for object stores, where decoding is;
+- the servers' floor: the same chunk objects fetched by the validating store's own fsspec client,
   16 at a time, with nothing of zn5 in between, in GETs per second; validation can go no faster than one
   GET per chunk at this rate (moto and the HTTP server run in this process, in threads, and share its
   GIL with the client);
 - one inner chunk of a shard read over HTTP: body bytes fetched against the shard's size and against
-  the inner chunk plus its index (the index is read whole, then the chunk by range).
+  the inner chunk plus its index entry, for the recommended index (``bytes`` and ``crc32c`` at the
+  end: the index is read whole, the only way to verify its checksum) and for an index of ``bytes``
+  alone at the start (only the entry is read), each followed by the chunk's own range.
 
 Ratios are fsspec time / obstore time (above 1: obstore is faster). The best of five runs counts.
 """
@@ -31,13 +34,15 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
 import zn5.reference as zn5
 from zn5.conformance.validation.walk import Validation
+from zn5.reference.codecs.base import Codec
 from zn5.reference.codecs.bytes import BytesCodec
+from zn5.reference.codecs.crc32c import Crc32c
 from zn5.reference.codecs.gzip import Gzip
 from zn5.reference.codecs.sharding import Sharding
 from zn5.reference.store.base import Store
@@ -52,7 +57,8 @@ RANGES = 64
 RANGE_SIZE = 8 * 1024
 REPEATS = 5
 BUCKET = "bench"
-VALIDATE_SHAPE, VALIDATE_CHUNKS = (200, 200), (5, 5)  # 1 600 chunks
+VALIDATE_LAYOUTS = {"100 B": ((200, 200), (5, 5)), "1 MB": ((4096, 4096), (512, 512))}
+"""The validated array's shape and chunk shape (float32): 1 600 chunks of 100 bytes, 64 of 1 MB."""
 
 
 def best(function: Callable[[], Any], repeats: int = REPEATS) -> float:
@@ -150,33 +156,28 @@ def latency(root: Path) -> tuple[float, int]:
         return time.perf_counter() - started, server.log.max_in_flight
 
 
-def consolidated_store(root: Path) -> Path:
-    """A Zarr v2 group with one float32 array of 1 600 gzip chunks, and the root's ``.zmetadata``."""
+def consolidated_store(root: Path, shape: tuple[int, int], chunks: tuple[int, int]) -> Path:
+    """A Zarr v2 group with one float32 array of gzip chunks, and the root's ``.zmetadata``."""
     zn5.create_group(root, format="zarr2")
     array = zn5.create_array(
-        root,
-        path="a",
-        format="zarr2",
-        shape=VALIDATE_SHAPE,
-        dtype="<f4",
-        chunks=VALIDATE_CHUNKS,
-        compressor=Gzip(1),
+        root, path="a", format="zarr2", shape=shape, dtype="<f4", chunks=chunks, compressor=Gzip(1)
     )
-    array[...] = np.random.default_rng(2).standard_normal(VALIDATE_SHAPE).astype("<f4")
+    array[...] = np.random.default_rng(2).standard_normal(shape).astype("<f4")
     documents = {name: json.loads((root / name).read_text()) for name in (".zgroup", "a/.zarray")}
     (root / ".zmetadata").write_text(json.dumps({"metadata": documents, "zarr_consolidated_format": 1}))
     return root
 
 
-def chunks_per_second(store: Store) -> float:
-    """The best of three ``zn5 validate --chunks`` runs on ``store``, in decoded chunks per second."""
+def chunks_per_second(store: Store, count: int) -> float:
+    """The best of three ``zn5 validate --chunks`` runs on ``store`` of ``count`` chunks, in decoded
+    chunks per second."""
 
     def run() -> None:
         validation = Validation(store, chunks=True)
         problems = list(validation.problems())
-        assert not problems and validation.counts.decoded == 1600, problems[:3]
+        assert not problems and validation.counts.decoded == count, problems[:3]
 
-    return 1600 / best(run, 3)
+    return count / best(run, 3)
 
 
 def gets_per_second(store: RemoteStore, keys: list[str]) -> float:
@@ -186,29 +187,39 @@ def gets_per_second(store: RemoteStore, keys: list[str]) -> float:
     return len(keys) / best(lambda: store.fs.cat_ranges(paths, None, None, batch_size=CONCURRENCY), 3)
 
 
-def validate_rates(root: Path, s3_server: S3Server) -> tuple[dict[str, float], dict[str, float]]:
+def validate_rates(
+    root: Path, s3_server: S3Server, shape: tuple[int, int], chunk_shape: tuple[int, int]
+) -> tuple[dict[str, float], dict[str, float]]:
     """Chunks per second of ``zn5 validate --chunks`` on one store from disk, S3 and HTTP; GETs per
     second of the chunk objects from S3 and HTTP."""
-    local = consolidated_store(root / "v.zarr")
-    s3_url = f"s3://{BUCKET}/v.zarr"
+    local = consolidated_store(root / "v.zarr", shape, chunk_shape)
+    count = (shape[0] // chunk_shape[0]) * (shape[1] // chunk_shape[1])
+    s3_url = f"s3://{BUCKET}/{root.name}/v.zarr"
     s3_store = RemoteStore(s3_url, storage_options=s3_server.options(), writable=True)
     keys = sorted(path.relative_to(local).as_posix() for path in local.rglob("*") if path.is_file())
     for key in keys:
         s3_store.set(key, (local / key).read_bytes())
     chunks = [key for key in keys if not key.rpartition("/")[2].startswith(".")]
-    rates = {"local": chunks_per_second(LocalStore(local)), "s3": chunks_per_second(s3_store)}
+    rates = {"local": chunks_per_second(LocalStore(local), count), "s3": chunks_per_second(s3_store, count)}
     floors = {"s3": gets_per_second(s3_store, chunks)}
     with static_server(root) as server:
         http_store = RemoteStore(f"{server.url}/v.zarr")
-        rates["http"] = chunks_per_second(http_store)
+        rates["http"] = chunks_per_second(http_store, count)
         floors["http"] = gets_per_second(http_store, chunks)
     return rates, floors
 
 
-def inner_chunk_read(root: Path) -> tuple[int, int, int]:
+INDEX_LAYOUTS: dict[str, tuple[tuple[Codec, ...], Literal["start", "end"]]] = {
+    "bytes+crc32c at the end": ((BytesCodec("little"), Crc32c()), "end"),
+    "bytes at the start": ((BytesCodec("little"),), "start"),
+}
+
+
+def inner_chunk_read(root: Path, layout: str) -> tuple[int, int, int]:
     """Bytes fetched to read one inner chunk of a remote shard, the shard's size, and the inner chunk's
     size plus its index entry (16 bytes)."""
-    sharding = Sharding(chunk_shape=(16, 16), codecs=(BytesCodec("little"),))
+    index_codecs, location = INDEX_LAYOUTS[layout]
+    sharding = Sharding((16, 16), (BytesCodec("little"),), index_codecs, location)
     array = zn5.create_array(
         root, format="zarr3", shape=(256, 256), dtype="<u4", chunks=(256, 256), codecs=(sharding,)
     )
@@ -219,6 +230,15 @@ def inner_chunk_read(root: Path) -> tuple[int, int, int]:
         server.log.reset()
         remote[16:32, 16:32]
         return server.log.body_bytes, shard, 16 * 16 * 4 + 16
+
+
+def print_rates(size: str, rates: dict[str, float], floors: dict[str, float]) -> None:
+    for name, rate in rates.items():
+        ratio = rates["local"] / rate
+        print(f"validate --chunks {size:>5} chunks {name:5} {rate:8.0f} chunks/s; local/{name} {ratio:6.2f}")
+    for name, floor in floors.items():
+        share = rates[name] / floor
+        print(f"server floor {size:>5} chunks {name:5} {floor:8.0f} GETs/s; validate at {share:.2f} of it")
 
 
 def report(name: str, fsspec_times: tuple[float, float], obstore_times: tuple[float, float]) -> None:
@@ -236,21 +256,17 @@ def main() -> None:
         (root / "http").mkdir()
         (root / "slow").mkdir()
         report("http", *http(root / "http"))
-        (root / "validate").mkdir()
         with moto_server() as server:
             report("s3", *s3(server))
-            rates, floors = validate_rates(root / "validate", server)
-        for name, rate in rates.items():
-            ratio = rates["local"] / rate
-            print(f"validate --chunks {name:5} {rate:8.0f} chunks/s  ratio local/{name} {ratio:6.2f}")
-        for name, floor in floors.items():
-            share = rates[name] / floor
-            print(f"server floor {name:5} {floor:8.0f} GETs/s of the chunks; validate at {share:.2f} of it")
-        fetched, shard, needed = inner_chunk_read(root / "shard")
-        print(
-            f"one inner chunk of a {shard}-byte shard over HTTP: {fetched} bytes fetched "
-            f"({fetched / shard:.3f} of the shard, {fetched / needed:.2f}x the chunk and its index entry)"
-        )
+            for size, (shape, chunk_shape) in VALIDATE_LAYOUTS.items():
+                (root / size).mkdir()
+                print_rates(size, *validate_rates(root / size, server, shape, chunk_shape))
+        for layout in INDEX_LAYOUTS:
+            fetched, shard, needed = inner_chunk_read(root / layout.replace(" ", "-"), layout)
+            print(
+                f"one inner chunk of a {shard}-byte shard, index {layout}, over HTTP: {fetched} bytes "
+                f"({fetched / shard:.3f} of the shard, {fetched / needed:.2f}x the chunk and its entry)"
+            )
         seconds, in_flight = latency(root / "slow")
         print(
             f"latency: 16 chunks at 0.3 s each read in {seconds:.2f} s (serially {16 * 0.3:.1f} s); "
