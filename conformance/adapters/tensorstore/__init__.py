@@ -278,17 +278,13 @@ def describe_n5(document: Mapping[str, Any], dtype: np.dtype[Any]) -> dict[str, 
     }
 
 
-class TensorstoreAdapter(BaseAdapter):
+class TensorstoreAdapter(BaseAdapter, declared=DECLARED):
     """tensorstore on Zarr v2, Zarr v3 and N5 arrays."""
 
     name = "tensorstore"
     distribution = "tensorstore"
     language = "c++"
     homepage = "https://github.com/google/tensorstore"
-    formats = DECLARED.tokens("format")
-    operations = DECLARED.tokens("op")
-    claims = DECLARED.claims()
-    format_gaps = DECLARED.gap_reasons()
 
     def open_array(self, store: Path, node: str, format: str, scratch: Path) -> Any:
         return open_array(store, node, format, self.store_url(store))

@@ -273,17 +273,13 @@ def describe_n5_dataset(dataset: Any) -> dict[str, Any]:
     }
 
 
-class Z5pyAdapter(BaseAdapter):
+class Z5pyAdapter(BaseAdapter, declared=DECLARED):
     """z5py on Zarr v2, Zarr v3 and N5."""
 
     name = "z5py"
     distribution = "z5py"
     language = "c++"
     homepage = "https://github.com/constantinpape/z5"
-    formats = DECLARED.tokens("format")
-    operations = DECLARED.tokens("op")
-    claims = DECLARED.claims()
-    format_gaps = DECLARED.gap_reasons()
 
     def open_array(self, store: Path, node: str, format: str, scratch: Path) -> Any:
         dataset = open_node(store, node, format, scratch)
