@@ -34,6 +34,7 @@ from typing import Any, BinaryIO, ClassVar
 
 import numpy as np
 
+from zn5.conformance.adapters.kits.python.zn5_adapter_kit import Declaration
 from zn5.conformance.execution.connection import Adapter
 from zn5.conformance.execution.protocol import PROTOCOL_VERSION, encode, gaps_json
 from zn5.conformance.suite.canonical import (
@@ -186,6 +187,14 @@ class BaseAdapter:
     """The exceptions that are the library refusing an input."""
     _served: tuple[Path | None, str | None] = (None, None)
     """The input folder of the case in hand and the URL its stores are served at (:meth:`store_url`)."""
+
+    def __init_subclass__(cls, declared: Declaration | None = None, **kwargs: Any) -> None:
+        """A subclass given ``declared`` (its ``capabilities.json``) takes :attr:`formats`,
+        :attr:`operations`, :attr:`claims` and :attr:`format_gaps` from it (PROTO-004)."""
+        super().__init_subclass__(**kwargs)
+        if declared is not None:
+            cls.formats, cls.operations = declared.tokens("format"), declared.tokens("op")
+            cls.claims, cls.format_gaps = declared.claims(), declared.gap_reasons()
 
     # --- who and what ---------------------------------------------------------------------------------
 

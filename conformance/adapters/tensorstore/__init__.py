@@ -32,54 +32,14 @@ import tensorstore as ts
 from zn5.conformance.adapters import BaseAdapter, CannotRunError, fill_element, fill_json, v3_codec
 from zn5.conformance.adapters.kits.python.zn5_adapter_kit import (
     BLOSC_SHUFFLES,
-    CHUNK_KEYS,
-    CORE_FEATURES,
     N5_RESERVED,
-    NUMBER_DTYPES,
-    RAW_DTYPES,
+    Declaration,
 )
 from zn5.conformance.suite.canonical import numpy_dtype
 from zn5.reference.model.dtype import DataType
 
 DRIVERS = {"zarr2": "zarr", "zarr3": "zarr3", "n5": "n5"}
-CLAIMS = (
-    *(
-        f"codec:{name}"
-        for name in (
-            "bytes",
-            "transpose",
-            "sharding_indexed",
-            "crc32c",
-            "gzip",
-            "zstd",
-            "blosc",
-            "n5.block",
-            "numcodecs.zlib",  # Zarr v2 "zlib"; N5 gzip with useZlib
-            "numcodecs.bz2",  # Zarr v2 "bz2"; N5 "bzip2"
-            "numcodecs.lzma",  # N5 "xz" only
-        )
-    ),
-    *NUMBER_DTYPES,
-    *RAW_DTYPES,
-    "dtype:fixed_length_bytes",  # Zarr v2 "|S<n>"
-    *CHUNK_KEYS,
-    *CORE_FEATURES,
-    "feature:nested-sharding",
-    "store:http",
-)
-FORMAT_GAPS: Mapping[tuple[str, str], str] = {
-    ("zarr3", "codec:numcodecs.zlib"): 'tensorstore\'s zarr3 driver has no codec "numcodecs.zlib" (zlib only '
-    "as the Zarr v2 compressor and as N5 gzip with useZlib)",
-    ("zarr3", "codec:numcodecs.bz2"): "tensorstore's zarr3 driver has no numcodecs.bz2 codec",
-    ("zarr3", "dtype:fixed_length_bytes"): "tensorstore's zarr3 driver has no fixed-length bytes data type "
-    '(only Zarr v2 "|S<n>")',
-    ("zarr3", "codec:numcodecs.lzma"): 'tensorstore\'s zarr3 driver has no codec "numcodecs.lzma" (the same '
-    "format only as N5 xz)",
-    ("zarr2", "codec:numcodecs.lzma"): 'tensorstore\'s zarr driver registers no "lzma" compressor (it reads '
-    "the same format only as N5 xz)",
-    ("zarr2", "codec:crc32c"): 'tensorstore\'s zarr driver registers no "crc32c" compressor (crc32c only as '
-    "a Zarr v3 codec)",
-}
+DECLARED = Declaration.load(Path(__file__).with_name("capabilities.json"))
 RAW_VALUES = (
     f"tensorstore {version('tensorstore')}'s Python API hands raw (r<N>, |V<n>) elements over as a NumPy "
     "array of zero-size void elements (its 'byte' type is numpy.dtype('V')) along an extra axis of N/8: "
@@ -318,16 +278,13 @@ def describe_n5(document: Mapping[str, Any], dtype: np.dtype[Any]) -> dict[str, 
     }
 
 
-class TensorstoreAdapter(BaseAdapter):
+class TensorstoreAdapter(BaseAdapter, declared=DECLARED):
     """tensorstore on Zarr v2, Zarr v3 and N5 arrays."""
 
     name = "tensorstore"
     distribution = "tensorstore"
     language = "c++"
     homepage = "https://github.com/google/tensorstore"
-    formats = tuple(DRIVERS)
-    claims = CLAIMS
-    format_gaps = FORMAT_GAPS
 
     def open_array(self, store: Path, node: str, format: str, scratch: Path) -> Any:
         return open_array(store, node, format, self.store_url(store))

@@ -32,46 +32,14 @@ import z5py
 from zn5.conformance.adapters import BaseAdapter, CannotRunError, fill_element, fill_json
 from zn5.conformance.adapters.kits.python.zn5_adapter_kit import (
     BLOSC_SHUFFLES,
-    CHUNK_KEYS,
-    INTEGER_DTYPES,
     N5_RESERVED,
+    Declaration,
 )
 from zn5.conformance.suite.canonical import numpy_dtype
 from zn5.reference.model.dtype import DataType
 
 SUFFIXES = {"zarr2": ".zarr", "zarr3": ".zarr", "n5": ".n5"}
-CLAIMS = (
-    *(
-        f"codec:{name}"
-        for name in (
-            "bytes",
-            "n5.block",
-            "blosc",
-            "gzip",
-            "zstd",
-            "sharding_indexed",  # Zarr v3
-            "crc32c",  # the shard index checksum
-            "numcodecs.zlib",  # Zarr v2 "zlib"
-            "numcodecs.bz2",  # Zarr v2 "bz2", N5 "bzip2"
-            "numcodecs.lzma",  # N5 "xz"
-            "n5.lz4",  # N5 "lz4"
-        )
-    ),
-    *INTEGER_DTYPES,
-    "dtype:float32",
-    "dtype:float64",
-    *CHUNK_KEYS,
-    "feature:empty-axis",
-    "feature:n5-varlength-block",
-    "feature:undefined-fill",
-)
-FORMAT_GAPS: Mapping[tuple[str, str], str] = {
-    ("zarr3", "codec:numcodecs.zlib"): "z5py's Zarr v3 codecs are bytes, gzip, blosc, zstd and sharding only",
-    ("zarr3", "codec:numcodecs.bz2"): "z5py's Zarr v3 codecs are bytes, gzip, blosc, zstd and sharding only",
-    ("zarr2", "codec:numcodecs.lzma"): 'z5py has no Zarr v2 "lzma" compressor (xz only in N5)',
-    ("zarr2", "codec:crc32c"): 'z5py has no Zarr v2 "crc32c" compressor (crc32c only as the Zarr v3 shard '
-    "index checksum)",
-}
+DECLARED = Declaration.load(Path(__file__).with_name("capabilities.json"))
 
 DEFAULT_INDEX_CODECS = ({"name": "bytes", "configuration": {"endian": "little"}}, {"name": "crc32c"})
 
@@ -305,16 +273,13 @@ def describe_n5_dataset(dataset: Any) -> dict[str, Any]:
     }
 
 
-class Z5pyAdapter(BaseAdapter):
+class Z5pyAdapter(BaseAdapter, declared=DECLARED):
     """z5py on Zarr v2, Zarr v3 and N5."""
 
     name = "z5py"
     distribution = "z5py"
     language = "c++"
     homepage = "https://github.com/constantinpape/z5"
-    formats = tuple(SUFFIXES)
-    claims = CLAIMS
-    format_gaps = FORMAT_GAPS
 
     def open_array(self, store: Path, node: str, format: str, scratch: Path) -> Any:
         dataset = open_node(store, node, format, scratch)

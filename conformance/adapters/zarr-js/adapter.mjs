@@ -12,52 +12,12 @@ import { fileURLToPath } from "node:url";
 
 import * as zarr from "zarr";
 
-import { Refusal, Skip, cOrderBytes, describeError, inside, isStoreUrl, selectionAxes, serve } from "../kits/javascript/zn5-adapter-kit.mjs";
+import { Refusal, Skip, cOrderBytes, declaration, describeError, inside, isStoreUrl, selectionAxes, serve, writeWithinLimits } from "../kits/javascript/zn5-adapter-kit.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ADAPTER_VERSION = JSON.parse(readFileSync(join(HERE, "package.json"), "utf8")).version;
 const LIBRARY_VERSION = JSON.parse(readFileSync(join(HERE, "node_modules", "zarr", "package.json"), "utf8")).version;
 
-// Only what zarr.js 0.6.3 itself implements, read from its sources in node_modules/zarr:
-// - formats: Zarr v2 only (.zarray / .zgroup / .zattrs); no Zarr v3, no N5.
-// - data types: the table of nestedArray/types.js, that is bool ("|b1"), int8/16/32, uint8/16/32,
-//   float32/64 in either byte order; float16 only when a Float16Array global exists (Node 20 has
-//   none); no 64-bit integers, complex, string, datetime or raw types.
-// - codecs: the compressors "import 'zarr'" registers (zlib, gzip, blosc, from the numcodecs.js copy
-//   bundled into zarr.mjs); the array's "filters" are ignored on read and refused on write
-//   ("Filters are not supported yet"), so no filter codec is declared. order "F" is read (a transpose
-//   codec) but not written: ZarrArray.set throws "Setting content for arrays in F-order is not
-//   supported.", which a write case gets as a skipped reply carrying that message.
-// - chunk keys: "." and "/" (dimension_separator).
-// - features: empty axes and the null fill value; nodes opened by path whatever their ancestors hold
-//   (openArray reads <path>/.zarray only). Not zero-dimensional arrays: get and set throw
-//   "Shape [] indexing is not supported yet".
-const CAPABILITIES = [
-  "format:zarr2",
-  "op:read",
-  "op:metadata",
-  "op:write",
-  "store:http",
-  "codec:blosc",
-  "codec:bytes",
-  "codec:gzip",
-  "codec:numcodecs.zlib",
-  "codec:transpose",
-  "chunk-key:v2-dot",
-  "chunk-key:v2-slash",
-  "dtype:bool",
-  "dtype:float32",
-  "dtype:float64",
-  "dtype:int8",
-  "dtype:int16",
-  "dtype:int32",
-  "dtype:uint8",
-  "dtype:uint16",
-  "dtype:uint32",
-  "feature:empty-axis",
-  "feature:implicit-group",
-  "feature:undefined-fill",
-];
 
 // zarr.js' typed arrays by canonical name: the constructor its type table gives and the Zarr v2
 // type without byte order ("|" for one byte).
@@ -341,15 +301,9 @@ async function write(target, values, storeRoot) {
   const buffer = values.raw.slice().buffer;
   // zarr.js holds values in host-order typed arrays and swaps bytes itself when it encodes a chunk.
   const nested = new zarr.NestedArray(buffer, values.shape, options.dtype);
-  try {
-    await library("write", () => array.set(null, nested));
-  } catch (error) {
-    // zarr.js' documented limit: it writes C order only.
-    if (error instanceof Refusal && error.message.includes("F-order is not supported")) {
-      throw new Skip(`zarr.js ${LIBRARY_VERSION} cannot write this array: ${error.message}`);
-    }
-    throw error;
-  }
+  // zarr.js' documented limit: it writes C order only.
+  const cOrderOnly = (refusal) => refusal.message.includes("F-order is not supported");
+  await writeWithinLimits(`zarr.js ${LIBRARY_VERSION}`, cOrderOnly, () => library("write", () => array.set(null, nested)));
 }
 
 await serve({
@@ -360,7 +314,7 @@ await serve({
     homepage: "https://github.com/gzuidhof/zarr.js",
   },
   adapterVersion: ADAPTER_VERSION,
-  capabilities: CAPABILITIES,
+  ...declaration(join(HERE, "capabilities.json")),
   read,
   describe,
   write,

@@ -14,7 +14,7 @@ import FetchStore from "@zarrita/storage/fetch";
 import FileSystemStore from "@zarrita/storage/fs";
 import * as zarr from "zarrita";
 
-import { Refusal, Skip, cOrderBytes, describeError, isStoreUrl, selectionAxes, serve } from "../kits/javascript/zn5-adapter-kit.mjs";
+import { Refusal, Skip, cOrderBytes, declaration, describeError, isStoreUrl, selectionAxes, serve, writeWithinLimits } from "../kits/javascript/zn5-adapter-kit.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ADAPTER_VERSION = JSON.parse(readFileSync(join(HERE, "package.json"), "utf8")).version;
@@ -22,55 +22,6 @@ const LIBRARY_VERSION = JSON.parse(
   readFileSync(join(HERE, "node_modules", "zarrita", "package.json"), "utf8"),
 ).version;
 
-// Only what zarrita.js itself implements. Data types: Node 20 has no Float16Array, so float16 is out;
-// complex, datetime, timedelta and raw (r*) types are not in zarrita's data type table. Fixed-length
-// strings are its v2 "S"/"U" types. Codecs: the registry of zarrita.js 0.7.5 (src/codecs.ts) plus
-// sharding_indexed; not bz2, lzma, crc32 (numcodecs) or any N5 codec. Nested sharding is not
-// claimed: the inner pipeline has no sharding_indexed entry.
-// Tokens name a codec, not a direction: zarrita.js decodes gzip, zlib and crc32c but has no encoder
-// for them, and zarr.set refuses sharded arrays. A write case that needs one of those gets a skipped
-// reply carrying zarrita's own UnsupportedError ("Unsupported: gzip encode", "Unsupported: set on
-// sharded arrays"); Zarr v2 writes are a format gap of the hello reply (zarr.create writes zarr.json only).
-const CAPABILITIES = [
-  "format:zarr2",
-  "format:zarr3",
-  "op:read",
-  "op:write",
-  "store:http",
-  "codec:blosc",
-  "codec:bytes",
-  "codec:crc32c",
-  "codec:gzip",
-  "codec:numcodecs.bitround",
-  "codec:numcodecs.delta",
-  "codec:numcodecs.lz4",
-  "codec:numcodecs.shuffle",
-  "codec:numcodecs.zlib",
-  "codec:sharding_indexed",
-  "codec:transpose",
-  "codec:zstd",
-  "chunk-key:default-dot",
-  "chunk-key:default-slash",
-  "chunk-key:v2-dot",
-  "chunk-key:v2-slash",
-  "dtype:bool",
-  "dtype:fixed_length_bytes",
-  "dtype:fixed_length_utf32",
-  "dtype:float32",
-  "dtype:float64",
-  "dtype:int8",
-  "dtype:int16",
-  "dtype:int32",
-  "dtype:int64",
-  "dtype:uint8",
-  "dtype:uint16",
-  "dtype:uint32",
-  "dtype:uint64",
-  "feature:empty-axis",
-  "feature:implicit-group",
-  "feature:undefined-fill",
-  "feature:zero-dimensional",
-];
 
 // Canonical data type names of zarrita's simple types, with their element size and typed array.
 const SIMPLE = {
@@ -254,15 +205,10 @@ async function write(target, values, storeRoot) {
   if (fill !== null) options.fillValue = fill;
   if (description.dimension_names) options.dimensionNames = description.dimension_names;
   const chunk = chunkOf(values);
-  try {
+  await writeWithinLimits(`zarrita.js ${LIBRARY_VERSION}`, (refusal) => refusal.limitation, async () => {
     const array = await library("write", () => zarr.create(where, options));
     await library("write", () => zarr.set(array, null, chunk));
-  } catch (error) {
-    if (error instanceof Refusal && error.limitation) {
-      throw new Skip(`zarrita.js ${LIBRARY_VERSION} cannot write this array: ${error.message}`);
-    }
-    throw error;
-  }
+  });
 }
 
 await serve({
@@ -273,9 +219,7 @@ await serve({
     homepage: "https://github.com/manzt/zarrita.js",
   },
   adapterVersion: ADAPTER_VERSION,
-  capabilities: CAPABILITIES,
-  // zarrita.js writes Zarr v3 only (zarr.create): the runner scores Zarr v2 write cases unsupported
-  formatGaps: { zarr2: ["op:write"] },
+  ...declaration(join(HERE, "capabilities.json")),
   read,
   write,
 });

@@ -190,6 +190,30 @@ export function failureReply(error) {
 }
 
 /**
+ * What an adapter claims, from the capabilities.json at `path`
+ * (schemas/project/adapter-capabilities.schema.json): {capabilities, formatGaps} for `serve`, the
+ * tokens of each format's gaps without their reasons.
+ */
+export function declaration(path) {
+  const document = JSON.parse(readFileSync(path, "utf8"));
+  const gaps = Object.entries(document.format_gaps ?? {}).map(([format, reasons]) => [format, Object.keys(reasons)]);
+  return { capabilities: document.capabilities, formatGaps: Object.fromEntries(gaps) };
+}
+
+/**
+ * What `write` returns; a Refusal it throws that `isLimit` takes for a documented limit of the library
+ * (`library`: its name and version) is a Skip instead: the library cannot write such an array at all.
+ */
+export async function writeWithinLimits(library, isLimit, write) {
+  try {
+    return await write();
+  } catch (error) {
+    if (error instanceof Refusal && isLimit(error)) throw new Skip(`${library} cannot write this array: ${error.message}`);
+    throw error;
+  }
+}
+
+/**
  * The hello reply. `adapter` has: implementation ({name, version, language[, homepage]}),
  * adapterVersion, capabilities (tokens) and, when some declared token is missing in one format,
  * formatGaps ({zarr2: ["codec:gzip"]}).

@@ -2,12 +2,12 @@
 
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 
-import { Refusal, Skip, cOrderBytes, failureReply, helloReply, readArray, runCase, isStoreUrl, selectionAxes, storeLocation, writeArray } from "./zn5-adapter-kit.mjs";
+import { Refusal, Skip, cOrderBytes, declaration, failureReply, helloReply, readArray, runCase, isStoreUrl, selectionAxes, storeLocation, writeArray, writeWithinLimits } from "./zn5-adapter-kit.mjs";
 
 const axis = (start, stop, step, keep, count) => ({ start, stop, step, keep, count });
 
@@ -64,6 +64,19 @@ for (const [error, expected] of [
     assert.deepEqual(failureReply(error), expected);
   });
 }
+
+test("declaration reads a capabilities.json and drops the reasons of its gaps", () => {
+  const path = join(mkdtempSync(join(tmpdir(), "zn5-kit-")), "capabilities.json");
+  writeFileSync(path, JSON.stringify({ about: "a", capabilities: ["format:zarr3", "op:read"], format_gaps: { zarr3: { "op:write": "read-only" } } }));
+  assert.deepEqual(declaration(path), { capabilities: ["format:zarr3", "op:read"], formatGaps: { zarr3: ["op:write"] } });
+});
+
+test("writeWithinLimits skips on a limit, passes other refusals on, and returns what the write returns", async () => {
+  const refuse = async () => { throw new Refusal("codec", "write", "gzip encode"); };
+  await assert.rejects(writeWithinLimits("lib 1", () => true, refuse), (error) => error instanceof Skip && error.message === "lib 1 cannot write this array: gzip encode");
+  await assert.rejects(writeWithinLimits("lib 1", () => false, refuse), (error) => error instanceof Refusal);
+  assert.equal(await writeWithinLimits("lib 1", () => true, async () => 7), 7);
+});
 
 test("failureReply of any other error is an adapter-error with its stack", () => {
   const reply = failureReply(new TypeError("oops"));

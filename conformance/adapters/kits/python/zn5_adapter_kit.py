@@ -103,6 +103,34 @@ class Values:
         return swapped.tobytes()
 
 
+@dataclass(frozen=True)
+class Declaration:
+    """What an adapter claims, as its ``capabilities.json`` beside it states it (PROTO-004)."""
+
+    capabilities: tuple[str, ...]
+    """Tokens of the corpus's capabilities.json, the formats and operations among them."""
+    format_gaps: Mapping[str, Mapping[str, str]]
+    """Format -> claimed token it lacks in that format -> why."""
+
+    @classmethod
+    def load(cls, path: Path) -> Declaration:
+        """The declaration in the JSON file ``path`` (``capabilities``, optional ``format_gaps``)."""
+        document = json.loads(path.read_text(encoding="utf-8"))
+        return cls(tuple(document["capabilities"]), document.get("format_gaps", {}))
+
+    def tokens(self, kind: str) -> tuple[str, ...]:
+        """The claimed names of one kind (``format``, ``op``) without the prefix, in the file's order."""
+        return tuple(token.partition(":")[2] for token in self.capabilities if token.startswith(kind + ":"))
+
+    def claims(self) -> tuple[str, ...]:
+        """The tokens that name neither a format nor an operation."""
+        return tuple(token for token in self.capabilities if not token.startswith(("format:", "op:")))
+
+    def gap_reasons(self) -> dict[tuple[str, str], str]:
+        """(format, token) -> why, for every gap."""
+        return {(f, token): why for f, tokens in self.format_gaps.items() for token, why in tokens.items()}
+
+
 class RefusedError(Exception):
     """Raise it when the library refuses the input, to say the error category (and the requirement)."""
 

@@ -9,7 +9,6 @@
 //! `dimensions` in their order, and `read_ndarray` returns an ndarray of that shape, so its elements in
 //! logical (C) order are the canonical values.
 
-use std::collections::BTreeMap;
 use std::io::ErrorKind;
 use std::path::Path;
 
@@ -19,7 +18,7 @@ use n5::smallvec::SmallVec;
 use n5::{ReadableDataBlock, ReinitDataBlock, WriteableDataBlock};
 use serde_json::{json, Value};
 use zn5_adapter_kit::{axes, glue, pick, rejected, result_shape};
-use zn5_adapter_kit::{Adapter, ArrayValues, Failure, Hello, Outcome};
+use zn5_adapter_kit::{Adapter, ArrayValues, Declaration, Failure, Hello, Outcome};
 
 #[cfg(target_endian = "big")]
 compile_error!("the adapter writes the n5 crate's native-endian values as the canonical little-endian array.bin");
@@ -28,33 +27,9 @@ const ADAPTER_VERSION: &str = env!("CARGO_PKG_VERSION");
 /// The n5 version Cargo.toml pins (the crate exports no version of its own).
 const LIBRARY_VERSION: &str = "0.7.6";
 
-/// What n5 0.7.6 with its default features (bzip, gzip, lz, xz) implements: N5's raw, gzip, bzip2, xz
-/// and lz4 compressions and its ten numeric data types. Not claimed: blosc and zstd (the crate has
-/// neither), gzip's useZlib (numcodecs.zlib; it reads and writes gzip framing only), varlength blocks.
-const CAPABILITIES: &[&str] = &[
-    "format:n5",
-    "op:read",
-    "op:metadata",
-    "op:write",
-    "codec:n5.block",
-    "codec:gzip",
-    "codec:n5.lz4",
-    "codec:numcodecs.bz2",
-    "codec:numcodecs.lzma",
-    "chunk-key:v2-slash",
-    "dtype:int8",
-    "dtype:int16",
-    "dtype:int32",
-    "dtype:int64",
-    "dtype:uint8",
-    "dtype:uint16",
-    "dtype:uint32",
-    "dtype:uint64",
-    "dtype:float32",
-    "dtype:float64",
-    "feature:empty-axis",
-    "feature:implicit-group",
-];
+
+/// What the library implements, and why not more: the adapter's capabilities.json, embedded.
+const CAPABILITIES: &str = include_str!("../capabilities.json");
 
 /// An element type of the crate, with its canonical name and its little-endian bytes.
 trait Element: ReflectedType + num_traits::Zero + Copy {
@@ -273,15 +248,8 @@ struct N5Crate;
 
 impl Adapter for N5Crate {
     fn hello(&self) -> Hello {
-        Hello {
-            name: "rust-n5".into(),
-            version: LIBRARY_VERSION.into(),
-            language: "rust".into(),
-            homepage: "https://github.com/saalfeldlab/rust-n5".into(),
-            adapter_version: ADAPTER_VERSION.into(),
-            capabilities: CAPABILITIES.iter().map(|token| token.to_string()).collect(),
-            format_gaps: BTreeMap::new(),
-        }
+        let homepage = "https://github.com/saalfeldlab/rust-n5";
+        Hello::new("rust-n5", LIBRARY_VERSION, "rust", homepage, ADAPTER_VERSION, Declaration::parse(CAPABILITIES))
     }
 
     fn read(&self, store: &Path, node: &str, _format: &str, selection: &Value) -> Outcome<ArrayValues> {

@@ -7,7 +7,6 @@
 //! Values leave as canonical array.json + array.bin: `ArrayBytes::Fixed` is already C order and
 //! native endian, which the check below makes little.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -19,75 +18,16 @@ use zarrs::group::{Group, GroupCreateError};
 use zarrs::plugin::PluginCreateError;
 use zarrs::storage::{ReadableStorageTraits, StorageError};
 use zn5_adapter_kit::{axes, glue, hex, pick, rejected, result_shape, unhex};
-use zn5_adapter_kit::{Adapter, ArrayValues, Failure, Hello, Outcome};
+use zn5_adapter_kit::{Adapter, ArrayValues, Declaration, Failure, Hello, Outcome};
 
 #[cfg(target_endian = "big")]
 compile_error!("the adapter writes zarrs's native-endian values as the canonical little-endian array.bin");
 
 const ADAPTER_VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// What zarrs 0.23.14 (with the features in Cargo.toml) and zarrs_n5 0.2.1 implement.
-/// Not claimed: the numcodecs lzma, lz4, crc32, delta, quantize, astype, packbits and jenkins_lookup3
-/// codecs and the fixed_length_bytes data type (zarrs 0.23 has none of them), the N5 lz4 and xz compressions and N5 varlength blocks (zarrs_n5
-/// 0.2.1 refuses them). N5 is read-only (zarrs_n5 has no writer): N5 writes are a format gap of the hello reply.
-const CAPABILITIES: &[&str] = &[
-    "format:zarr2",
-    "format:zarr3",
-    "format:n5",
-    "op:read",
-    "op:metadata",
-    "op:write",
-    "codec:blosc",
-    "codec:bytes",
-    "codec:crc32c",
-    "codec:gzip",
-    "codec:n5.block",
-    "codec:numcodecs.adler32",
-    "codec:numcodecs.bitround",
-    "codec:numcodecs.bz2",
-    "codec:numcodecs.fixedscaleoffset",
-    "codec:numcodecs.fletcher32",
-    "codec:numcodecs.shuffle",
-    "codec:numcodecs.zlib",
-    "codec:sharding_indexed",
-    "codec:transpose",
-    "codec:vlen-bytes",
-    "codec:vlen-utf8",
-    "codec:zstd",
-    "chunk-key:default-dot",
-    "chunk-key:default-slash",
-    "chunk-key:v2-dot",
-    "chunk-key:v2-slash",
-    "dtype:bool",
-    "dtype:bytes",
-    "dtype:complex64",
-    "dtype:complex128",
-    "dtype:fixed_length_utf32",
-    "dtype:float16",
-    "dtype:float32",
-    "dtype:float64",
-    "dtype:int8",
-    "dtype:int16",
-    "dtype:int32",
-    "dtype:int64",
-    "dtype:numpy.datetime64",
-    "dtype:numpy.timedelta64",
-    "dtype:r8",
-    "dtype:r16",
-    "dtype:r24",
-    "dtype:r32",
-    "dtype:r64",
-    "dtype:string",
-    "dtype:uint8",
-    "dtype:uint16",
-    "dtype:uint32",
-    "dtype:uint64",
-    "feature:empty-axis",
-    "feature:implicit-group",
-    "feature:nested-sharding",
-    "feature:undefined-fill",
-    "feature:zero-dimensional",
-];
+
+/// What the library implements, and why not more: the adapter's capabilities.json, embedded.
+const CAPABILITIES: &str = include_str!("../capabilities.json");
 
 fn plugin_category(error: &PluginCreateError) -> &'static str {
     match error {
@@ -666,25 +606,8 @@ struct Zarrs;
 
 impl Adapter for Zarrs {
     fn hello(&self) -> Hello {
-        Hello {
-            name: "zarrs".into(),
-            version: format!(
-                "{}.{}.{}",
-                zarrs::version::version_major(),
-                zarrs::version::version_minor(),
-                zarrs::version::version_patch()
-            ),
-            language: "rust".into(),
-            homepage: "https://zarrs.dev".into(),
-            adapter_version: ADAPTER_VERSION.into(),
-            capabilities: CAPABILITIES.iter().map(|token| token.to_string()).collect(),
-            // zarrs_n5 0.2.1 is read-only: the runner scores N5 write cases unsupported; zarrs 0.23.14
-            // has no Zarr v2 form of bitround ("codec bitround is not supported" for a Zarr v2 array)
-            format_gaps: BTreeMap::from([
-                ("n5".into(), vec!["op:write".into()]),
-                ("zarr2".into(), vec!["codec:numcodecs.bitround".into()]),
-            ]),
-        }
+        let version = zarrs::version::version_str();
+        Hello::new("zarrs", version, "rust", "https://zarrs.dev", ADAPTER_VERSION, Declaration::parse(CAPABILITIES))
     }
 
     fn read(&self, store: &Path, node: &str, format: &str, selection: &Value) -> Outcome<ArrayValues> {

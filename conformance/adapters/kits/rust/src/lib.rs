@@ -221,6 +221,51 @@ pub struct Hello {
     pub format_gaps: BTreeMap<String, Vec<String>>,
 }
 
+impl Hello {
+    /// The hello of an implementation `name` `version` in `language` (`homepage` may be empty), adapted
+    /// by an adapter of version `adapter_version` that claims what `declared` says.
+    pub fn new(name: &str, version: &str, language: &str, homepage: &str, adapter_version: &str, declared: Declaration) -> Hello {
+        let Declaration { capabilities, format_gaps } = declared;
+        Hello {
+            name: name.into(),
+            version: version.into(),
+            language: language.into(),
+            homepage: homepage.into(),
+            adapter_version: adapter_version.into(),
+            capabilities,
+            format_gaps,
+        }
+    }
+}
+
+/// What an adapter claims, as its `capabilities.json` states it
+/// (schemas/project/adapter-capabilities.schema.json): the tokens, and by format the tokens of its
+/// format gaps; the reasons of the gaps stay in the file.
+pub struct Declaration {
+    pub capabilities: Vec<String>,
+    pub format_gaps: BTreeMap<String, Vec<String>>,
+}
+
+impl Declaration {
+    /// The declaration of a `capabilities.json`, embedded with `include_str!` (so malformed JSON, which
+    /// the project's tests rule out, is a panic).
+    pub fn parse(json: &str) -> Declaration {
+        let document: Value = serde_json::from_str(json).expect("capabilities.json is JSON");
+        let strings = |tokens: &Value| -> Vec<String> {
+            tokens.as_array().into_iter().flatten().filter_map(Value::as_str).map(String::from).collect()
+        };
+        let format_gaps = document["format_gaps"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(format, reasons)| {
+                (format.clone(), reasons.as_object().into_iter().flatten().map(|(token, _)| token.clone()).collect())
+            })
+            .collect();
+        Declaration { capabilities: strings(&document["capabilities"]), format_gaps }
+    }
+}
+
 /// The hooks of an adapter; the kit does the rest.
 ///
 /// `store` is the absolute folder of a store, `node` its node path ("" for the root), `format` the
@@ -418,6 +463,16 @@ mod tests {
         fn read(&self, _store: &Path, _node: &str, format: &str, _selection: &Value) -> Outcome<ArrayValues> {
             Ok(ArrayValues { data_type: "uint8".into(), shape: vec![1], raw: vec![format.len() as u8] })
         }
+    }
+
+    #[test]
+    fn a_declaration_keeps_the_tokens_and_drops_the_reasons_of_the_gaps() {
+        let declared = Declaration::parse(
+            r#"{"about": "a", "capabilities": ["format:n5", "op:read"], "format_gaps": {"n5": {"op:write": "read-only"}}}"#,
+        );
+        assert_eq!(declared.capabilities, vec!["format:n5", "op:read"]);
+        assert_eq!(declared.format_gaps, BTreeMap::from([("n5".into(), vec!["op:write".into()])]));
+        assert!(Declaration::parse(r#"{"about": "a", "capabilities": []}"#).format_gaps.is_empty());
     }
 
     #[test]

@@ -9,11 +9,13 @@ import java.io.BufferedReader;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,6 +86,39 @@ public final class AdapterKit {
      */
     public record Hello(String name, String version, String language, String homepage, String adapterVersion,
                         Collection<String> capabilities, Map<String, ? extends Collection<String>> formatGaps) {
+    }
+
+    /**
+     * What an adapter claims, as its capabilities.json states it
+     * (schemas/project/adapter-capabilities.schema.json): the capability tokens and, by format, the tokens
+     * of its format gaps; the reasons of the gaps stay in the file.
+     */
+    public record Declaration(List<String> capabilities, Map<String, List<String>> formatGaps) {
+
+        /** The declaration of a capabilities.json document. */
+        public static Declaration of(JsonNode document) {
+            List<String> capabilities = new ArrayList<>();
+            document.path("capabilities").forEach(token -> capabilities.add(token.asText()));
+            Map<String, List<String>> gaps = new TreeMap<>();
+            document.path("format_gaps").fields().forEachRemaining(format -> {
+                List<String> tokens = new ArrayList<>();
+                format.getValue().fieldNames().forEachRemaining(tokens::add);
+                gaps.put(format.getKey(), tokens);
+            });
+            return new Declaration(capabilities, gaps);
+        }
+
+        /** The declaration at {@code name} on the class path of {@code owner}, where the adapter's build puts it. */
+        public static Declaration resource(Class<?> owner, String name) {
+            try (InputStream stream = owner.getResourceAsStream(name)) {
+                if (stream == null) {
+                    throw new IllegalStateException("no " + name + " on the class path");
+                }
+                return of(JSON.readTree(stream));
+            } catch (IOException error) {
+                throw new UncheckedIOException(error);
+            }
+        }
     }
 
     /** The library refused the input: a rejected reply (category: spec/conventions.md#errors). */

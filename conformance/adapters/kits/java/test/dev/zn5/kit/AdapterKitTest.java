@@ -75,6 +75,14 @@ class AdapterKitTest {
     }
 
     @Test
+    void aDeclarationKeepsTheTokensAndDropsTheReasonsOfTheGaps() throws Exception {
+        AdapterKit.Declaration declared = AdapterKit.Declaration.of(AdapterKit.JSON.readTree(
+            "{\"about\": \"a\", \"capabilities\": [\"format:n5\", \"op:read\"], \"format_gaps\": {\"n5\": {\"op:write\": \"read-only\"}}}"));
+        assertEquals(List.of("format:n5", "op:read"), declared.capabilities());
+        assertEquals(Map.of("n5", List.of("op:write")), declared.formatGaps());
+    }
+
+    @Test
     void helloSortsTokensAndLeavesOutEmptyGaps() {
         ObjectNode reply = AdapterKit.helloReply(FAKE);
         assertEquals("[\"format:zarr3\",\"op:read\"]", reply.get("capabilities").toString());

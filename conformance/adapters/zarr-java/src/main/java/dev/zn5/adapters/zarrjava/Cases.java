@@ -23,11 +23,15 @@ import java.nio.file.Path;
  */
 final class Cases implements AdapterKit.Adapter {
 
+    /** What zarr-java 0.0.9 claims, and why not more: capabilities.json, which the build puts on the class path. */
+    private static final AdapterKit.Declaration DECLARED =
+        AdapterKit.Declaration.resource(Cases.class, "/capabilities.json");
+
     @Override
     public AdapterKit.Hello hello() {
         return new AdapterKit.Hello("zarr-java", Versions.ZARR_JAVA, "java",
-            "https://github.com/zarr-developers/zarr-java", Versions.ADAPTER, Capabilities.TOKENS,
-            Capabilities.gapsByFormat());
+            "https://github.com/zarr-developers/zarr-java", Versions.ADAPTER, DECLARED.capabilities(),
+            DECLARED.formatGaps());
     }
 
     /**

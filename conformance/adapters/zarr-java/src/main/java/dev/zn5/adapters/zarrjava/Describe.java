@@ -23,6 +23,7 @@ import java.nio.ByteOrder;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * The canonical description of a node (schemas/project/node.schema.json) from what zarr-java parsed:
@@ -129,29 +130,27 @@ final class Describe {
         return attributes == null ? AdapterKit.JSON.createObjectNode() : AdapterKit.JSON.valueToTree(attributes);
     }
 
+    /** How a fill value zarr-java parsed, by its class, goes onto a little-endian buffer. */
+    private static final Map<Class<?>, BiConsumer<ByteBuffer, Object>> PUT_FILL = Map.of(
+        Boolean.class, (out, value) -> out.put((byte) ((Boolean) value ? 1 : 0)),
+        Byte.class, (out, value) -> out.put((Byte) value),
+        Short.class, (out, value) -> out.putShort((Short) value),
+        Integer.class, (out, value) -> out.putInt((Integer) value),
+        Long.class, (out, value) -> out.putLong((Long) value),
+        Float.class, (out, value) -> out.putFloat((Float) value),
+        Double.class, (out, value) -> out.putDouble((Double) value));
+
     /** The tagged fill value: the little-endian bytes of the value zarr-java parsed, in hex. */
     static JsonNode fillValue(Object parsed, String dataType) {
         if (parsed == null) {
             return AdapterKit.JSON.nullNode();
         }
         ByteBuffer bytes = ByteBuffer.allocate(Values.itemSize(dataType)).order(ByteOrder.LITTLE_ENDIAN);
-        if (parsed instanceof Boolean) {
-            bytes.put((byte) ((Boolean) parsed ? 1 : 0));
-        } else if (parsed instanceof Byte) {
-            bytes.put((Byte) parsed);
-        } else if (parsed instanceof Short) {
-            bytes.putShort((Short) parsed);
-        } else if (parsed instanceof Integer) {
-            bytes.putInt((Integer) parsed);
-        } else if (parsed instanceof Long) {
-            bytes.putLong((Long) parsed);
-        } else if (parsed instanceof Float) {
-            bytes.putFloat((Float) parsed);
-        } else if (parsed instanceof Double) {
-            bytes.putDouble((Double) parsed);
-        } else {
+        BiConsumer<ByteBuffer, Object> put = PUT_FILL.get(parsed.getClass());
+        if (put == null) {
             throw new IllegalStateException("unexpected parsed fill value " + parsed.getClass());
         }
+        put.accept(bytes, parsed);
         ObjectNode tagged = AdapterKit.JSON.createObjectNode();
         tagged.put("hex", HexFormat.of().formatHex(bytes.array()));
         return tagged;

@@ -2,6 +2,7 @@ package dev.zn5.adapters.zarrjava;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.function.BiConsumer;
 
 /**
  * Values between the protocol's form (raw little-endian C-order bytes, which the adapter kit writes
@@ -28,24 +29,12 @@ final class Values {
     static byte[] toBytes(ucar.ma2.Array array, String dataType) {
         int size = itemSize(dataType);
         ByteBuffer out = ByteBuffer.allocate(Math.toIntExact(array.getSize() * size)).order(ByteOrder.LITTLE_ENDIAN);
+        Element element = Element.of(dataType);
         ucar.ma2.IndexIterator it = array.getIndexIterator();
         while (it.hasNext()) {
-            putNext(out, it, dataType);
+            element.put.accept(out, it);
         }
         return out.array();
-    }
-
-    private static void putNext(ByteBuffer out, ucar.ma2.IndexIterator it, String dataType) {
-        switch (dataType) {
-            case "bool": out.put((byte) (it.getBooleanNext() ? 1 : 0)); break;
-            case "int8": case "uint8": out.put(it.getByteNext()); break;
-            case "int16": case "uint16": out.putShort(it.getShortNext()); break;
-            case "int32": case "uint32": out.putInt(it.getIntNext()); break;
-            case "int64": case "uint64": out.putLong(it.getLongNext()); break;
-            case "float32": out.putFloat(it.getFloatNext()); break;
-            case "float64": out.putDouble(it.getDoubleNext()); break;
-            default: throw new IllegalArgumentException("cannot convert data type " + dataType);
-        }
     }
 
     /** A ucar.ma2 array of the given type and shape holding little-endian C-order bytes. */
@@ -57,19 +46,46 @@ final class Values {
                 + " elements of " + dataType);
         }
         ByteBuffer in = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
+        Element element = Element.of(dataType);
         ucar.ma2.IndexIterator it = array.getIndexIterator();
         while (it.hasNext()) {
+            element.take.accept(in, it);
+        }
+        return array;
+    }
+
+    /** How one element of a Java primitive type moves between little-endian bytes and a ucar.ma2 iterator. */
+    private enum Element {
+        BOOLEAN((out, it) -> out.put((byte) (it.getBooleanNext() ? 1 : 0)), (in, it) -> it.setBooleanNext(in.get() != 0)),
+        BYTE((out, it) -> out.put(it.getByteNext()), (in, it) -> it.setByteNext(in.get())),
+        SHORT((out, it) -> out.putShort(it.getShortNext()), (in, it) -> it.setShortNext(in.getShort())),
+        INT((out, it) -> out.putInt(it.getIntNext()), (in, it) -> it.setIntNext(in.getInt())),
+        LONG((out, it) -> out.putLong(it.getLongNext()), (in, it) -> it.setLongNext(in.getLong())),
+        FLOAT((out, it) -> out.putFloat(it.getFloatNext()), (in, it) -> it.setFloatNext(in.getFloat())),
+        DOUBLE((out, it) -> out.putDouble(it.getDoubleNext()), (in, it) -> it.setDoubleNext(in.getDouble()));
+
+        /** The next element of the iterator onto the buffer. */
+        final BiConsumer<ByteBuffer, ucar.ma2.IndexIterator> put;
+        /** The next element of the buffer into the iterator. */
+        final BiConsumer<ByteBuffer, ucar.ma2.IndexIterator> take;
+
+        Element(BiConsumer<ByteBuffer, ucar.ma2.IndexIterator> put, BiConsumer<ByteBuffer, ucar.ma2.IndexIterator> take) {
+            this.put = put;
+            this.take = take;
+        }
+
+        /** The element of a canonical data type (unsigned types travel in their signed Java type's bits). */
+        static Element of(String dataType) {
             switch (dataType) {
-                case "bool": it.setBooleanNext(in.get() != 0); break;
-                case "int8": case "uint8": it.setByteNext(in.get()); break;
-                case "int16": case "uint16": it.setShortNext(in.getShort()); break;
-                case "int32": case "uint32": it.setIntNext(in.getInt()); break;
-                case "int64": case "uint64": it.setLongNext(in.getLong()); break;
-                case "float32": it.setFloatNext(in.getFloat()); break;
-                case "float64": it.setDoubleNext(in.getDouble()); break;
+                case "bool": return BOOLEAN;
+                case "int8": case "uint8": return BYTE;
+                case "int16": case "uint16": return SHORT;
+                case "int32": case "uint32": return INT;
+                case "int64": case "uint64": return LONG;
+                case "float32": return FLOAT;
+                case "float64": return DOUBLE;
                 default: throw new IllegalArgumentException("cannot convert data type " + dataType);
             }
         }
-        return array;
     }
 }
