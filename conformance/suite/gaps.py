@@ -73,6 +73,8 @@ GAPS: Final = (
 )
 PREFIX: Final = "gap-"
 """Every gap tag starts so, and no other tag does."""
+WANTED: Final = 3
+"""Cases per gap that an implementation independent of the reference passes (issue #16, item 4)."""
 
 N5_COMPRESSIONS: Final = frozenset({"n5.lz4", "zstd", "blosc"})
 
