@@ -17,7 +17,7 @@ from zn5.conformance.generate import capabilities
 from zn5.conformance.generate.case import CaseDraft, write_case
 from zn5.conformance.suite.case import dump_json
 
-VERSION = "0.2.3"
+VERSION = "0.2.4"
 """Corpus version: MAJOR.MINOR of the spec it tests, then its own patch number (DECISIONS.md section 3)."""
 
 Family = Callable[[], Iterator[CaseDraft]]

@@ -27,6 +27,7 @@ from zn5.conformance.generate.common import (
     read_case,
     sample_values,
 )
+from zn5.conformance.suite.gaps import N5_COMPRESSION_WRITES, Gap
 from zn5.reference.api import open_array
 from zn5.reference.codecs.blosc import Blosc
 from zn5.reference.codecs.bytes import BytesCodec
@@ -93,6 +94,7 @@ class Deviation:
     dtype: str = "int32"
     options: tuple[tuple[str, Any], ...] = ()
     rewrite: Rewrite | None = None
+    gaps: tuple[Gap, ...] = ()
 
 
 DEVIATIONS = [
@@ -134,7 +136,7 @@ DEVIATIONS = [
     Deviation("n5", "lz4-numcodecs-framing", "CORE-DEVIATION-014", "CODEC-N5LZ4-001",
               member("compression", {"type": "lz4", "id": "lz4", "acceleration": 1}), 0,
               "an lz4 compression in zarr-python 2's form, numcodecs framing marked by an id member",
-              "int16", (("compressor", None),), numcodecs_lz4_blocks),
+              "int16", (("compressor", None),), numcodecs_lz4_blocks, (N5_COMPRESSION_WRITES,)),
 ]  # fmt: skip
 
 
@@ -191,7 +193,7 @@ def cases() -> Iterator[CaseDraft]:
             expected,
             requirements=[*FORMAT_READ_REQUIREMENTS[deviation.format], deviation.entry],
             description=f"{deviation.description} reads as the writer meant, against {deviation.breaks}",
-            tags=["deviation"],
+            tags=["deviation", *(gap.tag for gap in deviation.gaps)],
             extra=[FEATURE],
             codecs=codecs,
             level="MAY",

@@ -23,6 +23,12 @@ from zn5.conformance.generate.common import (
     sample_values,
 )
 from zn5.conformance.generate.writes import WriteRow, write_row_case
+from zn5.conformance.suite.gaps import (
+    BYTES_WITHOUT_CONFIGURATION,
+    ONE_BYTE_TYPE_STRINGS,
+    TRANSPOSE_BEFORE_SHARDING,
+    Gap,
+)
 from zn5.reference.codecs.blosc import Blosc
 from zn5.reference.codecs.bytes import BytesCodec
 from zn5.reference.codecs.crc32c import Crc32c
@@ -114,12 +120,18 @@ def _rewritten(store: MemoryStore, key: str, change: Callable[[dict[str, Any]], 
 
 
 def _read_case(
-    case_id: str, values: np.ndarray[Any, Any], store: MemoryStore, requirements: list[str], description: str
+    case_id: str,
+    values: np.ndarray[Any, Any],
+    store: MemoryStore,
+    requirements: list[str],
+    description: str,
+    gap: Gap,
 ) -> CaseDraft:
-    """A read case of the array at ``array`` in ``store``, tagged by the second part of its ID."""
-    tag = case_id.split("/")[1]
+    """A read case of the array at ``array`` in ``store``, tagged by the second part of its ID and by the
+    gap it covers."""
+    tags = [case_id.split("/")[1], gap.tag]
     return format_read_case(
-        GENERATOR, case_id, store, values, requirements, description=description, tags=[tag]
+        GENERATOR, case_id, store, values, requirements, description=description, tags=tags
     )
 
 
@@ -134,7 +146,7 @@ def _dtype_with_byte_order(dtype: str, spelled: str) -> CaseDraft:
         f'a {dtype} array whose type string is "{spelled}" (a byte order on a one-byte type, '
         "as netCDF-C writes it) reads as the one-byte type"
     )
-    return _read_case(case_id, values, store, ["ZARR2-DTYPE-002"], description)
+    return _read_case(case_id, values, store, ["ZARR2-DTYPE-002"], description, ONE_BYTE_TYPE_STRINGS)
 
 
 def _bytes_without_configuration() -> CaseDraft:
@@ -148,7 +160,7 @@ def _bytes_without_configuration() -> CaseDraft:
         lambda d: d.update(codecs=[{"name": "bytes"}]),
     )
     description = "a uint8 array whose bytes codec is written without a configuration reads exactly"
-    return _read_case(case_id, values, store, ["CODEC-BYTES-002"], description)
+    return _read_case(case_id, values, store, ["CODEC-BYTES-002"], description, BYTES_WITHOUT_CONFIGURATION)
 
 
 def _transpose_then_sharding() -> CaseDraft:
@@ -160,7 +172,8 @@ def _transpose_then_sharding() -> CaseDraft:
         "a transpose before sharding: shards of (4, 6) are sharded as (6, 4), in inner chunks "
         "of (3, 2) that divide only the transposed shape"
     )
-    return _read_case(case_id, values, store, ["CODEC-TRANSPOSE-001", "CODEC-SHARDING-001"], description)
+    requirements = ["CODEC-TRANSPOSE-001", "CODEC-SHARDING-001"]
+    return _read_case(case_id, values, store, requirements, description, TRANSPOSE_BEFORE_SHARDING)
 
 
 def cases() -> Iterator[CaseDraft]:

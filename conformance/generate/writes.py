@@ -4,7 +4,7 @@ formats) (spec/core/arrays.md)."""
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -20,6 +20,7 @@ from zn5.conformance.generate.common import (
 )
 from zn5.conformance.generate.hierarchy import ATTRIBUTES
 from zn5.conformance.suite.canonical import describe_node
+from zn5.conformance.suite.gaps import Gap, write_gaps
 from zn5.conformance.suite.tokens import node_tokens
 from zn5.reference.api import create_array, open_array
 from zn5.reference.codecs.blosc import Blosc
@@ -160,10 +161,14 @@ WRITES: list[WriteRow] = [
 
 
 def write_row_case(
-    row: WriteRow, *, values: np.ndarray[Any, Any] | None = None, path: str = "array"
+    row: WriteRow,
+    *,
+    values: np.ndarray[Any, Any] | None = None,
+    path: str = "array",
+    gaps: Sequence[Gap] = (),
 ) -> CaseDraft:
     """The write case of ``row``: ``values`` (by default a sample drawn with the hash of its id) written
-    as the array at ``path``."""
+    as the array at ``path``, tagged with ``gaps`` and the gaps its description shows (``write_gaps``)."""
     format_name, slug, dtype, shape, chunks, options, what, requirements = row
     case_id = f"{format_name}/write/{slug}"
     seed = id_seed(case_id)
@@ -171,6 +176,7 @@ def write_row_case(
     target = create_array(
         MemoryStore(), format=format_name, path=path, shape=shape, dtype=dtype, chunks=chunks, **options
     )
+    node = describe_node(target.model)
     return CaseDraft(
         id=case_id,
         kind="write",
@@ -181,11 +187,11 @@ def write_row_case(
             "op:write",
             dtype_token(values.dtype),
             *codec_tokens(target.model.codecs),
-            *node_tokens(describe_node(target.model)),
+            *node_tokens(node),
         ],
-        tags=["write"],
+        tags=["write", *(gap.tag for gap in (*gaps, *write_gaps(format_name, node)))],
         input_array=values,
-        target={"format": format_name, "node": path, "metadata": describe_node(target.model)},
+        target={"format": format_name, "node": path, "metadata": node},
         origin={"generator": GENERATOR, "seed": seed},
     )
 

@@ -6,6 +6,7 @@ an undefined fill value, no or empty dimensions); the generators add them and th
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 
@@ -14,15 +15,18 @@ def dtype_name_token(name: str) -> str:
     return "dtype:" + name.split("[")[0]
 
 
-def _codec_tokens(codecs: list[dict[str, Any]]) -> list[str]:
-    """``codec:`` tokens of a canonical codec chain, the chains nested in its configurations included."""
-    tokens = []
+def nested_codecs(codecs: Sequence[Mapping[str, Any]]) -> Iterator[Mapping[str, Any]]:
+    """The codecs of a canonical chain, each followed by the chains nested in its configuration."""
     for codec in codecs:
-        tokens.append(f"codec:{codec['name']}")
+        yield codec
         configuration = codec.get("configuration") or {}
         for member in ("codecs", "index_codecs", "compression"):
-            tokens.extend(_codec_tokens(configuration.get(member) or []))
-    return tokens
+            yield from nested_codecs(configuration.get(member) or [])
+
+
+def _codec_tokens(codecs: list[dict[str, Any]]) -> list[str]:
+    """``codec:`` tokens of a canonical codec chain, the chains nested in its configurations included."""
+    return [f"codec:{codec['name']}" for codec in nested_codecs(codecs)]
 
 
 def node_tokens(node: dict[str, Any]) -> list[str]:

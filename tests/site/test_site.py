@@ -12,6 +12,7 @@ Runs in the ``site`` step of ``.ci/run`` (it is left out of the default pytest r
 from __future__ import annotations
 
 import functools
+import importlib
 import json
 import os
 import subprocess
@@ -28,6 +29,8 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Page, sync_playwright
 
+from zn5.conformance.suite.case import Corpus
+from zn5.conformance.suite.gaps import GAPS, PREFIX
 from zn5.conformance.suite.requirements import Requirement, load_requirements
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -262,3 +265,20 @@ def test_each_implementation_and_profile_has_a_badge_endpoint(site_url: str) -> 
         assert badge["message"] in ("conformant", "not claimed", "claimed, no case run") or badge[
             "message"
         ].startswith("claimed, ")
+
+
+def test_the_gaps_page_says_beside_each_case_who_agrees_with_the_reference(page: Page, site_url: str) -> None:
+    sys.path.insert(0, str(ROOT / "tools" / "site"))  # as mkdocs does: the hooks import their siblings
+    agreement = importlib.import_module("gaps").agreement
+    open_page(page, site_url + "gaps/")
+    headings = page.evaluate("[...document.querySelectorAll('article h2')].map(h => h.id)")
+    rows = page.evaluate(
+        """[...document.querySelectorAll('article table')].slice(1).flatMap(table =>
+            [...table.querySelectorAll('tbody tr')].map(
+                row => [...row.cells].map(cell => cell.innerText.trim())))"""
+    )
+    assert headings == [gap.tag for gap in GAPS]
+    tagged = {case.id for case in Corpus.load().cases if any(tag.startswith(PREFIX) for tag in case.tags)}
+    assert {case_id for case_id, _, _ in rows} == tagged
+    for case_id, names, shown in rows:
+        assert shown == agreement([] if names == "–" else names.split(", ")), case_id

@@ -70,7 +70,8 @@ def confirmation_page(root: Path) -> str:
         "The reference passes every case. An expected value is *confirmed* when at least "
         f"{NEEDED} more implementations with no codebase in common pass the case as well, in their runs on "
         "files ([Compliance](compliance.md)); independent means that the adapters' `codebase` names "
-        "share nothing (zarrs-python counts as zarr-python 3 and zarrs, not as a third library).",
+        "share nothing (zarrs-python counts as zarr-python 3 and zarrs, not as a third library). "
+        "[Gaps](gaps.md) shows the same for the cases of each gap of issue #16.",
         "",
         *table(
             ("Independent implementations passing", "Cases"),

@@ -24,6 +24,8 @@ from typing import Any, Final
 from compliance import compliance_pages
 from evidence import PAGE as CONFIRMATION_PAGE
 from evidence import confirmation_page
+from gaps import PAGE as GAPS_PAGE
+from gaps import gaps_page
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
@@ -146,6 +148,7 @@ def generated_pages(root: Path) -> dict[str, str]:
         RFC_INDEX_PAGE: markdown,
         RFC_INDEX_JSON: json.dumps(index, indent=2, ensure_ascii=False) + "\n",
         CONFIRMATION_PAGE: confirmation_page(root),
+        GAPS_PAGE: gaps_page(root),
         **compliance_pages(root),
     }
 

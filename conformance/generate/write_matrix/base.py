@@ -7,6 +7,8 @@ from typing import Any
 
 import numpy as np
 
+from zn5.conformance.suite.gaps import Gap
+
 GENERATOR = "zn5.conformance.generate.write_matrix"
 Values = np.ndarray[Any, Any]
 
@@ -19,6 +21,7 @@ class Row:
     (CORE-ARRAY-005) and a reader must then give the fill value back (CORE-CHUNK-001).
     ``values``: ``"sample"`` (extremes, NaN, infinities) or ``"small"`` (integers 0 to 99, for chains
     whose filters are lossless only on such values).
+    ``gaps``: the gaps of ``suite.gaps`` the case covers that its target description does not show.
     """
 
     format: str
@@ -32,6 +35,7 @@ class Row:
     fill_chunk: bool = False
     values: str = "sample"
     path: str = "array"
+    gaps: tuple[Gap, ...] = ()
 
     @property
     def id(self) -> str:

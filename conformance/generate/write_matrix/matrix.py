@@ -104,7 +104,7 @@ def case(row: Row) -> CaseDraft:
         row.what,
         row.requirements,
     )
-    draft = write_row_case(write_row, values=_values(row, seed), path=row.path)
+    draft = write_row_case(write_row, values=_values(row, seed), path=row.path, gaps=row.gaps)
     draft.origin = {"generator": GENERATOR, "seed": seed}
     draft.requires = sorted({*draft.requires, *_layout_tokens(draft.target or {})})
     draft.tags = sorted({*draft.tags, "write-matrix"})

@@ -18,6 +18,7 @@ from zn5.conformance.generate.common import (
 )
 from zn5.conformance.generate.rejects.table import Reject
 from zn5.conformance.generate.write_matrix.base import GENERATOR, Row
+from zn5.conformance.suite.gaps import ATTRIBUTES_NAMED_LIKE_MEMBERS, ONE_BYTE_TYPE_STRINGS
 from zn5.reference.api import open_array
 from zn5.reference.codecs.gzip import Gzip
 from zn5.reference.codecs.zstd import Zstd
@@ -204,6 +205,7 @@ def _attribute_rows() -> list[Row]:
                 {"attributes": LOOKALIKES[format_name]},
                 "an array with user attributes named like members of the format's metadata",
                 ["CORE-ATTR-001", "N5-META-005"] if format_name == "n5" else ["CORE-ATTR-001"],
+                gaps=(ATTRIBUTES_NAMED_LIKE_MEMBERS,),
             ),
         ]
     return rows
@@ -238,7 +240,7 @@ def _lookalike_metadata_case(format_name: str) -> CaseDraft:
     """The read side of ``uint8-attributes-named-like-members``: the attributes are presented as stored,
     none of them taken for a member of the format (CORE-ATTR-001; N5: N5-META-005)."""
     case_id = f"{format_name}/metadata/attributes-named-like-members"
-    return attributes_case(
+    draft = attributes_case(
         case_id,
         {"shape": (4, 3), "dtype": "uint8", "chunks": (2, 2)},
         LOOKALIKES[format_name],
@@ -246,6 +248,8 @@ def _lookalike_metadata_case(format_name: str) -> CaseDraft:
         description="user attributes named like members of the format's metadata are presented as attributes",
         origin={"generator": GENERATOR, "seed": id_seed(case_id)},
     )
+    draft.tags.append(ATTRIBUTES_NAMED_LIKE_MEMBERS.tag)
+    return draft
 
 
 def _as_group_with_dimensions(store: MemoryStore) -> None:
@@ -282,7 +286,7 @@ def _one_byte_type_spelled_little() -> CaseDraft:
         requirements=[*FORMAT_READ_REQUIREMENTS["zarr2"], "ZARR2-DTYPE-002"],
         description='a uint8 array whose type string is "<u1" (as netCDF-C writes it) reads as uint8',
         requires=read_tokens("zarr2", values.dtype, open_array(store, path="array").model.codecs),
-        tags=["dtype"],
+        tags=["dtype", ONE_BYTE_TYPE_STRINGS.tag],
         store=store,
         node="array",
         expected_array=values,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from zn5.conformance.generate.write_matrix.base import Row
+from zn5.conformance.suite.gaps import BYTES_WITHOUT_CONFIGURATION
 from zn5.reference.codecs.blosc import Blosc
 from zn5.reference.codecs.bytes import BytesCodec
 from zn5.reference.codecs.bz2 import Bz2
@@ -218,6 +219,7 @@ def _zarr3_one_byte_rows() -> list[Row]:
             {"codecs": [BytesCodec(None)]},
             f"{_named(dtype)} array whose bytes codec has no endian",
             ["CODEC-BYTES-002"],
+            gaps=(BYTES_WITHOUT_CONFIGURATION,),
         )
         for name, dtype in (("int8", "|i1"), ("uint8", "|u1"), ("bool", "|b1"))
     ]
