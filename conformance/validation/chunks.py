@@ -17,6 +17,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Protocol
 
 from zn5.reference.array import Array
@@ -95,12 +96,16 @@ def _guarded(array: Array, coords: tuple[int, ...], problems: Callable[[], list[
     return ChunkCheck(tuple(found), chunks=1, decoded=1)
 
 
-def check_batch(array: Array, positions: Sequence[tuple[int, ...]]) -> ChunkCheck:
-    """:func:`check_chunk` over several chunks of one array, as one check: what a dask task runs."""
+def check_batch(
+    array: Array, positions: Sequence[tuple[int, ...]], fetched: Sequence[bytes | None]
+) -> ChunkCheck:
+    """Several chunks of one array checked as one check: what a dask task runs. ``fetched`` holds each
+    chunk's bytes where the walk fetched them already (:attr:`ChunkWork.fetched`; None: fetch them), so
+    that no chunk of a store that cannot list is requested twice (STORE-REMOTE-006)."""
     problems: list[Problem] = []
     decoded = 0
-    for coords in positions:
-        found = check_chunk(array, coords)
+    for item in map(ChunkWork, repeat(array), positions, fetched):
+        found = _check_alone(item)
         problems.extend(found.problems)
         decoded += found.decoded
     return ChunkCheck(tuple(problems), len(positions), len(positions), decoded)

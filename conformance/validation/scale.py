@@ -195,26 +195,24 @@ class DaskChecker:
     def __call__(self, work: Iterable[Work]) -> Iterator[ChunkCheck]:
         """One check per run of work items, in the order of the items (CONF-VALIDATE-001)."""
         order = _InOrder()
-        array: Array | None = None
-        positions: list[tuple[int, ...]] = []
+        batch: list[ChunkWork] = []
         limit = self.batch
         for item in work:
-            if isinstance(item, ChunkWork) and item.array is array and len(positions) < limit:
-                positions.append(item.coords)
+            if isinstance(item, ChunkWork) and batch and item.array is batch[0].array and len(batch) < limit:
+                batch.append(item)
                 continue
-            if array is not None and positions:
+            if batch:
                 yield from order.settle(self.in_flight - 1)
-                order.add_batch(self._submit(array, positions))
+                order.add_batch(self._submit(batch))
             if isinstance(item, ChunkWork):
-                array, positions = item.array, [item.coords]
-                limit = self._batch_for(array)
+                batch, limit = [item], self._batch_for(item.array)
             else:
-                array, positions = None, []
+                batch = []
                 order.add_check(item)
             yield from order.settle(self.in_flight)
-        if array is not None and positions:
+        if batch:
             yield from order.settle(self.in_flight - 1)
-            order.add_batch(self._submit(array, positions))
+            order.add_batch(self._submit(batch))
         yield from order.settle(0)
 
     def _batch_for(self, array: Array) -> int:
@@ -222,8 +220,12 @@ class DaskChecker:
         chunk_bytes = max(1, math.prod(array.chunks) * array.dtype.itemsize)
         return max(1, min(self.batch, BATCH_BYTES // chunk_bytes))
 
-    def _submit(self, array: Array, positions: list[tuple[int, ...]]) -> _Batch:
-        future = self.client.submit(check_batch, self._scattered(array), positions, pure=False)
+    def _submit(self, batch: list[ChunkWork]) -> _Batch:
+        """One task for ``batch`` (chunks of one array); the bytes the walk fetched travel with it."""
+        array = batch[0].array
+        positions = [item.coords for item in batch]
+        fetched = [item.fetched for item in batch]
+        future = self.client.submit(check_batch, self._scattered(array), positions, fetched, pure=False)
         return _Batch(future, array.path, array.chunk_key(positions[0]))
 
     def _scattered(self, array: Array) -> Future[Array]:

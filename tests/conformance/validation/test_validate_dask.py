@@ -32,6 +32,7 @@ import zn5.reference as zn5
 from zn5.conformance.cli import main
 from zn5.conformance.generate.case import write_store
 from zn5.conformance.validation import scale
+from zn5.conformance.validation.chunks import ChunkWork
 from zn5.conformance.validation.scale import DaskChecker
 from zn5.conformance.validation.walk import Validation
 from zn5.reference.codecs.blosc import Blosc
@@ -41,6 +42,7 @@ from zn5.reference.store.memory import MemoryStore
 from zn5.reference.store.remote import RemoteStore
 from zn5.reference.store.zip import ZipStore
 from zn5.reference.testing.servers import S3Server
+from zn5.reference.testing.static_http import StaticServer
 
 FORMATS = ("zarr2", "zarr3", "n5")
 SHAPE, CHUNKS = (40, 30), (4, 3)
@@ -129,9 +131,9 @@ def test_large_chunks_are_spread_over_many_tasks(monkeypatch: pytest.MonkeyPatch
     sizes: list[int] = []
     submit = checker._submit
 
-    def recorded(array: zn5.Array, positions: list[tuple[int, ...]]) -> Any:
-        sizes.append(len(positions))
-        return submit(array, positions)
+    def recorded(batch: list[ChunkWork]) -> Any:
+        sizes.append(len(batch))
+        return submit(batch)
 
     monkeypatch.setattr(checker, "_submit", recorded)
     store, _ = broken_store("zarr3")
@@ -139,6 +141,22 @@ def test_large_chunks_are_spread_over_many_tasks(monkeypatch: pytest.MonkeyPatch
     validation = Validation(store, chunks=True, checker=checker)
     assert list(validation.problems()) == expected
     assert max(sizes) == 5 and sum(sizes) == validation.counts.chunks == 200
+
+
+@pytest.mark.req("STORE-REMOTE-006")
+def test_a_chunk_of_a_store_that_cannot_list_is_fetched_once(
+    client: Client, http_store_server: StaticServer
+) -> None:
+    """The walk finds an unlisted store's chunks by fetching them; their bytes go to the workers, which
+    request nothing again."""
+    root = http_store_server.root
+    zn5.create_array(root, format="zarr3", shape=(12,), dtype="<i4", chunks=(3,))[:] = np.arange(12)
+    http_store_server.log.reset()
+    store = RemoteStore(http_store_server.url)
+    validation = Validation(store, chunks=True, paths=[""], checker=DaskChecker(client))
+    assert list(validation.problems()) == [] and validation.counts.decoded == 4
+    chunks = [request for request in http_store_server.log.requests if request[1].startswith("/c/")]
+    assert sorted(chunks) == [("GET", f"/c/{index}", "") for index in range(4)]
 
 
 @pytest.mark.req("CONF-VALIDATE-001")
