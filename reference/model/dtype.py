@@ -19,6 +19,7 @@ import math
 import re
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -167,9 +168,10 @@ class DataType:
         whose object codecs only numcodecs names (CORE-VLEN-009)."""
         return self.kind == "O" and object_element(self.numpy_dtype) != "bytes"
 
-    @property
+    @cached_property
     def name(self) -> str:
-        """The canonical name: Zarr v3 spelling where one exists (CORE-DTYPE-001).
+        """The canonical name: Zarr v3 spelling where one exists (CORE-DTYPE-001); computed once, since
+        equality and hashing compare it (a record's name is a JSON text).
 
         A byte string's length counts bytes, a UTF-32 string's characters (CORE-DTYPE-004).
         """
