@@ -131,9 +131,21 @@ def verdict_reason(profile: Mapping[str, Any], summaries: Sequence[Mapping[str, 
     return f"{base['name']} is not conformant"
 
 
+def portable(text: str) -> str:
+    """``text`` with the working folder's path left out of the paths in it, so that a report says
+    ``conformance/corpus`` rather than where one checkout happened to be."""
+    return text.replace(f"{Path.cwd()}{os.sep}", "")
+
+
+def _portable_case(entry: dict[str, Any]) -> dict[str, Any]:
+    """A case entry whose texts (message, detail, stderr) name paths relative to the working folder."""
+    return {key: portable(value) if isinstance(value, str) else value for key, value in entry.items()}
+
+
 def build_report(run: RunResult, adapter_name: str | None = None) -> dict[str, Any]:
-    """The report.json document of a run, validated (ReportError when it is not valid)."""
-    adapter: dict[str, Any] = {"version": run.hello.adapter_version, "connection": run.adapter}
+    """The report.json document of a run, validated (ReportError when it is not valid); paths under the
+    working folder are given relative to it (:func:`portable`)."""
+    adapter: dict[str, Any] = {"version": run.hello.adapter_version, "connection": portable(run.adapter)}
     if adapter_name:
         adapter["name"] = adapter_name
     expectations: dict[str, Any] = {"stale": [entry.to_json() for entry in run.stale]}
@@ -148,7 +160,11 @@ def build_report(run: RunResult, adapter_name: str | None = None) -> dict[str, A
         "report_format": REPORT_FORMAT,
         "runner": {"name": "zn5", "version": zn5_version()},
         "protocol": PROTOCOL_VERSION,
-        "corpus": {"version": run.corpus.version, "digest": run.corpus.digest, "path": str(run.corpus.root)},
+        "corpus": {
+            "version": run.corpus.version,
+            "digest": run.corpus.digest,
+            "path": portable(str(run.corpus.root)),
+        },
         "implementation": run.hello.implementation.to_json(),
         "adapter": adapter,
         "capabilities": sorted(run.hello.capabilities),
@@ -176,7 +192,7 @@ def build_report(run: RunResult, adapter_name: str | None = None) -> dict[str, A
             "imprecise": sum(1 for result in run.results if result.precise is False),
             "profiles": profile_summaries(run),
         },
-        "cases": [result.to_json() for result in run.results],
+        "cases": [_portable_case(result.to_json()) for result in run.results],
         "expectations": expectations,
         "notes": list(run.notes),
     }
