@@ -21,13 +21,12 @@ from zn5.conformance.adapters.connect import REFERENCE, adapter_connector
 from zn5.conformance.execution.connection import Connection, SubprocessConnection
 from zn5.conformance.execution.expectations import Expectations, ExpectationsError
 from zn5.conformance.execution.runner import AdapterStartError, Runner, RunOptions
+from zn5.conformance.report.diff import diff_reports, render_diff
 from zn5.conformance.report.run import (
     ReportError,
     build_report,
-    diff_reports,
     load_report,
     print_summary,
-    render_diff,
     write_reports,
 )
 from zn5.conformance.suite.case import Corpus, CorpusError

@@ -1,9 +1,9 @@
 """Reports of a run: JSON (the record, schema-checked), Markdown (for people and CI summaries), JUnit XML
-(for CI dashboards); and the diff of two JSON reports.
+(for CI dashboards). The diff of two JSON reports is ``report.diff``.
 
 ``report.json`` follows ``schemas/project/report.schema.json`` and is validated before it is written. It
 carries the corpus version and digest, the implementation and adapter versions, and every case with its
-uid, so that :func:`diff_reports` can say whether a changed outcome comes from a changed case or a
+uid, so that ``report.diff`` can say whether a changed outcome comes from a changed case or a
 changed implementation.
 """
 
@@ -15,7 +15,6 @@ import platform
 import sys
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 from xml.etree import ElementTree
@@ -239,14 +238,14 @@ def _cell(text: str, limit: int = 300) -> str:
     return flat.replace("|", "\\|")
 
 
-def _outcome_label(case: Mapping[str, Any]) -> str:
+def outcome_label(case: Mapping[str, Any]) -> str:
     return f"{case['outcome']} (imprecise)" if case.get("precise") is False else str(case["outcome"])
 
 
 def _case_table(cases: Sequence[Mapping[str, Any]]) -> list[str]:
     lines = ["| case | outcome | message |", "|---|---|---|"]
     lines += [
-        f"| `{case['id']}` | {_outcome_label(case)} | {_cell(case['message'])} |"
+        f"| `{case['id']}` | {outcome_label(case)} | {_cell(case['message'])} |"
         for case in cases[:MARKDOWN_ROWS]
     ]
     if len(cases) > MARKDOWN_ROWS:
@@ -379,89 +378,6 @@ def render_junit(report: Mapping[str, Any]) -> str:
             child.text = body
     ElementTree.indent(suites)
     return ElementTree.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
-
-
-# Diff.
-
-
-@dataclass(frozen=True)
-class Change:
-    """A case whose outcome differs between two reports, and what changed under it."""
-
-    id: str
-    before: str | None
-    after: str | None
-    cause: str
-
-    @property
-    def regression(self) -> bool:
-        """A pass that no longer passes."""
-        return self.before in ("pass", "pass (imprecise)") and self.after not in ("pass", "pass (imprecise)")
-
-    @property
-    def fix(self) -> bool:
-        """A case that passes now and did not before."""
-        return self.after in ("pass", "pass (imprecise)") and self.before not in ("pass", "pass (imprecise)")
-
-
-def diff_reports(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[Change]:
-    """The cases whose outcome changed, each with its cause: the case (uid), the implementation (version)."""
-    old = {case["id"]: case for case in before["cases"]}
-    new = {case["id"]: case for case in after["cases"]}
-    old_version = before["implementation"]["version"]
-    new_version = after["implementation"]["version"]
-    old_adapter = before["adapter"]["version"]
-    new_adapter = after["adapter"]["version"]
-    same_corpus = before["corpus"]["digest"] == after["corpus"]["digest"]
-    changes = []
-    for case_id in sorted(set(old) | set(new)):
-        if case_id not in new:
-            cause = "not selected in B" if same_corpus else "case removed from the corpus (or not selected)"
-            changes.append(Change(case_id, _outcome_label(old[case_id]), None, cause))
-            continue
-        if case_id not in old:
-            cause = "not selected in A" if same_corpus else "new case (or not selected in A)"
-            changes.append(Change(case_id, None, _outcome_label(new[case_id]), cause))
-            continue
-        was, now = _outcome_label(old[case_id]), _outcome_label(new[case_id])
-        if was == now:
-            continue
-        causes = []
-        if old[case_id]["uid"] != new[case_id]["uid"]:
-            causes.append(f"case changed (uid {old[case_id]['uid']} → {new[case_id]['uid']})")
-        if old_version != new_version or before["implementation"]["name"] != after["implementation"]["name"]:
-            causes.append(f"implementation changed ({old_version} → {new_version})")
-        if old_adapter != new_adapter:
-            causes.append(f"adapter changed ({old_adapter} → {new_adapter})")
-        if not causes:
-            causes.append("same case, implementation and adapter: the runner, the host, or a flaky result")
-        changes.append(Change(case_id, was, now, "; ".join(causes)))
-    return changes
-
-
-def render_diff(before: Mapping[str, Any], after: Mapping[str, Any], changes: Sequence[Change]) -> str:
-    """The diff as text: both runs, each changed case, and totals."""
-
-    def describe(report: Mapping[str, Any]) -> str:
-        implementation = report["implementation"]
-        return (
-            f"{implementation['name']} {implementation['version']} (adapter {report['adapter']['version']}), "
-            f"corpus {report['corpus']['version']} {report['corpus']['digest'][:19]}…, {report['started']}"
-        )
-
-    lines = [f"A: {describe(before)}", f"B: {describe(after)}"]
-    if not changes:
-        lines.append("no case changed outcome")
-        return "\n".join(lines) + "\n"
-    lines.append(f"{len(changes)} case{'s' if len(changes) != 1 else ''} changed outcome:")
-    for change in changes:
-        lines.append(
-            f"  {change.id}: {change.before or '(absent)'} → {change.after or '(absent)'}  [{change.cause}]"
-        )
-    fixed = sum(change.fix for change in changes)
-    regressed = sum(change.regression for change in changes)
-    lines.append(f"fixed {fixed}, regressed {regressed}, other {len(changes) - fixed - regressed}")
-    return "\n".join(lines) + "\n"
 
 
 def print_summary(
