@@ -45,9 +45,9 @@ if TYPE_CHECKING:
 
 BATCH: Final = 256
 """Chunks per task at most: large enough that dask's overhead per task (about a millisecond) is small."""
-BATCH_BYTES: Final = 16 * 2**20
-"""Decoded bytes per task at most, so that large chunks spread over the workers in many tasks: 400 chunks
-of 512 kB make 13 tasks, not one of 256 chunks and one of 144 that leave a worker idle."""
+BATCH_BYTES: Final = 4 * 2**20
+"""Decoded bytes per task at most, so that large chunks spread evenly over the workers in many tasks: 400
+chunks of 512 kB make 50 tasks, not one of 256 chunks and one of 144 that leave a worker idle."""
 CONNECT_TIMEOUT: Final = 10
 """Seconds to reach a running scheduler before giving up."""
 UNSET_TRIM: Final = "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_"
