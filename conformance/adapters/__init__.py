@@ -12,10 +12,10 @@ share no name (DECISIONS.md section 6: zarrs-python, whose metadata zarr-python 
 chunks the zarrs crate assembles, is ``["zarr-python-3", "zarrs"]``; zarr-python 2 and 3 are two).
 
 This module is also the small kit for writing a Python adapter: subclass :class:`BaseAdapter`, say who
-the library is and what it claims (class attributes), implement the hooks that drive it (open, read,
-describe, write, error category), and call :func:`serve`. The kit does the protocol's glue: the hello
-reply, the dispatch of a case on its operation, the per-format gaps, the equivalence loop over stores, the
-selection key, the phase of a refusal, and the result files.
+the library is and what it claims (class attributes, or its ``capabilities.json``), implement the hooks
+that drive it (open, read, describe, write, error category), and call :func:`serve`. The kit does the
+protocol's glue: the hello reply, the dispatch of a case on its operation, the per-format gaps, the
+equivalence loop over stores, the selection key, the phase of a refusal, and the result files.
 """
 
 from __future__ import annotations
@@ -157,7 +157,8 @@ class BaseAdapter:
     """The protocol side of a Python adapter; a subclass says only what is its library's.
 
     Who: :attr:`name`, :attr:`distribution`, :attr:`language`, :attr:`homepage`. What it claims:
-    :attr:`formats`, :attr:`operations`, :attr:`claims` and :attr:`format_gaps`. How: the hooks
+    :attr:`formats`, :attr:`operations`, :attr:`claims` and :attr:`format_gaps`; both from its
+    ``capabilities.json`` when the subclass is given it (``declared``). How: the hooks
     :meth:`open_array` and :meth:`read` (read and equivalence cases), :meth:`open_node` and
     :meth:`describe` (metadata cases), :meth:`plan_write`, :meth:`write_group` and :meth:`write_array`
     or its parts :meth:`create_array` and :meth:`write` (write cases), and :meth:`category` (refusals).
@@ -190,11 +191,20 @@ class BaseAdapter:
 
     def __init_subclass__(cls, declared: Declaration | None = None, **kwargs: Any) -> None:
         """A subclass given ``declared`` (its ``capabilities.json``) takes :attr:`formats`,
-        :attr:`operations`, :attr:`claims` and :attr:`format_gaps` from it (PROTO-004)."""
+        :attr:`operations`, :attr:`claims` and :attr:`format_gaps` from it (PROTO-004), and who it is
+        (:attr:`name`, :attr:`distribution`, :attr:`language`, :attr:`homepage`) when it says."""
         super().__init_subclass__(**kwargs)
         if declared is not None:
             cls.formats, cls.operations = declared.tokens("format"), declared.tokens("op")
             cls.claims, cls.format_gaps = declared.claims(), declared.gap_reasons()
+            cls._take_identity(declared.implementation)
+
+    @classmethod
+    def _take_identity(cls, identity: Mapping[str, str]) -> None:
+        """Who the implementation is, as its ``capabilities.json`` names it (``implementation``)."""
+        if identity:
+            cls.name, cls.distribution = identity["name"], identity["distribution"]
+            cls.language, cls.homepage = identity["language"], identity.get("homepage", "")
 
     # --- who and what ---------------------------------------------------------------------------------
 

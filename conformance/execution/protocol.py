@@ -22,11 +22,14 @@ if TYPE_CHECKING:  # jsonschema is imported on first validation: adapters that o
     from jsonschema import Draft202012Validator
     from referencing import Registry
 
+    from zn5.reference.errors import ErrorCategory
+
 PROTOCOL_VERSION: Final = 1
 SCHEMA_DIR: Final = PROJECT_SCHEMAS
 MESSAGES: Final = ("hello", "hello-reply", "run", "run-reply", "stop")
 MessageName = Literal["hello", "hello-reply", "run", "run-reply", "stop"]
 Status = Literal["ok", "rejected", "skipped", "adapter-error"]
+Phase = Literal["open", "read", "write"]
 MAX_LINE_BYTES: Final = 16 * 1024 * 1024
 """The longest line the runner reads; results travel through files, so a reply is never near this."""
 
@@ -198,15 +201,8 @@ class HelloReply:
             raise ProtocolError(
                 f"the adapter speaks protocol {document['protocol']}; this runner speaks {PROTOCOL_VERSION}"
             )
-        implementation = document["implementation"]
         return cls(
-            implementation=Implementation(
-                name=implementation["name"],
-                version=implementation["version"],
-                language=implementation["language"],
-                homepage=implementation.get("homepage"),
-                commit=implementation.get("commit"),
-            ),
+            implementation=Implementation(**document["implementation"]),
             adapter_version=document["adapter"]["version"],
             capabilities=frozenset(document["capabilities"]),
             protocol=document["protocol"],
@@ -231,12 +227,15 @@ def gaps_json(gaps: Mapping[str, frozenset[str]]) -> dict[str, list[str]]:
 
 @dataclass(frozen=True)
 class Rejection:
-    """Why the implementation refused a case's input."""
+    """Why the implementation refused a case's input (the run reply's ``error``)."""
 
-    category: str
-    phase: str
+    category: ErrorCategory
+    """One of the error categories of spec/conventions.md; a refusal is precise when it is the case's."""
+    phase: Phase
+    """What the implementation was doing when it refused: opening the node, reading or writing."""
     message: str
     requirement: str | None = None
+    """The requirement the implementation names as broken, when it names one."""
 
 
 @dataclass(frozen=True)

@@ -238,6 +238,27 @@ def read_case(
     )
 
 
+EDGE_SHAPE, EDGE_CHUNKS = (5, 7), (2, 3)
+"""An array whose chunk grid has edge chunks on both axes, and its chunks."""
+FIRST_CHUNK_ROW = (slice(0, 2), slice(0, 7))
+"""The first row of chunks of that grid: what is written of an array whose other chunks are missing."""
+
+
+def seeded_zarr2(
+    case_id: str, filled: np.ndarray[Any, Any], *, missing_chunks: bool = True, **options: Any
+) -> tuple[MemoryStore, np.ndarray[Any, Any]]:
+    """A Zarr v2 store of a seeded array (:func:`sample_values` with the case's seed) of the type and shape
+    of ``filled``, in chunks of ``EDGE_CHUNKS``, written by the reference with the ``options``: all of it,
+    or with ``missing_chunks`` only its first row of chunks. And what a reader reads from it: the written
+    values, ``filled`` (the fill value) where nothing was written."""
+    write = FIRST_CHUNK_ROW if missing_chunks else ...
+    values = sample_values(filled.dtype, filled.shape, id_seed(case_id))
+    store = build_array("zarr2", values, EDGE_CHUNKS, write=write, **options)
+    expected = filled.copy()
+    expected[write] = values[write]
+    return store, expected
+
+
 def format_read_case(
     generator: str,
     case_id: str,

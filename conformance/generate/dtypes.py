@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
-from typing import Any
-
-import numpy as np
 
 from zn5.conformance.generate.case import CaseDraft
 from zn5.conformance.generate.common import (
@@ -27,7 +25,7 @@ V3_EXTRA_TYPES = ("V3", "M8[ns]", "m8[s]", "U3", "S5")
 
 
 def _case(format_name: str, dtype: str, endian: str) -> CaseDraft:
-    name = type_slug(np.dtype(dtype))
+    name = type_slug(dtype)
     ordered = DataType.of(dtype).has_byte_order and format_name != "n5"
     case_id = f"{format_name}/dtype/{name}-{endian}" if ordered else f"{format_name}/dtype/{name}"
     values = sample_values(dtype, SHAPE, id_seed(case_id))
@@ -50,19 +48,23 @@ def _case(format_name: str, dtype: str, endian: str) -> CaseDraft:
     )
 
 
-def type_slug(dtype: np.dtype[Any]) -> str:
-    """A readable, unique slug for a data type: int16, bytes5, utf32x3, raw24, datetime64-ns."""
-    kind = dtype.kind
-    if kind == "S":
-        return f"bytes{dtype.itemsize}"
-    if kind == "U":
-        return f"utf32x{dtype.itemsize // 4}"
-    if kind == "V":
-        return f"raw{8 * dtype.itemsize}"
-    if kind in "mM":
-        unit, count = np.datetime_data(dtype)
-        return f"{'datetime64' if kind == 'M' else 'timedelta64'}-{count if count > 1 else ''}{unit}"
-    return dtype.name
+SHORT_FAMILIES = {
+    "fixed_length_bytes": "bytes",
+    "fixed_length_utf32": "utf32x",
+    "numpy.datetime64": "datetime64-",
+    "numpy.timedelta64": "timedelta64-",
+}
+"""Families of canonical type names (CORE-DTYPE-001) by their spelling in a case id."""
+
+
+def type_slug(dtype: str) -> str:
+    """A data type as a case id spells it: its canonical name, the family shortened and a unit's count of
+    one left out: int16, bytes5, utf32x3, raw24, datetime64-ns."""
+    name = DataType.of(dtype).name
+    family, _, argument = name.removesuffix("]").partition("[")
+    if family in SHORT_FAMILIES:
+        return SHORT_FAMILIES[family] + re.sub(r"^1(?=[a-z])", "", argument)
+    return re.sub(r"^r(\d+)$", r"raw\1", name)
 
 
 def cases() -> Iterator[CaseDraft]:

@@ -16,25 +16,15 @@ import msgpack
 import numpy as np
 
 from zn5.conformance.generate.case import CaseDraft
-from zn5.conformance.generate.common import (
-    FORMAT_READ_REQUIREMENTS,
-    build_array,
-    id_seed,
-    read_case,
-    sample_values,
-)
+from zn5.conformance.generate.common import EDGE_SHAPE, FORMAT_READ_REQUIREMENTS, read_case, seeded_zarr2
 from zn5.conformance.generate.rejects.faults import append_to_chunk, replace_chunk, set_member
 from zn5.conformance.generate.rejects.table import Reject, reject_cases
 from zn5.conformance.generate.writes import WriteRow, write_cases
 from zn5.reference.codecs.gzip import Gzip
 from zn5.reference.codecs.json_values import MsgPack2
-from zn5.reference.model.dtype import object_element, ragged_items
+from zn5.reference.model.dtype import DataType, object_element, ragged_items
 
 GENERATOR = "zn5.conformance.generate.object_values"
-SHAPE = (5, 7)
-CHUNKS = (2, 3)
-WRITTEN = (slice(0, 2), slice(0, 7))
-"""The part of the missing-chunk cases that is written: the chunks below row 2 never are."""
 RAGGED = [*FORMAT_READ_REQUIREMENTS["zarr2"], "ZARR2-VLEN-007", "CORE-VLEN-006", "CODEC-VLENARRAY-001"]
 JSON = [*FORMAT_READ_REQUIREMENTS["zarr2"], "ZARR2-VLEN-007", "CORE-VLEN-007"]
 REJECT_ELEMENTS = 16
@@ -48,20 +38,19 @@ def _read(
     requirements: list[str],
     *,
     tags: tuple[str, ...] = (),
-    write: Any = ...,
     fill_value: Any = None,
     edit: dict[str, Any] | None = None,
     **options: Any,
 ) -> CaseDraft:
-    """A read case of a seeded array of ``dtype``, of which ``write`` is written; ``edit`` sets
-    ``.zarray`` members afterwards, as another writer writes them; the rest reads as the fill value."""
-    values = sample_values(dtype, SHAPE, id_seed(case_id))
-    store = build_array("zarr2", values, CHUNKS, write=write, fill_value=fill_value, **options)
+    """A read case of a seeded array of ``dtype``, all written, or with the tag ``missing-chunk`` only its
+    first row of chunks; ``edit`` sets ``.zarray`` members afterwards, as another writer writes them; the
+    rest reads as the fill value."""
+    filled = np.empty(EDGE_SHAPE, dtype=DataType.of(dtype).numpy_dtype)
+    filled.reshape(-1)[:] = _fill_elements(filled.dtype, fill_value, filled.size)
+    missing = "missing-chunk" in tags
+    store, expected = seeded_zarr2(case_id, filled, missing_chunks=missing, fill_value=fill_value, **options)
     for member, value in (edit or {}).items():
         set_member(member, value)(store)
-    expected = np.empty(SHAPE, dtype=values.dtype)
-    expected.reshape(-1)[:] = _fill_elements(values.dtype, fill_value, values.size)
-    expected[write] = values[write]
     return read_case(
         GENERATOR,
         case_id,
@@ -92,10 +81,10 @@ READS: list[tuple[str, str, list[str], str, dict[str, Any]]] = [
     ("zarr2/ragged/uint8", "ragged[uint8]", RAGGED, "a ragged[uint8] array (vlen-array |u1)", {}),
     ("zarr2/ragged/missing-chunks", "ragged[int16]", [*RAGGED, "ZARR2-FILL-011", "CORE-VLEN-008"],
      "a ragged[int16] array whose chunks below row 2 were never written reads them as empty elements",
-     {"tags": ("missing-chunk",), "write": WRITTEN}),
+     {"tags": ("missing-chunk",)}),
     ("zarr2/ragged/fill-value-zero", "ragged[int16]", [*RAGGED, "ZARR2-FILL-011", "CORE-DEVIATION-015"],
      "a ragged[int16] array with zarr-python 2's fill value 0 reads its missing chunks as empty elements",
-     {"tags": ("missing-chunk", "deviation"), "write": WRITTEN, "edit": {"fill_value": 0}}),
+     {"tags": ("missing-chunk", "deviation"), "edit": {"fill_value": 0}}),
     ("zarr2/json/json2", "json", [*JSON, "CODEC-JSON2-001"],
      "a json array (json2, 2-d chunks nested per axis) of every kind of JSON value reads by value",
      {"compressor": Gzip(1)}),
@@ -103,10 +92,10 @@ READS: list[tuple[str, str, list[str], str, dict[str, Any]]] = [
      "a json array (msgpack2) of every kind of JSON value reads by value", {"codecs": [MsgPack2()]}),
     ("zarr2/json/missing-chunks-object-fill", "json", [*JSON, "ZARR2-FILL-012", "CORE-VLEN-008"],
      'a json array with the fill value {"k": [1, 2]} reads its missing chunks as that object',
-     {"tags": ("missing-chunk",), "write": WRITTEN, "fill_value": {"k": [1, 2]}}),
+     {"tags": ("missing-chunk",), "fill_value": {"k": [1, 2]}}),
     ("zarr2/json/missing-chunks-zero-fill", "json", [*JSON, "ZARR2-FILL-012", "CORE-VLEN-008"],
      "a json array with zarr-python 2's fill value 0 reads its missing chunks as the number 0",
-     {"tags": ("missing-chunk",), "write": WRITTEN, "fill_value": 0}),
+     {"tags": ("missing-chunk",), "fill_value": 0}),
 ]  # fmt: skip
 """(case id, data type, requirement IDs, description, options of :func:`_read`): ragged arrays of one-,
 four- and eight-byte items in both byte orders, and JSON values through both codecs, each with edge

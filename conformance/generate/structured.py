@@ -15,13 +15,7 @@ from typing import Any
 import numpy as np
 
 from zn5.conformance.generate.case import CaseDraft
-from zn5.conformance.generate.common import (
-    FORMAT_READ_REQUIREMENTS,
-    build_array,
-    id_seed,
-    read_case,
-    sample_values,
-)
+from zn5.conformance.generate.common import EDGE_SHAPE, FORMAT_READ_REQUIREMENTS, read_case, seeded_zarr2
 from zn5.conformance.generate.rejects.faults import set_member
 from zn5.conformance.generate.rejects.table import Reject, reject_cases
 from zn5.conformance.generate.writes import WriteRow, write_cases
@@ -29,10 +23,6 @@ from zn5.reference.codecs.gzip import Gzip
 from zn5.reference.model.dtype import DataType
 
 GENERATOR = "zn5.conformance.generate.structured"
-SHAPE = (5, 7)
-CHUNKS = (2, 3)
-WRITTEN = (slice(0, 2), slice(0, 7))
-"""The part of each read case that is written: the chunks below row 2 read as the fill value."""
 REQUIREMENTS = [*FORMAT_READ_REQUIREMENTS["zarr2"], "ZARR2-STRUCT-001", "CORE-STRUCT-001", "CORE-STRUCT-002"]
 MIXED = [("count", "<i4"), ("mean", "<f8"), ("code", "|S3"), ("valid", "|b1")]
 """A record of a four-byte integer, a float, fixed-length bytes and a bool."""
@@ -73,13 +63,9 @@ def _read(slug: str, description: str, fields: list[tuple[str, str]], endian: st
     """A read case: a seeded record array whose chunks below row 2 were never written."""
     case_id = f"zarr2/structured/{slug}"
     data_type = DataType.of(fields)
-    values = sample_values(data_type.numpy_dtype, SHAPE, id_seed(case_id))
     record = np.array(fill, dtype=data_type.numpy_dtype)[()]
-    store = build_array(
-        "zarr2", values, CHUNKS, write=WRITTEN, fill_value=record, endian=endian, compressor=Gzip(1)
-    )
-    expected = np.full(SHAPE, record, dtype=data_type.numpy_dtype)
-    expected[WRITTEN] = values[WRITTEN]
+    filled = np.full(EDGE_SHAPE, record, dtype=data_type.numpy_dtype)
+    store, expected = seeded_zarr2(case_id, filled, fill_value=record, endian=endian, compressor=Gzip(1))
     return read_case(
         GENERATOR,
         case_id,

@@ -25,8 +25,8 @@ NOT_SCANNED = (ROOT / "conformance" / "corpus",)
 SELF = Path(__file__).resolve()  # this file names undefined IDs on purpose, to test the checks
 
 # The tests of the RFC checker use IDs that are meant to be undefined (placeholders, and IDs that draft
-# RFCs propose). They may appear in that file and nowhere else, so that this list cannot hide a real gap.
-FIXTURE_FILE = ROOT / "tests" / "conformance" / "rfc" / "test_rfc.py"
+# RFCs propose). They may appear in that folder and nowhere else, so that this list cannot hide a real gap.
+FIXTURE_FOLDER = ROOT / "tests" / "conformance" / "rfc"
 FIXTURE_IDS = {
     "CORE-EXAMPLE-001",
     "CORE-EXAMPLE-002",
@@ -83,11 +83,11 @@ def mentioned_ids(path: Path) -> set[str]:
 
 
 def undefined_mentions(files: Iterable[Path], defined: Iterable[str]) -> dict[str, list[str]]:
-    """Each mentioned but undefined ID with the files that mention it (fixtures allowed in their file)."""
+    """Each mentioned but undefined ID with the files that mention it (fixtures allowed in their folder)."""
     known = set(defined)
     missing: dict[str, list[str]] = {}
     for path in files:
-        allowed = FIXTURE_IDS if path == FIXTURE_FILE else set()
+        allowed = FIXTURE_IDS if path.parent == FIXTURE_FOLDER else set()
         for requirement in sorted(mentioned_ids(path) - known - allowed):
             missing.setdefault(requirement, []).append(shown(path))
     return missing
@@ -202,7 +202,7 @@ def test_fixture_ids_appear_only_in_the_rfc_checker_tests() -> None:
     elsewhere = {
         shown(path): sorted(mentioned_ids(path) & FIXTURE_IDS)
         for path in text_files(ROOT / folder for folder in SCANNED)
-        if path != FIXTURE_FILE and mentioned_ids(path) & FIXTURE_IDS
+        if path.parent != FIXTURE_FOLDER and mentioned_ids(path) & FIXTURE_IDS
     }
     assert elsewhere == {}
     assert not FIXTURE_IDS & set(requirements())

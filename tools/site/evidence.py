@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Final
 
-from compliance import HTTP, REFERENCE, Report, load_reports
+from reports import HTTP, REFERENCE, Report, load_reports
 from tables import cell, table
 
 from zn5.conformance.adapters import registered

@@ -281,11 +281,6 @@ def describe_n5(document: Mapping[str, Any], dtype: np.dtype[Any]) -> dict[str, 
 class TensorstoreAdapter(BaseAdapter, declared=DECLARED):
     """tensorstore on Zarr v2, Zarr v3 and N5 arrays."""
 
-    name = "tensorstore"
-    distribution = "tensorstore"
-    language = "c++"
-    homepage = "https://github.com/google/tensorstore"
-
     def open_array(self, store: Path, node: str, format: str, scratch: Path) -> Any:
         return open_array(store, node, format, self.store_url(store))
 

@@ -276,11 +276,6 @@ def describe_n5_dataset(dataset: Any) -> dict[str, Any]:
 class Z5pyAdapter(BaseAdapter, declared=DECLARED):
     """z5py on Zarr v2, Zarr v3 and N5."""
 
-    name = "z5py"
-    distribution = "z5py"
-    language = "c++"
-    homepage = "https://github.com/constantinpape/z5"
-
     def open_array(self, store: Path, node: str, format: str, scratch: Path) -> Any:
         dataset = open_node(store, node, format, scratch)
         if not isinstance(dataset, z5py.Dataset):

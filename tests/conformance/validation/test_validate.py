@@ -1,121 +1,41 @@
 """Tests of ``zn5 validate``: stores built with the reference, broken one way at a time.
 
 Each broken store must report the expected requirement at the expected key and level, and nothing
-else at the level ``error``; valid stores report nothing. The command's text and JSON output, its exit
-codes and its streaming (one pass over a lazy listing, one chunk at a time) are tested at the end.
+else at the level ``error``; valid stores report nothing. The command's output and exit codes are in
+test_validate_command.py, its streaming in test_validate_streaming.py.
 """
 
 from __future__ import annotations
 
 import json
-import tracemalloc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
-from jsonschema import Draft202012Validator
 
-import zn5.reference as zn5
-from zn5.conformance.cli import main
-from zn5.conformance.generate.case import write_store
-from zn5.conformance.suite.resources import sample_stores
 from zn5.conformance.validation.report import format_line
-from zn5.conformance.validation.schemas import SCHEMA_ROOT
 from zn5.conformance.validation.walk import STRAY_KEY, Validation
 from zn5.reference.codecs.blosc import Blosc
 from zn5.reference.codecs.delta import Delta
 from zn5.reference.codecs.gzip import Gzip
 from zn5.reference.codecs.zstd import Zstd
-from zn5.reference.errors import Problem
-from zn5.reference.formats.documents import dump_json
-from zn5.reference.store.base import Store, check_key
 from zn5.reference.store.memory import MemoryStore
 
-REPO = Path(__file__).resolve().parents[3]
-SAMPLES = sample_stores()
+from .broken_stores import (
+    CHUNK,
+    bare_nan,
+    build,
+    delete,
+    edit,
+    in_codec,
+    put,
+    removing,
+    run,
+    setting,
+)
+
 FORMATS = ("zarr2", "zarr3", "n5")
-DOCUMENT = {"zarr2": ".zarray", "zarr3": "zarr.json", "n5": "attributes.json"}
-GROUP_DOCUMENT = {"zarr2": ".zgroup", "zarr3": "zarr.json", "n5": "attributes.json"}
-CHUNK = {"zarr2": "g/a/0.0", "zarr3": "g/a/c/0/0", "n5": "g/a/0/0"}
-REPORT_SCHEMA = json.loads((SCHEMA_ROOT / "project" / "validate-report.schema.json").read_text())
-
-
-def build(format_name: str, **options: Any) -> MemoryStore:
-    """A root group with attributes, and an int32 array g/a of shape (6, 5) in chunks (4, 4), all written."""
-    store = MemoryStore()
-    zn5.create_group(store, format=format_name, attributes={"title": "test"})
-    array = zn5.create_array(
-        store,
-        format=format_name,
-        path="g/a",
-        shape=(6, 5),
-        dtype=options.pop("dtype", "int32"),
-        chunks=(4, 4),
-        compressor=options.pop("compressor", Gzip(1)),
-        **options,
-    )
-    array[...] = np.arange(30, dtype="int32").reshape(6, 5)
-    return store
-
-
-def run(store: Store, **options: Any) -> list[Problem]:
-    return list(Validation(store, **options).problems())
-
-
-def edit(key: str, change: Callable[[dict[str, Any]], None]) -> Callable[[MemoryStore], None]:
-    """A mutation that changes the JSON document at ``key``."""
-
-    def mutate(store: MemoryStore) -> None:
-        document = json.loads(store.values[key])
-        change(document)
-        store.values[key] = dump_json(document)
-
-    return mutate
-
-
-def setting(member: str, value: Any) -> Callable[[dict[str, Any]], None]:
-    def change(document: dict[str, Any]) -> None:
-        document[member] = value
-
-    return change
-
-
-def removing(member: str) -> Callable[[dict[str, Any]], None]:
-    def change(document: dict[str, Any]) -> None:
-        del document[member]
-
-    return change
-
-
-def in_codec(index: int, member: str, value: Any) -> Callable[[dict[str, Any]], None]:
-    def change(document: dict[str, Any]) -> None:
-        document["codecs"][index].setdefault("configuration", {})[member] = value
-
-    return change
-
-
-def put(key: str, value: bytes) -> Callable[[MemoryStore], None]:
-    def mutate(store: MemoryStore) -> None:
-        store.values[key] = value
-
-    return mutate
-
-
-def delete(key: str) -> Callable[[MemoryStore], None]:
-    def mutate(store: MemoryStore) -> None:
-        del store.values[key]
-
-    return mutate
-
-
-def bare_nan(store: MemoryStore) -> bytes:
-    """The array's zarr.json with its fill value written as a bare NaN token, as zarrita-py did."""
-    document = json.loads(store.values["g/a/zarr.json"])
-    document["fill_value"] = float("nan")
-    return json.dumps(document).encode()
 
 
 @dataclass(frozen=True)
@@ -365,210 +285,3 @@ def test_the_format_option_ignores_other_formats_metadata() -> None:
     problems = run(store, format_name="zarr3")
     assert [(p.key, p.requirement) for p in problems] == [("g/.zgroup", STRAY_KEY)]
     assert [p.requirement for p in run(store, format_name="n5")] == ["CORE-NODE-004"]
-
-
-# ----------------------------------------------------------------------------------------------- streaming
-
-
-class OneShot(Iterator[str]):
-    """A key listing that may be iterated once only: a second iteration fails instead of yielding nothing."""
-
-    def __init__(self, keys: Iterator[str]) -> None:
-        self.keys = keys
-        self.started = False
-
-    def __iter__(self) -> OneShot:
-        if self.started:
-            raise AssertionError("the listing was iterated twice")
-        self.started = True
-        return self
-
-    def __next__(self) -> str:
-        return next(self.keys)
-
-
-class LazyStore(Store):
-    """A Zarr v3 array of ``count`` one-element uint8 chunks whose keys are made as they are listed."""
-
-    writable = False
-
-    def __init__(self, count: int) -> None:
-        self.count = count
-        self.listings = 0
-        self.listed = -1
-        self.document = dump_json(
-            {
-                "zarr_format": 3,
-                "node_type": "array",
-                "shape": [count],
-                "data_type": "uint8",
-                "chunk_grid": {"name": "regular", "configuration": {"chunk_shape": [1]}},
-                "chunk_key_encoding": {"name": "default", "configuration": {"separator": "/"}},
-                "fill_value": 0,
-                "codecs": [{"name": "bytes"}],
-            }
-        )
-
-    def _keys(self) -> Iterator[str]:
-        yield "zarr.json"
-        for index in range(self.count):
-            self.listed = index
-            yield f"c/{index}"
-
-    def list_prefix(self, prefix: str) -> Iterator[str]:
-        assert prefix == "", "validate lists the whole store, once per pass"
-        self.listings += 1
-        self.listed = -1
-        return OneShot(key for key in self._keys() if key.startswith(prefix))
-
-    def get(self, key: str) -> bytes | None:
-        check_key(key)
-        if key == "zarr.json":
-            return self.document
-        if key.startswith("c/"):
-            index = int(key[2:])
-            assert index == self.listed, f"chunk {index} was read while key {self.listed} was being listed"
-            return bytes([index % 256])
-        return None
-
-    def set(self, key: str, value: bytes) -> None:
-        raise AssertionError("validate never writes")
-
-    def delete(self, key: str) -> None:
-        raise AssertionError("validate never deletes")
-
-
-def test_validate_reads_each_chunk_while_it_is_listed() -> None:
-    store = LazyStore(500)
-    validation = Validation(store, chunks=True)
-    assert list(validation.problems()) == []
-    assert store.listings == 2
-    assert validation.counts.chunks == validation.counts.decoded == 500
-
-
-def test_validate_memory_does_not_grow_with_the_number_of_keys() -> None:
-    small, large = LazyStore(1_000), LazyStore(15_000)
-    peaks = []
-    for store in (small, large):
-        tracemalloc.start()
-        validation = Validation(store)
-        assert next(validation.problems(), None) is None
-        peaks.append(tracemalloc.get_traced_memory()[1])
-        tracemalloc.stop()
-        assert validation.counts.keys == store.count + 1
-    # The 14 000 more keys, held in a list, would take about 900 kB; the walk keeps no key it has checked.
-    assert peaks[1] < peaks[0] + 300_000, peaks
-
-
-# ----------------------------------------------------------------------------------------------- the command
-
-
-@pytest.mark.parametrize("sample", SAMPLES, ids=lambda path: path.name)
-def test_bundled_samples_are_clean(sample: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["validate", str(sample), "--chunks"]) == 0
-    lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 1
-    assert "0 errors, 0 warnings, 0 deviations" in lines[0] and "6 chunks, 6 decoded" in lines[0]
-
-
-def test_text_output_has_one_line_per_problem_and_a_summary(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    store = build("zarr3")
-    edit("g/a/zarr.json", setting("shape", [-6, 5]))(store)
-    store.values["g/a/c/9/9"] = b"x"
-    assert main(["validate", str(write_store(store, tmp_path / "s.zarr"))]) == 1
-    lines = capsys.readouterr().out.splitlines()
-    assert (
-        lines[0]
-        == "g/a/zarr.json: shape[0]: error: must be an integer of at least 0 (got -6) [ZARR3-META-003]"
-    )
-    assert lines[-1].endswith("1 error, 0 warnings, 0 deviations; checked 3 nodes, 8 keys, 0 chunks")
-    assert len(lines) == 2, "keys of an array whose metadata is broken are not checked"
-
-
-def test_warnings_and_deviations_alone_exit_zero(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    store = build("zarr2")
-    del store.values["g/.zgroup"]
-    store.values["g/a/junk"] = b"x"
-    assert main(["validate", str(write_store(store, tmp_path / "s.zarr"))]) == 0
-    out = capsys.readouterr().out.splitlines()
-    assert out[:2] == [
-        "g/.zgroup: deviation: the group /g holds /g/a but has no .zgroup "
-        "[ZARR2-NODE-001; known deviation CORE-DEVIATION-005]",
-        "g/a/junk: warning: is not a chunk key of /g/a (v2 encoding, separator '.', 2 dimensions) "
-        "[CORE-KEY-004]",
-    ]
-
-
-def test_nested_keys_without_a_separator_are_stray_with_the_fix_named() -> None:
-    store = build("zarr2", dimension_separator="/")
-    edit("g/a/.zarray", removing("dimension_separator"))(store)
-    problems = [p for p in run(store) if p.key.startswith("g/a/") and p.requirement == STRAY_KEY]
-    assert sorted(p.key for p in problems) == ["g/a/0/0", "g/a/0/1", "g/a/1/0", "g/a/1/1"]
-    assert all(
-        'needs "dimension_separator": "/"' in p.message and "ZARR2-META-013" in p.message for p in problems
-    )
-
-
-def test_strict_fails_on_deviations_alone(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    store = build("zarr2")
-    edit("g/a/.zarray", setting("fill_value", "0"))(store)
-    path = str(write_store(store, tmp_path / "s.zarr"))
-    assert main(["validate", path]) == 0
-    assert main(["validate", path, "--strict"]) == 1
-    capsys.readouterr()
-    assert main(["validate", path, "--strict", "--json"]) == 1
-    report = json.loads(capsys.readouterr().out)
-    assert list(Draft202012Validator(REPORT_SCHEMA).iter_errors(report)) == []
-    assert [(p["level"], p["requirement"], p.get("allowed_by")) for p in report["problems"]] == [
-        ("deviation", "ZARR2-FILL-003", "CORE-DEVIATION-008")
-    ]
-
-
-def test_json_output_follows_its_schema(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    store = build("n5")
-    store.values[CHUNK["n5"]] = b"\x00"
-    store.values["g/a/9/9"] = b"x"
-    path = write_store(store, tmp_path / "s.n5")
-    assert main(["validate", str(path), "--json", "--chunks", "--format", "n5"]) == 1
-    report = json.loads(capsys.readouterr().out)
-    Draft202012Validator.check_schema(REPORT_SCHEMA)
-    assert list(Draft202012Validator(REPORT_SCHEMA).iter_errors(report)) == []
-    assert report["store"] == str(path) and report["formats"] == ["n5"] and report["valid"] is False
-    assert report["counts"] == {"error": 1, "warning": 1, "deviation": 0}
-    assert report["checked"] == {"nodes": 3, "keys": 8, "chunks": 4, "decoded": 3}
-    assert {(p["key"], p["level"], p["requirement"]) for p in report["problems"]} == {
-        ("g/a/0/0", "error", "N5-BLOCK-003"),
-        ("g/a/9/9", "warning", STRAY_KEY),
-    }
-
-
-def test_json_output_of_a_clean_store(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["validate", str(SAMPLES[0]), "--json"]) == 0
-    report = json.loads(capsys.readouterr().out)
-    assert list(Draft202012Validator(REPORT_SCHEMA).iter_errors(report)) == []
-    assert report["valid"] is True and report["problems"] == [] and report["chunks_decoded"] is False
-
-
-def test_a_missing_path_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["validate", str(tmp_path / "nothing")]) == 2
-    assert "no such file or directory" in capsys.readouterr().err
-
-
-def test_a_directory_without_metadata_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (tmp_path / "empty").mkdir()
-    assert main(["validate", str(tmp_path / "empty")]) == 1
-    assert "[CORE-NODE-004]" in capsys.readouterr().out
-
-
-def test_a_zip_store_is_validated(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from zn5.reference.store.zip import ZipStore
-
-    path = tmp_path / "s.zip"
-    target = ZipStore(path, "w")
-    for key, value in build("zarr3").values.items():
-        target.set(key, value)
-    target.close()
-    assert main(["validate", str(path), "--chunks"]) == 0
-    assert "4 chunks, 4 decoded" in capsys.readouterr().out

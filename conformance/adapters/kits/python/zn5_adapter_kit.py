@@ -111,12 +111,20 @@ class Declaration:
     """Tokens of the corpus's capabilities.json, the formats and operations among them."""
     format_gaps: Mapping[str, Mapping[str, str]]
     """Format -> claimed token it lacks in that format -> why."""
+    implementation: Mapping[str, str]
+    """Who the library is (``name``, ``language``, ``homepage``, ``distribution``); empty when the file
+    does not say."""
 
     @classmethod
     def load(cls, path: Path) -> Declaration:
-        """The declaration in the JSON file ``path`` (``capabilities``, optional ``format_gaps``)."""
+        """The declaration in the JSON file ``path`` (``capabilities``, optional ``format_gaps`` and
+        ``implementation``)."""
         document = json.loads(path.read_text(encoding="utf-8"))
-        return cls(tuple(document["capabilities"]), document.get("format_gaps", {}))
+        return cls(
+            tuple(document["capabilities"]),
+            document.get("format_gaps", {}),
+            document.get("implementation", {}),
+        )
 
     def tokens(self, kind: str) -> tuple[str, ...]:
         """The claimed names of one kind (``format``, ``op``) without the prefix, in the file's order."""

@@ -11,10 +11,14 @@ import ucar.ma2
  */
 object Canonical {
 
-  /** An element type zarr-java has, with how one element moves between a ucar.ma2 iterator and bytes. */
-  sealed abstract class Element(val name: String, val size: Int) {
-    def put(out: ByteBuffer, from: ma2.IndexIterator): Unit
-    def take(in: ByteBuffer, to: ma2.IndexIterator): Unit
+  /** Writes the iterator's next element onto the buffer. */
+  type Put = (ByteBuffer, ma2.IndexIterator) => Unit
+  /** Reads the buffer's next element into the iterator. */
+  type Take = (ByteBuffer, ma2.IndexIterator) => Unit
+
+  /** An element type zarr-java has: its canonical name, and how one element moves between a ucar.ma2
+   * iterator and little-endian bytes, both ways. */
+  final class Element(val name: String, val size: Int, val put: Put, val take: Take) {
     /** A parsed fill value (zarr-java's boxed Java value) as little-endian bytes. */
     def fillBytes(value: Any): Array[Byte] = {
       val out = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN)
@@ -32,39 +36,22 @@ object Canonical {
     }
   }
 
-  private final class Bytes1(name: String) extends Element(name, 1) {
-    def put(out: ByteBuffer, from: ma2.IndexIterator): Unit = out.put(from.getByteNext)
-    def take(in: ByteBuffer, to: ma2.IndexIterator): Unit = to.setByteNext(in.get)
-  }
-  private final class Bytes2(name: String) extends Element(name, 2) {
-    def put(out: ByteBuffer, from: ma2.IndexIterator): Unit = out.putShort(from.getShortNext)
-    def take(in: ByteBuffer, to: ma2.IndexIterator): Unit = to.setShortNext(in.getShort)
-  }
-  private final class Bytes4(name: String) extends Element(name, 4) {
-    def put(out: ByteBuffer, from: ma2.IndexIterator): Unit = out.putInt(from.getIntNext)
-    def take(in: ByteBuffer, to: ma2.IndexIterator): Unit = to.setIntNext(in.getInt)
-  }
-  private final class Bytes8(name: String) extends Element(name, 8) {
-    def put(out: ByteBuffer, from: ma2.IndexIterator): Unit = out.putLong(from.getLongNext)
-    def take(in: ByteBuffer, to: ma2.IndexIterator): Unit = to.setLongNext(in.getLong)
-  }
-  private object Bool extends Element("bool", 1) {
-    def put(out: ByteBuffer, from: ma2.IndexIterator): Unit = out.put((if (from.getBooleanNext) 1 else 0).toByte)
-    def take(in: ByteBuffer, to: ma2.IndexIterator): Unit = to.setBooleanNext(in.get != 0)
-  }
-  private object Float32 extends Element("float32", 4) {
-    def put(out: ByteBuffer, from: ma2.IndexIterator): Unit = out.putFloat(from.getFloatNext)
-    def take(in: ByteBuffer, to: ma2.IndexIterator): Unit = to.setFloatNext(in.getFloat)
-  }
-  private object Float64 extends Element("float64", 8) {
-    def put(out: ByteBuffer, from: ma2.IndexIterator): Unit = out.putDouble(from.getDoubleNext)
-    def take(in: ByteBuffer, to: ma2.IndexIterator): Unit = to.setDoubleNext(in.getDouble)
-  }
+  /** How one element of a Java primitive type moves: its size, onto the buffer and back. */
+  private final case class Moves(size: Int, put: Put, take: Take)
 
-  val elements: Map[String, Element] = Seq[Element](
-    Bool, new Bytes1("int8"), new Bytes1("uint8"), new Bytes2("int16"), new Bytes2("uint16"),
-    new Bytes4("int32"), new Bytes4("uint32"), new Bytes8("int64"), new Bytes8("uint64"), Float32, Float64
-  ).map(element => element.name -> element).toMap
+  private val bool = Moves(1, (out, it) => out.put((if (it.getBooleanNext) 1 else 0).toByte), (in, it) => it.setBooleanNext(in.get != 0))
+  private val byte = Moves(1, (out, it) => out.put(it.getByteNext), (in, it) => it.setByteNext(in.get))
+  private val short = Moves(2, (out, it) => out.putShort(it.getShortNext), (in, it) => it.setShortNext(in.getShort))
+  private val int = Moves(4, (out, it) => out.putInt(it.getIntNext), (in, it) => it.setIntNext(in.getInt))
+  private val long = Moves(8, (out, it) => out.putLong(it.getLongNext), (in, it) => it.setLongNext(in.getLong))
+  private val float = Moves(4, (out, it) => out.putFloat(it.getFloatNext), (in, it) => it.setFloatNext(in.getFloat))
+  private val double = Moves(8, (out, it) => out.putDouble(it.getDoubleNext), (in, it) => it.setDoubleNext(in.getDouble))
+
+  /** The element types by canonical name; an unsigned type travels in its signed Java type's bits. */
+  val elements: Map[String, Element] = Map(
+    "bool" -> bool, "int8" -> byte, "uint8" -> byte, "int16" -> short, "uint16" -> short, "int32" -> int,
+    "uint32" -> int, "int64" -> long, "uint64" -> long, "float32" -> float, "float64" -> double
+  ).map { case (name, moves) => name -> new Element(name, moves.size, moves.put, moves.take) }
 
   /** The element of a zarr-java data type (a v2 or v3 DataType enum constant, named like the canonical type). */
   def element(dataType: dev.zarr.zarrjava.core.DataType): Element = dataType match {
