@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal
@@ -171,15 +171,17 @@ class Implementation:
     """The library under test, as the hello reply names it."""
 
     name: str
+    """The library's own name, such as ``zarr-python``; the report and the site key on it."""
     version: str
+    """The version that ran, as the library reports it; an expectations file names the version it is for."""
     language: str
     homepage: str | None = None
     commit: str | None = None
+    """The source commit, for a library built from a checkout."""
 
     def to_json(self) -> dict[str, str]:
-        """The JSON object of the hello reply and the report."""
-        document = {"name": self.name, "version": self.version, "language": self.language}
-        return document | given(homepage=self.homepage, commit=self.commit)
+        """The JSON object of the hello reply and the report: the members that have a value."""
+        return given(**asdict(self))
 
 
 @dataclass(frozen=True)
