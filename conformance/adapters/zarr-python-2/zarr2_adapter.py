@@ -99,6 +99,7 @@ CAPABILITIES = sorted(
         "chunk-key:v2-dot",
         "chunk-key:v2-slash",
         *kit.CORE_FEATURES,
+        "feature:known-deviations",
         "store:http",
     }
 )
