@@ -50,7 +50,7 @@ zarr: Any = importlib.import_module("zarr")
 numcodecs: Any = importlib.import_module("numcodecs")
 
 ADAPTER_VERSION = "1"
-NUMCODECS_FILTERS = ("fixedscaleoffset", "quantize", "bitround", "astype", "packbits")
+NUMCODECS_FILTERS = ("fixedscaleoffset", "quantize", "bitround", "astype", "packbits", "categorize")
 CANONICAL_NAMES = {  # numcodecs id -> canonical codec name
     "gzip": "gzip",
     "zlib": "numcodecs.zlib",
@@ -99,6 +99,7 @@ CAPABILITIES = sorted(
         "chunk-key:v2-dot",
         "chunk-key:v2-slash",
         *kit.CORE_FEATURES,
+        "feature:known-deviations",
         "store:http",
     }
 )
@@ -257,9 +258,10 @@ def create_arguments(description: dict[str, Any], n5: bool) -> dict[str, Any]:
 
 def object_arguments(description: dict[str, Any]) -> dict[str, Any]:
     """``zarr.create``'s arguments for a variable-length array: an object array whose object codec is
-    the chain's array-to-bytes codec (ZARR2-VLEN-001, ZARR2-VLEN-007); a ragged array's fill is null
-    (ZARR2-FILL-011)."""
-    codecs = list(description["codecs"])
+    the chain's array-to-bytes codec (ZARR2-VLEN-001, ZARR2-VLEN-007), or its categorize filter, whose
+    codes zarr 2 stores as bytes in the byte order of its ``astype`` (CODEC-CATEGORIZE-001); a ragged
+    array's fill is null (ZARR2-FILL-011)."""
+    codecs = [codec for codec in description["codecs"] if codec["name"] != "bytes"]
     order = "C"
     if codecs and codecs[0]["name"] == "transpose":
         order, codecs = "F", codecs[1:]

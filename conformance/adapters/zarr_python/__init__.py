@@ -73,6 +73,7 @@ CLAIMS = (
     *CHUNK_KEYS,
     *CORE_FEATURES,
     "feature:nested-sharding",
+    "feature:known-deviations",
     "store:http",
 )
 NOT_FOUND = (FileNotFoundError, zarr.errors.NodeNotFoundError)
