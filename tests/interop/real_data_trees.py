@@ -50,16 +50,21 @@ def zarr_tree(node: Any, path: str = "") -> Iterator[tuple[str, Node]]:
         yield from zarr_tree(child, f"{path}/{name}".lstrip("/"))
 
 
-def reference_tree(node: zn5.Array | zn5.Group, path: str = "") -> Iterator[tuple[str, Node]]:
-    """What the reference reads: every node under ``node``, arrays read whole; an N5 dataset's axes
-    reversed, into the C-order view zarr-python 2 gives of it (N5-AXIS-001, N5-AXIS-004)."""
+def reference_node(node: zn5.Array | zn5.Group) -> Node:
+    """What the reference reads of one node: an array read whole, an N5 dataset's axes reversed, into
+    the C-order view zarr-python 2 gives of it (N5-AXIS-001, N5-AXIS-004)."""
     if isinstance(node, zn5.Array):
         values = np.asarray(node[...])
-        yield path, Node("array", attributes_text(node.attrs), values.T if node.format == "n5" else values)
-        return
-    yield path, Node("group", attributes_text(node.attrs))
-    for name, child in node.members():
-        yield from reference_tree(child, f"{path}/{name}".lstrip("/"))
+        return Node("array", attributes_text(node.attrs), values.T if node.format == "n5" else values)
+    return Node("group", attributes_text(node.attrs))
+
+
+def reference_tree(node: zn5.Array | zn5.Group, path: str = "") -> Iterator[tuple[str, Node]]:
+    """What the reference reads: every node under ``node`` (:func:`reference_node`)."""
+    yield path, reference_node(node)
+    if isinstance(node, zn5.Group):
+        for name, child in node.members():
+            yield from reference_tree(child, f"{path}/{name}".lstrip("/"))
 
 
 def read_with_reference(root: Path) -> Tree:

@@ -12,7 +12,10 @@ real writers break is reported as deviations or warnings, never as errors.
 Stores the reference refuses on purpose are listed in :data:`REFUSALS` with the requirement that says
 so, and are checked to be refused, not silently read. Where the reference and a library disagree about a
 valid store, the case is a strict xfail naming the library, its version and the difference
-(:data:`DISAGREEMENTS`); the last test counts the stores read and asserts at least 99% of them.
+(:data:`DISAGREEMENTS`); a test counts the stores read and asserts at least 99% of them.
+
+Issue #14: every store the reference reads from disk it reads bit for bit over HTTP, from a static
+server that cannot list (each node opened by its path, STORE-REMOTE-002), and from a moto S3 server.
 
 The stores' values are in real_data_values.py, the views compared in real_data_trees.py, the writers in
 real_data_zarr2.py (zarr-python 2) and real_data_in_process.py (zarr-python 3, xarray).
@@ -21,10 +24,11 @@ real_data_zarr2.py (zarr-python 2) and real_data_in_process.py (zarr-python 3, x
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -32,6 +36,8 @@ from typing import Any, Literal
 import pytest
 
 import zn5.reference as zn5
+from zn5.reference.testing.servers import S3Server
+from zn5.reference.testing.static_http import static_server
 
 from .real_data_in_process import (
     XARRAY_STORES,
@@ -41,7 +47,7 @@ from .real_data_in_process import (
     xarray_read,
     zarr3_read,
 )
-from .real_data_trees import Tree, read_with_reference, tree_differences
+from .real_data_trees import Tree, difference, read_with_reference, reference_node, tree_differences
 from .real_data_zarr2 import Zarr2, zarr2_read, zarr2_stores, zarr2_table
 
 pytestmark = pytest.mark.interop
@@ -207,3 +213,79 @@ def test_at_least_99_percent_of_the_stores_read(collection: dict[str, Written]) 
     )
     assert [name for name in REFUSALS if outcomes[name] != "not read"] == []
     assert len(read) / len(READ) >= 0.99, sorted(set(READ) - set(read))
+
+
+# --- The same stores over HTTP and from S3 -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Remote:
+    """Where the collection's folder is served: its base URL, and the options that reach it."""
+
+    folder: Path
+    base: str
+    storage_options: dict[str, Any]
+
+    def url(self, written: Written) -> str:
+        """The URL of a store of the collection."""
+        return f"{self.base}/{written.root.relative_to(self.folder).as_posix()}"
+
+
+@pytest.fixture(scope="session")
+def remotes(collection: dict[str, Written], s3_server: S3Server) -> Iterator[dict[str, Remote]]:
+    """The collection on a static HTTP server that cannot list, and copied into a bucket of the moto S3
+    server (which can)."""
+    import s3fs
+
+    folder = Path(os.path.commonpath([written.root for written in collection.values()]))
+    fs = s3fs.S3FileSystem(**s3_server.options(), skip_instance_cache=True)
+    fs.mkdir("real-data")
+    fs.put(f"{folder}/", "real-data/", recursive=True)
+    s3_options = {**s3_server.options(), "skip_instance_cache": True}
+    with static_server(folder) as server:
+        yield {
+            "http": Remote(folder, server.url, {}),
+            "s3": Remote(folder, "s3://real-data", s3_options),
+        }
+
+
+def read_remote(url: str, paths: Iterable[str], storage_options: dict[str, Any]) -> Tree:
+    """Each node at ``paths`` of the store at ``url``, opened by its path: a web server cannot list, so
+    the nodes are named (STORE-REMOTE-002)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return {
+            path: reference_node(zn5.open(url, path=path, storage_options=storage_options)) for path in paths
+        }
+
+
+def bit_differences(read: Tree, local: Tree) -> list[str]:
+    """Where a tree read remotely is not the local one bit for bit: node kinds, attributes, the types
+    and bytes of fixed-size values, and object elements one by one."""
+    problems = []
+    for path, node in local.items():
+        other = read[path]
+        if (other.kind, other.attributes) != (node.kind, node.attributes):
+            problems.append(f"/{path}: {other.kind} {other.attributes} != {node.kind} {node.attributes}")
+        if node.values is None or other.values is None:
+            continue
+        if other.values.dtype != node.values.dtype or other.values.shape != node.values.shape:
+            problems.append(f"/{path}: {other.values.dtype}{other.values.shape} != {node.values.dtype}")
+        elif node.values.dtype.kind == "O" or node.values.dtype.kind == "T":
+            problems.extend(f"/{path}: {text}" for text in [difference(other.values, node.values)] if text)
+        elif other.values.tobytes() != node.values.tobytes():
+            problems.append(f"/{path}: the values differ in their bytes")
+    return problems
+
+
+@pytest.mark.req("STORE-REMOTE-001")
+@pytest.mark.parametrize("where", ["http", "s3"])
+@pytest.mark.parametrize("name", sorted(READ))
+def test_a_store_reads_bit_for_bit_over_http_and_from_s3(
+    name: str, where: str, collection: dict[str, Written], remotes: dict[str, Remote]
+) -> None:
+    """Every node the reference reads from disk reads the same from the URL, opened by its path."""
+    written, remote = collection[name], remotes[where]
+    local = read_with_reference(written.root)
+    read = read_remote(remote.url(written), local, remote.storage_options)
+    assert bit_differences(read, local) == []
