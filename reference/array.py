@@ -190,12 +190,10 @@ class Array(StoredNode[ArrayModel]):
         spec = self.chunk_spec(coords)
         if data is None:
             return []
-        if decode:
-            self.pipeline.decode(data, spec)
-        return [
-            Problem(spec.key, "", stored.message, stored.requirement, stored.level)
-            for stored in self.pipeline.stored_problems(data, spec)
-        ]
+        stored = (
+            self.pipeline.checked_decode(data, spec) if decode else self.pipeline.stored_problems(data, spec)
+        )
+        return [Problem(spec.key, "", found.message, found.requirement, found.level) for found in stored]
 
     def write_chunk(self, coords: tuple[int, ...], chunk: np.ndarray[Any, Any]) -> None:
         """Encode and store a whole chunk."""

@@ -23,13 +23,22 @@ def corrupt(key: str, codec: str, reason: object, requirement: str = "CORE-CODEC
 
 def inflate(data: bytes, *, wbits: int, max_size: int, key: str, codec: str, members: bool) -> bytes:
     """Inflate a zlib (``wbits=15``) or gzip (``wbits=31``) stream; ``members``: allow several."""
-    out = bytearray()
-    remaining = data
+    return inflate_counted(data, wbits=wbits, max_size=max_size, key=key, codec=codec, members=members)[0]
+
+
+def inflate_counted(
+    data: bytes, *, wbits: int, max_size: int, key: str, codec: str, members: bool
+) -> tuple[bytes, int]:
+    """:func:`inflate`, and how many streams (gzip members) the value held. The streams' outputs are
+    joined once at the end, so the usual single stream's output is returned without a copy."""
+    parts: list[bytes] = []
+    size, remaining = 0, data
     try:
         while True:
             stream = zlib.decompressobj(wbits)
-            out += stream.decompress(remaining, max_size + 1 - len(out))
-            if len(out) > max_size or stream.unconsumed_tail:
+            parts.append(stream.decompress(remaining, max_size + 1 - size))
+            size += len(parts[-1])
+            if size > max_size or stream.unconsumed_tail:
                 raise too_large(key, codec, max_size)
             if not stream.eof:
                 raise corrupt(key, codec, "the stream ends early")
@@ -40,7 +49,7 @@ def inflate(data: bytes, *, wbits: int, max_size: int, key: str, codec: str, mem
         raise corrupt(key, codec, error) from None
     if remaining:
         raise corrupt(key, codec, f"{len(remaining)} bytes follow the end of the stream")
-    return bytes(out)
+    return b"".join(parts), len(parts)
 
 
 def decompress_stdlib(data: bytes, *, module: str, max_size: int, key: str) -> bytes:

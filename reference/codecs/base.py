@@ -159,6 +159,13 @@ class ArrayBytesCodec(Codec):
     def decode(self, data: bytes, spec: ChunkSpec) -> np.ndarray[Any, Any]:
         """Deserialise into a chunk of representation ``spec``; raise ChunkError on bad bytes."""
 
+    def checked_decode(
+        self, data: bytes, spec: ChunkSpec
+    ) -> tuple[np.ndarray[Any, Any], list[StoredProblem]]:
+        """:meth:`decode` and :meth:`stored_problems` of ``data`` together, which a codec may do in one
+        pass over the bytes; a decoding error is raised, as :meth:`decode` raises it."""
+        return self.decode(data, spec), self.stored_problems(data, spec)
+
     @abstractmethod
     def max_encoded_size(self, spec: ChunkSpec) -> int:
         """An upper bound of the encoded size of a chunk of representation ``spec``."""
@@ -176,6 +183,14 @@ class BytesBytesCodec(Codec):
     @abstractmethod
     def decode(self, data: bytes, spec: ChunkSpec, max_size: int) -> bytes:
         """Undo the transform; raise ChunkError when the output would exceed ``max_size`` bytes."""
+
+    def checked_decode(
+        self, data: bytes, spec: ChunkSpec, max_size: int
+    ) -> tuple[bytes, list[StoredProblem]]:
+        """:meth:`decode` and :meth:`stored_problems` of ``data`` together, which a codec may do in one
+        pass over the bytes (gzip and zlib inflate once); a decoding error is raised, as :meth:`decode`
+        raises it."""
+        return self.decode(data, spec, max_size), self.stored_problems(data, spec)
 
     def max_encoded_size(self, size: int) -> int:
         """An upper bound of the encoded size of ``size`` input bytes (compressors may expand)."""

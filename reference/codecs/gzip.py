@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from zn5.reference.codecs._bounded import corrupt, inflate
+from zn5.reference.codecs._bounded import corrupt, inflate, inflate_counted
 from zn5.reference.codecs._config import check_members, integer
 from zn5.reference.codecs._framing import count_streams
 from zn5.reference.codecs.base import BytesBytesCodec, ChunkSpec, StoredProblem
@@ -55,20 +55,41 @@ class Gzip(BytesBytesCodec):
             )
             message = f"the value is {found}, not a gzip member (1f 8b 08)"
             return [StoredProblem(message, "CODEC-GZIP-001")]
-        problems = []
         streams = count_streams(data, 31, MAGIC)
-        if streams is not None and streams.streams > 1:
-            message = f"the value holds {streams.streams} gzip members; a writer writes one"
-            problems.append(StoredProblem(message, "CODEC-GZIP-001"))
-        mtime = int.from_bytes(data[4:8], "little")
-        if mtime or data[3] & FNAME:
-            what = f"modification time {mtime}" if mtime else "a file name"
-            message = f"the gzip header records {what}, so equal input gives different bytes"
-            problems.append(StoredProblem(message, "CODEC-GZIP-003", "warning"))
-        return problems
+        return _member_problems(data, 1 if streams is None else streams.streams)
+
+    def checked_decode(
+        self, data: bytes, spec: ChunkSpec, max_size: int
+    ) -> tuple[bytes, list[StoredProblem]]:
+        """:meth:`decode`, counting the members as it inflates them, and the problems of a value that
+        decodes: several members (CODEC-GZIP-001), a header with a time or a name (CODEC-GZIP-003)."""
+        self._check_magic(data, spec)
+        decoded, members = inflate_counted(
+            data, wbits=31, max_size=max_size, key=spec.key, codec="gzip", members=True
+        )
+        return decoded, _member_problems(data, members)
 
     def decode(self, data: bytes, spec: ChunkSpec, max_size: int) -> bytes:
+        self._check_magic(data, spec)
+        return inflate(data, wbits=31, max_size=max_size, key=spec.key, codec="gzip", members=True)
+
+    @staticmethod
+    def _check_magic(data: bytes, spec: ChunkSpec) -> None:
         if not data.startswith(MAGIC):  # a zlib stream (78 ..) is the usual mistake (CODEC-GZIP-001)
             reason = f"the bytes start with {data[:2].hex(' ') or 'nothing'}, not a gzip member's 1f 8b"
             raise corrupt(spec.key, "gzip", reason, "CODEC-GZIP-001")
-        return inflate(data, wbits=31, max_size=max_size, key=spec.key, codec="gzip", members=True)
+
+
+def _member_problems(data: bytes, members: int) -> list[StoredProblem]:
+    """What a gzip value of ``members`` members, whose first header starts ``data``, breaks: one member
+    (CODEC-GZIP-001), no modification time or file name in the header (CODEC-GZIP-003)."""
+    problems = []
+    if members > 1:
+        message = f"the value holds {members} gzip members; a writer writes one"
+        problems.append(StoredProblem(message, "CODEC-GZIP-001"))
+    mtime = int.from_bytes(data[4:8], "little")
+    if mtime or data[3] & FNAME:
+        what = f"modification time {mtime}" if mtime else "a file name"
+        message = f"the gzip header records {what}, so equal input gives different bytes"
+        problems.append(StoredProblem(message, "CODEC-GZIP-003", "warning"))
+    return problems

@@ -129,8 +129,8 @@ class N5Block(ArrayBytesCodec):
         sizes, payload = header
         expected = math.prod(sizes) * spec.dtype.itemsize
         for codec in reversed(self.completed(spec).compression):
-            problems.extend(codec.stored_problems(payload, spec))
-            payload = codec.decode(payload, spec, expected)
+            payload, found = codec.checked_decode(payload, spec, expected)
+            problems.extend(found)
         if len(payload) != expected:
             message = (
                 f"the payload holds {len(payload)} bytes, the header's sizes {list(sizes)} need {expected}"

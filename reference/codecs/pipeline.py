@@ -119,6 +119,20 @@ class CodecPipeline:
         found.extend(self.array_bytes.stored_problems(data, specs[-1]))
         return found
 
+    def checked_decode(self, data: bytes, spec: ChunkSpec) -> list[StoredProblem]:
+        """:meth:`stored_problems` of a stored chunk that :meth:`decode` decodes in the same pass, each
+        stage's bytes decoded once; a decoding error is raised, as :meth:`decode` raises it."""
+        specs = self.stage_specs(spec)
+        bounds = self.bytes_bounds(specs[-1])
+        found = []
+        for bytes_codec, bound in zip(reversed(self.bytes_bytes), reversed(bounds[:-1]), strict=True):
+            data, problems = bytes_codec.checked_decode(data, spec, bound)
+            found.extend(problems)
+        chunk, problems = self.array_bytes.checked_decode(data, specs[-1])
+        for array_codec, stage in zip(reversed(self.array_array), reversed(specs[:-1]), strict=True):
+            chunk = array_codec.decode(chunk, stage)
+        return found + problems
+
     def max_encoded_size(self, spec: ChunkSpec) -> int:
         """An upper bound of the stored size of one chunk."""
         return self.bytes_bounds(self.stage_specs(spec)[-1])[-1]

@@ -26,6 +26,11 @@ def _raw_deflate(data: bytes) -> bytes:
     return compressor.compress(data) + compressor.flush()
 
 
+def _with_file_name(member: bytes) -> bytes:
+    """A gzip member whose header also carries a file name (FNAME)."""
+    return member[:3] + bytes([member[3] | 0x08]) + member[4:10] + b"x.bin\0" + member[10:]
+
+
 def _requirements(problems: list[StoredProblem], level: str = "error") -> list[str]:
     return [problem.requirement for problem in problems if problem.level == level]
 
@@ -79,8 +84,7 @@ def test_a_gzip_member_with_a_time_stamp_breaks_the_should_of_codec_gzip_003() -
 
 @pytest.mark.req("CODEC-GZIP-003")
 def test_a_gzip_member_with_a_file_name_breaks_the_should_of_codec_gzip_003() -> None:
-    member = gzip.compress(PAYLOAD, mtime=0)
-    flagged = member[:3] + bytes([member[3] | 0x08]) + member[4:10] + b"chunk\0" + member[10:]
+    flagged = _with_file_name(gzip.compress(PAYLOAD, mtime=0))
     assert gzip.decompress(flagged) == PAYLOAD
     assert _requirements(Gzip(5).stored_problems(flagged, SPEC), "warning") == ["CODEC-GZIP-003"]
 
@@ -107,3 +111,26 @@ def test_a_damaged_stream_is_left_to_decoding() -> None:
     member[12] ^= 0xFF
     assert _requirements(Gzip(5).stored_problems(bytes(member), SPEC)) == []
     assert struct.unpack_from("<I", member, 4) == (0,)
+
+
+DECODABLE = [
+    ("gzip", Gzip(5), Gzip(5).encode(PAYLOAD, SPEC)),
+    ("gzip-two-members", Gzip(5), gzip.compress(PAYLOAD[:9], mtime=0) + gzip.compress(PAYLOAD[9:], mtime=0)),
+    ("gzip-time-stamp", Gzip(5), gzip.compress(PAYLOAD, mtime=1_700_000_000)),
+    ("gzip-file-name", Gzip(5), _with_file_name(gzip.compress(PAYLOAD, mtime=0))),
+    ("zlib", Zlib(5), Zlib(5).encode(PAYLOAD, SPEC)),
+]
+
+
+@pytest.mark.req("CODEC-GZIP-001")
+@pytest.mark.req("CODEC-ZLIB-001")
+@pytest.mark.parametrize(("name", "codec", "value"), DECODABLE, ids=[row[0] for row in DECODABLE])
+def test_decoding_and_checking_in_one_pass_is_decoding_then_checking(
+    name: str, codec: Gzip | Zlib, value: bytes
+) -> None:
+    """``checked_decode``, which ``zn5 validate --chunks`` uses to inflate each value once, gives what
+    ``decode`` and ``stored_problems`` give apart."""
+    decoded, problems = codec.checked_decode(value, SPEC, len(PAYLOAD))
+    assert decoded == codec.decode(value, SPEC, len(PAYLOAD)) == PAYLOAD
+    assert problems == codec.stored_problems(value, SPEC)
+    assert bool(problems) == (name not in ("gzip", "zlib"))
