@@ -2,9 +2,9 @@
 reference's writes, and ``zn5 validate --chunks`` serially and on a dask LocalCluster.
 
 The array: 1000 × 1000 float64 (8 MB) in chunks of 10 × 10 (10 000 chunks) or 5 × 5 (40 000 chunks),
-gzip level 1, Zarr v3, in a temporary directory; with ``--sizes 400``, 5120 × 5120 float64 (200 MB) in
-400 chunks of 256 × 256, where decoding rather than listing is the work, which is what a cluster
-speeds up. Three chunks are then broken (two bytes strings that
+gzip level 1, Zarr v3, in a temporary directory; with ``--sizes 400`` or ``1600``, 5120 × 5120 or
+10240 × 10240 float64 (200 MB, 800 MB) in chunks of 256 × 256, where decoding rather than listing is the
+work, which is what a cluster speeds up. Three chunks are then broken (two bytes strings that
 are no gzip, one cut short) and one stray key added, so that the validations report four problems.
 
 - ``write``: ``array[...] = data`` through the reference. ``before`` swaps in the thread-pool helper the
@@ -15,7 +15,8 @@ are no gzip, one cut short) and one stray key added, so that the validations rep
   workers' first import of zn5, are not timed);
   the memory is the client's, where the listing and the report live.
 
-Each measurement runs in a fresh process (this script calls itself), twice: once timed, with its peak
+Each measurement runs in a fresh process (this script calls itself; a validation's store is written by
+another process before it, see :func:`in_child`), twice: once timed, with its peak
 resident set size (``ru_maxrss``, which includes the interpreter, numpy and, for dask, distributed), and
 once under ``tracemalloc`` for the peak of Python's own allocations, which is what grows with the number
 of chunks when something per chunk is kept. The table prints both, chunks per second, and the ratio of
@@ -32,6 +33,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -57,15 +59,18 @@ from zn5.reference.store.local import LocalStore
 
 SHAPE: Final = (1000, 1000)
 LARGE: Final = (5120, 5120)
+LARGER: Final = (10240, 10240)
 LAYOUTS: Final = {
     400: (LARGE, (256, 256)),
+    1600: (LARGER, (256, 256)),
     10_000: (SHAPE, (10, 10)),
     40_000: (SHAPE, (5, 5)),
     250_000: (SHAPE, (2, 2)),
     1_000_000: (SHAPE, (1, 1)),
 }
 """Chunk counts and the array and chunk shapes that make them; ``--sizes`` picks which run (default:
-10 000 and 40 000). 400 is the large array, whose 512 kB chunks make decoding the work."""
+10 000 and 40 000). 400 and 1 600 are the large arrays (200 MB and 800 MB), whose 512 kB chunks make
+decoding the work."""
 VARIANTS: Final = (
     ("write", "before"),
     ("write", "after"),
@@ -140,8 +145,9 @@ def validate(root: Path, variant: str, measured: Callable[[Callable[[], None]], 
         run_with(DaskChecker(client))
 
 
-def measure(task: str, variant: str, chunks: int, traced: bool) -> dict[str, float]:
-    """One measurement, in this process: seconds, peak RSS (MB) and, if ``traced``, tracemalloc's peak."""
+def measure(task: str, variant: str, chunks: int, traced: bool, store: Path | None) -> dict[str, float]:
+    """One measurement, in this process: seconds, peak RSS (MB) and, if ``traced``, tracemalloc's peak;
+    a validation reads ``store``, which another process prepared."""
     result: dict[str, float] = {}
 
     def measured(run: Callable[[], None]) -> None:
@@ -154,21 +160,32 @@ def measure(task: str, variant: str, chunks: int, traced: bool) -> dict[str, flo
             result["traced"] = tracemalloc.get_traced_memory()[1] / 1e6
             tracemalloc.stop()
 
-    with tempfile.TemporaryDirectory() as folder:
-        root = Path(folder) / "store.zarr"
-        if task == "write":
-            write(root, chunks, variant, measured)
-        else:
-            prepare(root, chunks)
-            validate(root, variant, measured)
+    if store is not None:
+        validate(store, variant, measured)
+    else:
+        with tempfile.TemporaryDirectory() as folder:
+            write(Path(folder) / "store.zarr", chunks, variant, measured)
     result["rss"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return result
 
 
 def in_child(task: str, variant: str, chunks: int, traced: bool) -> dict[str, float]:
+    """The measurement in a fresh process. A validation's store is written by a process of its own
+    first, and synced to disk, as ``zn5 validate`` meets a store someone else wrote: the writer's freed
+    memory and its pages still being flushed would otherwise change the validation's speed."""
     command = [sys.executable, __file__, "--one", task, variant, str(chunks)] + (
         ["--traced"] if traced else []
     )
+    if task == "write":
+        return _measured(command)
+    with tempfile.TemporaryDirectory() as folder:
+        store = Path(folder) / "store.zarr"
+        subprocess.run([sys.executable, __file__, "--prepare", str(chunks), str(store)], check=True)
+        os.sync()
+        return _measured([*command, "--store", str(store)])
+
+
+def _measured(command: list[str]) -> dict[str, float]:
     output = subprocess.run(command, capture_output=True, text=True, check=True, timeout=1800).stdout
     return dict(json.loads(output.splitlines()[-1]))
 
@@ -177,6 +194,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--one", nargs=3, metavar=("TASK", "VARIANT", "CHUNKS"), help=argparse.SUPPRESS)
     parser.add_argument("--traced", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--prepare", nargs=2, metavar=("CHUNKS", "STORE"), help=argparse.SUPPRESS)
+    parser.add_argument("--store", type=Path, help=argparse.SUPPRESS)
     parser.add_argument(
         "--sizes", type=int, nargs="+", choices=sorted(LAYOUTS), default=[10_000, 40_000], help="chunk counts"
     )
@@ -187,9 +206,12 @@ def main() -> None:
         help='variants to run, e.g. "validate serial" "write after"',
     )
     arguments = parser.parse_args()
+    if arguments.prepare:
+        prepare(Path(arguments.prepare[1]), int(arguments.prepare[0]))
+        return
     if arguments.one:
         task, variant, chunks = arguments.one
-        print(json.dumps(measure(task, variant, int(chunks), arguments.traced)))
+        print(json.dumps(measure(task, variant, int(chunks), arguments.traced, arguments.store)))
         return
     print(f"{'what':<24} {'chunks':>7} {'chunks/s':>9} {'peak RSS MB':>12} {'traced peak MB':>15}")
     for task, variant in VARIANTS:
