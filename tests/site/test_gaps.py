@@ -27,8 +27,8 @@ def gaps() -> ModuleType:
 def confirmed(gaps: ModuleType) -> dict[str, list[str]]:
     """Per case, the independent implementations that pass it on files, in the committed reports."""
     evidence = sys.modules["evidence"]  # the sibling module gaps.py imported (tools/site/evidence.py)
-    compliance = sys.modules["compliance"]
-    found: dict[str, list[str]] = evidence.confirmations(compliance.load_reports(ROOT), evidence.codebases())
+    reports = sys.modules["reports"]  # tools/site/reports.py, the committed reports' loader
+    found: dict[str, list[str]] = evidence.confirmations(reports.load_reports(ROOT), evidence.codebases())
     return found
 
 

@@ -13,8 +13,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Final
 
-from compliance import load_reports
 from evidence import NEEDED, codebases, confirmations
+from reports import load_reports
 from tables import cell, table
 
 from zn5.conformance.suite.case import Corpus
