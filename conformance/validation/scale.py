@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from distributed import Client, Future
 
 BATCH: Final = 256
-"""Chunks per task at most: large enough that dask's overhead per task (about a millisecond) is small."""
+"""Chunks per task at most: large enough that the client's cost per task (about 3 ms) is small."""
 BATCH_BYTES: Final = 16 * 2**20
 """Decoded bytes per task at most, so that large chunks spread over the workers in many tasks: 1 600
 chunks of 512 kB make 50 tasks, not 7 of 256 chunks that leave a worker idle at the end. Each task costs
