@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection, Mapping
-from typing import Any
+from typing import Any, Self
 
 import numpy as np
 
@@ -24,6 +24,19 @@ def check_members(configuration: Mapping[str, Any], allowed: Collection[str]) ->
     unknown = sorted(set(configuration) - set(allowed))
     if unknown:
         raise UnknownMemberError(unknown[0], allowed)
+
+
+class Unconfigured:
+    """A codec whose configuration has no members: it is built from ``{}`` and recorded as ``{}``; any
+    member is refused as unknown. Listed before the codec's kind among its bases."""
+
+    @classmethod
+    def from_configuration(cls, configuration: Mapping[str, Any]) -> Self:
+        check_members(configuration, ())
+        return cls()
+
+    def configuration(self) -> dict[str, Any]:
+        return {}
 
 
 def integer(

@@ -3,31 +3,21 @@
 from __future__ import annotations
 
 import struct
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 import google_crc32c
 
 from zn5.reference.codecs._bounded import corrupt, too_large
-from zn5.reference.codecs._config import check_members
+from zn5.reference.codecs._config import Unconfigured
 from zn5.reference.codecs.base import BytesBytesCodec, ChunkSpec
 
 
 @dataclass(frozen=True)
-class Crc32c(BytesBytesCodec):
+class Crc32c(Unconfigured, BytesBytesCodec):
     """Append a CRC-32C checksum (CODEC-CRC32C-001); a mismatch is an error (CODEC-CRC32C-002)."""
 
     name = "crc32c"
     v2_ids = ("crc32c",)
-
-    @classmethod
-    def from_configuration(cls, configuration: Mapping[str, Any]) -> Crc32c:
-        check_members(configuration, ())
-        return cls()
-
-    def configuration(self) -> dict[str, Any]:
-        return {}
 
     def encode(self, data: bytes, spec: ChunkSpec) -> bytes:
         return data + struct.pack("<I", google_crc32c.value(data))

@@ -6,32 +6,23 @@ See spec/codecs/packbits.md.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import numcodecs
 import numpy as np
 
-from zn5.reference.codecs._config import check_members
+from zn5.reference.codecs._config import Unconfigured
 from zn5.reference.codecs._numcodecs import NumcodecsFilter
 from zn5.reference.codecs.base import ChunkSpec
 
 
 @dataclass(frozen=True)
-class PackBits(NumcodecsFilter):
+class PackBits(Unconfigured, NumcodecsFilter):
     """Booleans packed into ``1 + ceil(n / 8)`` bytes (CODEC-PACKBITS-001); bool only (CODEC-PACKBITS-002)."""
 
     name = "numcodecs.packbits"
     v2_ids = ("packbits",)
-
-    @classmethod
-    def from_configuration(cls, configuration: Mapping[str, Any]) -> PackBits:
-        check_members(configuration, set())
-        return cls()
-
-    def configuration(self) -> dict[str, Any]:
-        return {}
 
     def numcodecs_codec(self) -> numcodecs.PackBits:
         return numcodecs.PackBits()

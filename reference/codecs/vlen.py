@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import math
 from abc import abstractmethod
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numcodecs
 import numpy as np
 
-from zn5.reference.codecs._config import check_members
+from zn5.reference.codecs._config import Unconfigured
 from zn5.reference.codecs.base import ArrayBytesCodec, ChunkSpec
 from zn5.reference.errors import ChunkError
 from zn5.reference.model.dtype import DataType
@@ -86,20 +85,12 @@ class LengthPrefixed(ArrayBytesCodec):
 
 
 @dataclass(frozen=True)
-class _Vlen(LengthPrefixed):
+class _Vlen(Unconfigured, LengthPrefixed):
     """What ``vlen-utf8`` and ``vlen-bytes`` share: no configuration, one core type each."""
 
     kind_of_element: ClassVar[str]
     """The NumPy kind of the data type this codec serialises: ``T`` (string) or ``O`` (bytes)."""
     data_type: ClassVar[str]
-
-    @classmethod
-    def from_configuration(cls, configuration: Mapping[str, Any]) -> _Vlen:
-        check_members(configuration, set())
-        return cls()
-
-    def configuration(self) -> dict[str, Any]:
-        return {}
 
     def problems(self, spec: ChunkSpec) -> list[tuple[str, str]]:
         data_type = DataType(spec.dtype).name
