@@ -111,27 +111,30 @@ class CodecPipeline:
         """``(message, requirement)`` for each header in a stored chunk, decoded stage by stage as
         :meth:`decode` does, that contradicts the configuration of its codec."""
         specs = self.stage_specs(spec)
-        bounds = self.bytes_bounds(specs[-1])
-        found = []
-        for bytes_codec, bound in zip(reversed(self.bytes_bytes), reversed(bounds[:-1]), strict=True):
-            found.extend(bytes_codec.stored_problems(data, spec))
-            data = bytes_codec.decode(data, spec, bound)
-        found.extend(self.array_bytes.stored_problems(data, specs[-1]))
-        return found
+        data, found = self._checked_bytes(data, spec, specs)
+        return found + self.array_bytes.stored_problems(data, specs[-1])
 
     def checked_decode(self, data: bytes, spec: ChunkSpec) -> list[StoredProblem]:
         """:meth:`stored_problems` of a stored chunk that :meth:`decode` decodes in the same pass, each
         stage's bytes decoded once; a decoding error is raised, as :meth:`decode` raises it."""
         specs = self.stage_specs(spec)
+        data, found = self._checked_bytes(data, spec, specs)
+        chunk, problems = self.array_bytes.checked_decode(data, specs[-1])
+        for array_codec, stage in zip(reversed(self.array_array), reversed(specs[:-1]), strict=True):
+            chunk = array_codec.decode(chunk, stage)
+        return found + problems
+
+    def _checked_bytes(
+        self, data: bytes, spec: ChunkSpec, specs: Sequence[ChunkSpec]
+    ) -> tuple[bytes, list[StoredProblem]]:
+        """The bytes→bytes stages undone, each in one pass with its header checks: what the array→bytes
+        codec decodes, and the problems found on the way."""
         bounds = self.bytes_bounds(specs[-1])
         found = []
         for bytes_codec, bound in zip(reversed(self.bytes_bytes), reversed(bounds[:-1]), strict=True):
             data, problems = bytes_codec.checked_decode(data, spec, bound)
             found.extend(problems)
-        chunk, problems = self.array_bytes.checked_decode(data, specs[-1])
-        for array_codec, stage in zip(reversed(self.array_array), reversed(specs[:-1]), strict=True):
-            chunk = array_codec.decode(chunk, stage)
-        return found + problems
+        return data, found
 
     def max_encoded_size(self, spec: ChunkSpec) -> int:
         """An upper bound of the stored size of one chunk."""
